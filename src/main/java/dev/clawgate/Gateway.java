@@ -1,0 +1,142 @@
+package dev.clawgate;
+
+import dev.clawgate.agent.AgentRouter;
+import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.openai.ChatRequestParser;
+import dev.clawgate.session.MemorySessionStore;
+import dev.clawgate.session.SessionStore;
+import dev.clawgate.upstream.ProviderRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Everything one deployed gateway holds, built once at start-up from its {@link GatewayConfig} and closed at
+ * undeploy: the agent router, the providers, the session store, one shared timer thread (heartbeats, echo pacing)
+ * and the listeners told about every finished request. Filters and servlets find it as the servlet context
+ * attribute {@link #ATTRIBUTE}.
+ */
+public final class Gateway implements AutoCloseable {
+    public static final String ATTRIBUTE = Gateway.class.getName();
+
+    private final GatewayConfig config;
+    private final Clock clock;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final AgentRouter router;
+    private final ProviderRegistry providers;
+    private final SessionStore sessions;
+    private final ChatRequestParser parser = new ChatRequestParser();
+    private final List<Consumer<RequestRecord>> requestListeners = new CopyOnWriteArrayList<>();
+    private final long startedEpochSeconds;
+    private volatile boolean closing;
+
+    public Gateway(GatewayConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "clawgate-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.router = new AgentRouter(config);
+        this.providers = ProviderRegistry.create(config, scheduler);
+        this.sessions = new MemorySessionStore(clock, config.state().maxSessions(), config.state().idleTtlMs());
+        this.startedEpochSeconds = clock.instant().getEpochSecond();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The one timer thread shared by every stream; tasks on it must be short and never block. */
+    public ScheduledThreadPoolExecutor scheduler() {
+        return scheduler;
+    }
+
+    public AgentRouter router() {
+        return router;
+    }
+
+    public ProviderRegistry providers() {
+        return providers;
+    }
+
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    public ChatRequestParser parser() {
+        return parser;
+    }
+
+    public long startedEpochSeconds() {
+        return startedEpochSeconds;
+    }
+
+    /** Whether the gateway serves: not shutting down and its state store answers. */
+    public boolean ready() {
+        return !closing && sessions.healthy();
+    }
+
+    /** Registers a listener told about every finished chat request (logging, metrics). */
+    public void onRequestFinished(Consumer<RequestRecord> listener) {
+        requestListeners.add(listener);
+    }
+
+    /** Tells every listener; a failing listener never fails the request. */
+    public void requestFinished(RequestRecord record) {
+        for (Consumer<RequestRecord> l : requestListeners) {
+            try {
+                l.accept(record);
+            } catch (RuntimeException e) {
+                System.getLogger(Gateway.class.getName()).log(System.Logger.Level.WARNING,
+                        "clawgate: request listener failed: " + e.getClass().getName());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        scheduler.shutdownNow();
+        try {
+            providers.close();
+        } finally {
+            sessions.close();
+        }
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * What happened to one chat request; holds no message content and no session key.
+     *
+     * @param requestId    the {@code x-request-id}
+     * @param agent        agent id
+     * @param sessionKind  stateless, user or header
+     * @param stream       whether the client streamed
+     * @param status       HTTP status sent (200 for a stream that failed after its headers)
+     * @param outcome      ok, error, cancelled or timeout
+     * @param errorType    OpenAI error type when the outcome is not ok, else null
+     * @param durationNanos request start to end
+     * @param ttftNanos    request start to first content or tool-call delta, -1 when none
+     * @param promptTokens     usage, 0 when unknown
+     * @param completionTokens usage, 0 when unknown
+     */
+    public record RequestRecord(String requestId, String agent, String sessionKind, boolean stream, int status,
+                                String outcome, String errorType, long durationNanos, long ttftNanos,
+                                long promptTokens, long completionTokens) {
+    }
+}

@@ -1,0 +1,38 @@
+package dev.clawgate.http;
+
+import dev.clawgate.openai.ApiException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Renders an {@link ApiException} as OpenAI's JSON error, with its status and {@code Retry-After}. */
+final class ApiErrors {
+    private ApiErrors() {
+    }
+
+    /** Sets status and headers for {@code e}; returns the body to send. The response must not be committed. */
+    static byte[] prepare(HttpServletResponse response, ApiException e) {
+        response.setStatus(e.status());
+        response.setContentType("application/json; charset=utf-8");
+        response.setHeader("Cache-Control", "no-store");
+        if (e.retryAfterSeconds() != null) {
+            response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        if (e.status() == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        byte[] body = e.toJson().getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        return body;
+    }
+
+    /** Writes {@code e} at once with a blocking write: for filters and the synchronous part of a request. */
+    static void send(HttpServletResponse response, ApiException e) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        byte[] body = prepare(response, e);
+        response.getOutputStream().write(body);
+    }
+}

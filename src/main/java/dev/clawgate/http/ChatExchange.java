@@ -1,0 +1,436 @@
+package dev.clawgate.http;
+
+import dev.clawgate.Gateway;
+import dev.clawgate.Gateway.RequestRecord;
+import dev.clawgate.agent.PromptAssembler;
+import dev.clawgate.config.GatewayConfig.AgentSpec;
+import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.openai.ChatRequest;
+import dev.clawgate.openai.JsonText;
+import dev.clawgate.openai.ToolCall;
+import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.Usage;
+import dev.clawgate.session.SessionKey;
+import dev.clawgate.session.SessionStore;
+import dev.clawgate.upstream.Cancellable;
+import dev.clawgate.upstream.ChatProvider;
+import dev.clawgate.upstream.DeltaSink;
+import dev.clawgate.upstream.UpstreamRequest;
+import jakarta.json.Json;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One chat completion in flight, after {@code startAsync()}: takes the session, runs the agent's provider, and turns
+ * its deltas into either an SSE stream or one JSON body. It ends exactly once, by completion, upstream error, client
+ * disconnect (a failed write or the container's {@code onError}) or the async timeout; every end but completion
+ * cancels the upstream and leaves the session as it was. All state changes hold this object's monitor.
+ */
+final class ChatExchange implements DeltaSink, AsyncListener {
+    private static final System.Logger LOG = System.getLogger(ChatExchange.class.getName());
+
+    private final Gateway gateway;
+    private final AsyncContext async;
+    private final HttpServletResponse response;
+    private final ChatRequest request;
+    private final AgentSpec agent;
+    private final SessionKey session;
+    private final String requestId;
+    private final String completionId;
+    private final long created;
+    private final long startNanos;
+    private final SseFrames frames;
+    private final AsyncWriter writer;
+
+    private SessionStore.Lease lease;
+    private List<ChatMessage> fresh = List.of();
+    private Cancellable upstream;
+    private boolean opened;
+    private boolean ended;
+    private long firstDeltaNanos = -1;
+    private long lastWriteNanos;
+    private ScheduledFuture<?> heartbeat;
+    private final StringBuilder content;
+    private TreeMap<Integer, ToolCallBuilder> toolCalls;
+    private String finishReason;
+    private Usage usage;
+
+    ChatExchange(Gateway gateway, AsyncContext async, ChatRequest request, AgentSpec agent, SessionKey session,
+                 String requestId, long startNanos) throws IOException {
+        this.gateway = gateway;
+        this.async = async;
+        this.response = (HttpServletResponse) async.getResponse();
+        this.request = request;
+        this.agent = agent;
+        this.session = session;
+        this.requestId = requestId;
+        this.startNanos = startNanos;
+        this.completionId = Ids.completionId();
+        this.created = gateway.clock().instant().getEpochSecond();
+        this.frames = request.stream() ? new SseFrames(completionId, created, request.echoModel(), request.includeUsage())
+                : null;
+        this.content = request.stream() && !session.stateful() ? null : new StringBuilder();
+        async.addListener(this);
+        this.writer = new AsyncWriter(async, this::clientGone);
+    }
+
+    /** Takes the session (waiting, without a thread, behind earlier turns on it) and starts the run. */
+    void start() {
+        if (!session.stateful()) {
+            begin(List.of());
+            return;
+        }
+        gateway.sessions().acquire(session.value()).whenComplete((granted, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "clawgate: session store failed: " + failure.getClass().getName());
+                fail(new ApiException(503, "service_unavailable", null, "session_store_unavailable",
+                        "The session store is unavailable; retry later.", 1L), false);
+                return;
+            }
+            synchronized (this) {
+                if (ended) {
+                    granted.release();
+                    return;
+                }
+                lease = granted;
+            }
+            begin(granted.transcript());
+        });
+    }
+
+    private void begin(List<ChatMessage> transcript) {
+        ChatProvider provider = gateway.providers().get(agent.provider());
+        Cancellable handle;
+        try {
+            PromptAssembler.Prompt prompt = PromptAssembler.assemble(agent, request.messages(), transcript);
+            synchronized (this) {
+                fresh = prompt.fresh();
+            }
+            handle = provider.stream(new UpstreamRequest(agent.model(), prompt.upstream(), request.upstreamParams(),
+                    request.maxTokens()), this);
+        } catch (ApiException e) {
+            fail(e, false);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "clawgate: run failed to start: " + e.getClass().getName());
+            fail(ApiException.internal(), false);
+            return;
+        }
+        boolean cancelNow;
+        synchronized (this) {
+            upstream = handle;
+            cancelNow = ended && !"ok".equals(outcome);
+        }
+        if (cancelNow) {
+            handle.cancel();
+        }
+    }
+
+    // ---- DeltaSink: called by the provider, one call at a time ----
+
+    @Override
+    public synchronized void onOpen() {
+        if (ended || opened) {
+            return;
+        }
+        opened = true;
+        if (frames != null) {
+            response.setStatus(200);
+            response.setContentType("text/event-stream; charset=utf-8");
+            response.setHeader("Cache-Control", "no-cache");
+            response.setHeader("X-Accel-Buffering", "no");
+            send(frames.role());
+            scheduleHeartbeat(gateway.config().http().heartbeatMs());
+        }
+    }
+
+    @Override
+    public synchronized void onContent(String text) {
+        if (ended || text.isEmpty()) {
+            return;
+        }
+        markFirstDelta();
+        if (content != null) {
+            content.append(text);
+        }
+        if (frames != null) {
+            send(frames.content(text));
+        }
+    }
+
+    @Override
+    public synchronized void onToolCall(ToolCallDelta delta) {
+        if (ended) {
+            return;
+        }
+        markFirstDelta();
+        if (content != null) {
+            if (toolCalls == null) {
+                toolCalls = new TreeMap<>();
+            }
+            toolCalls.computeIfAbsent(delta.index(), i -> new ToolCallBuilder()).add(delta);
+        }
+        if (frames != null) {
+            send(frames.toolCall(delta));
+        }
+    }
+
+    @Override
+    public synchronized void onFinish(String reason) {
+        if (ended || finishReason != null) {
+            return;
+        }
+        finishReason = reason == null ? "stop" : reason;
+        if (frames != null) {
+            send(frames.finish(finishReason));
+        }
+    }
+
+    @Override
+    public synchronized void onUsage(Usage u) {
+        usage = u;
+    }
+
+    @Override
+    public void onComplete() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (!opened) {
+                onOpen();
+            }
+            if (finishReason == null) {
+                onFinish(toolCalls != null ? "tool_calls" : "stop");
+            }
+            if (frames != null) {
+                if (request.includeUsage()) {
+                    send(frames.usage(usage()));
+                }
+                send(SseFrames.DONE);
+            } else {
+                byte[] body = completionJson().getBytes(StandardCharsets.UTF_8);
+                response.setStatus(200);
+                response.setContentType("application/json; charset=utf-8");
+                response.setContentLength(body.length);
+                send(body);
+            }
+            if (lease != null) {
+                lease.commit(turn());
+                lease = null;
+            }
+            end("ok", null);
+        }
+        writer.close();
+    }
+
+    @Override
+    public void onError(ApiException error) {
+        fail(error, false);
+    }
+
+    // ---- AsyncListener: container events ----
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        long ms = gateway.config().http().streamTimeoutMs();
+        fail(new ApiException(504, "api_error", null, "timeout", "The request did not finish within " + ms
+                + " ms (gateway.http.streamTimeoutMs)."), true);
+        writer.forceComplete();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        clientGone(event.getThrowable());
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        fail(null, false);
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // not re-dispatched
+    }
+
+    // ---- ends ----
+
+    private void clientGone(Throwable cause) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+        }
+        fail(null, false);
+    }
+
+    private String outcome;
+
+    /**
+     * Ends the exchange unless it has ended: cancels the upstream, releases the session, and tells the client
+     * {@code error} when there is one and it can still be told.
+     */
+    private void fail(ApiException error, boolean timeout) {
+        Cancellable toCancel;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (error != null && !writer.failed()) {
+                if (!streamStarted()) {
+                    send(ApiErrors.prepare(response, error));
+                } else {
+                    send(SseFrames.error(error));
+                    send(SseFrames.DONE);
+                }
+            }
+            if (lease != null) {
+                lease.release();
+                lease = null;
+            }
+            String kind = error == null ? "cancelled" : timeout ? "timeout" : "error";
+            end(kind, error);
+            toCancel = upstream;
+        }
+        if (toCancel != null) {
+            toCancel.cancel();
+        }
+        if (error != null) {
+            writer.close();
+        }
+    }
+
+    private void end(String kind, ApiException error) {
+        ended = true;
+        outcome = kind;
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        long now = System.nanoTime();
+        int status = streamStarted() || "ok".equals(kind) ? 200 : error != null ? error.status() : 499;
+        Usage u = usage();
+        gateway.requestFinished(new RequestRecord(requestId, agent.id(), session.kind().label(), request.stream(),
+                status, kind, error == null ? null : error.type(), now - startNanos,
+                firstDeltaNanos < 0 ? -1 : firstDeltaNanos - startNanos, u.promptTokens(), u.completionTokens()));
+    }
+
+    // ---- helpers ----
+
+    private void send(byte[] bytes) {
+        lastWriteNanos = System.nanoTime();
+        writer.write(bytes);
+    }
+
+    /** Whether the 200 and SSE headers are out, so errors must go as a frame. */
+    private boolean streamStarted() {
+        return frames != null && opened;
+    }
+
+    private void markFirstDelta() {
+        if (firstDeltaNanos < 0) {
+            firstDeltaNanos = System.nanoTime();
+        }
+    }
+
+    private void scheduleHeartbeat(long delayMs) {
+        heartbeat = gateway.scheduler().schedule(this::heartbeat, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void heartbeat() {
+        if (ended) {
+            return;
+        }
+        long periodNanos = TimeUnit.MILLISECONDS.toNanos(gateway.config().http().heartbeatMs());
+        long idle = System.nanoTime() - lastWriteNanos;
+        if (idle >= periodNanos) {
+            send(SseFrames.KEEPALIVE);
+            idle = 0;
+        }
+        scheduleHeartbeat(Math.max(1, TimeUnit.NANOSECONDS.toMillis(periodNanos - idle)));
+    }
+
+    private Usage usage() {
+        return usage != null ? usage : Usage.of(0, 0);
+    }
+
+    private List<ToolCall> completedToolCalls() {
+        if (toolCalls == null) {
+            return List.of();
+        }
+        List<ToolCall> out = new ArrayList<>(toolCalls.size());
+        toolCalls.values().forEach(b -> out.add(b.build()));
+        return out;
+    }
+
+    private List<ChatMessage> turn() {
+        List<ChatMessage> turn = new ArrayList<>(fresh.size() + 1);
+        turn.addAll(fresh);
+        String text = content.toString();
+        List<ToolCall> calls = completedToolCalls();
+        turn.add(new ChatMessage("assistant", text.isEmpty() && !calls.isEmpty() ? null : Json.createValue(text),
+                null, null, calls));
+        return turn;
+    }
+
+    private String completionJson() {
+        String text = content.toString();
+        List<ToolCall> calls = completedToolCalls();
+        StringBuilder b = new StringBuilder(256 + text.length());
+        b.append("{\"id\":");
+        JsonText.quote(b, completionId);
+        b.append(",\"object\":\"chat.completion\",\"created\":").append(created).append(",\"model\":");
+        JsonText.quote(b, request.echoModel());
+        b.append(",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
+        JsonText.quote(b, text.isEmpty() && !calls.isEmpty() ? null : text);
+        if (!calls.isEmpty()) {
+            b.append(",\"tool_calls\":[");
+            for (int i = 0; i < calls.size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                calls.get(i).appendJson(b);
+            }
+            b.append(']');
+        }
+        b.append(",\"refusal\":null},\"logprobs\":null,\"finish_reason\":");
+        JsonText.quote(b, finishReason);
+        b.append("}],\"usage\":");
+        usage().appendJson(b);
+        return b.append('}').toString();
+    }
+
+    /** Joins the fragments of one streamed tool call. */
+    private static final class ToolCallBuilder {
+        private String id;
+        private String name;
+        private final StringBuilder arguments = new StringBuilder();
+
+        void add(ToolCallDelta d) {
+            if (d.id() != null) {
+                id = d.id();
+            }
+            if (d.name() != null) {
+                name = name == null ? d.name() : name + d.name();
+            }
+            if (d.arguments() != null) {
+                arguments.append(d.arguments());
+            }
+        }
+
+        ToolCall build() {
+            return new ToolCall(id, name, arguments.toString());
+        }
+    }
+}

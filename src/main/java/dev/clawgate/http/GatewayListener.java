@@ -1,0 +1,53 @@
+package dev.clawgate.http;
+
+import dev.clawgate.Gateway;
+import dev.clawgate.config.ConfigException;
+import dev.clawgate.config.ConfigLoader;
+import dev.clawgate.config.GatewayConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Starts and stops the gateway with the web application. At start-up it reads the configuration (system properties,
+ * then the context init parameters, which is where the container's overrides land, then the JSON file) and builds
+ * the {@link Gateway}; a bad key fails the deployment with one log line naming it. At undeploy it stops every thread
+ * the gateway started.
+ */
+public final class GatewayListener implements ServletContextListener {
+    private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            params.put(name, context.getInitParameter(name));
+        }
+        GatewayConfig config;
+        try {
+            config = ConfigLoader.fromSystem(params).load();
+        } catch (ConfigException e) {
+            LOG.log(Level.ERROR, "clawgate: invalid configuration: " + e.getMessage());
+            throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
+        }
+        Gateway gateway = new Gateway(config, Clock.systemUTC());
+        RequestLog.install(gateway);
+        context.setAttribute(Gateway.ATTRIBUTE, gateway);
+        StartupSummary.log(config);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        Object gateway = event.getServletContext().getAttribute(Gateway.ATTRIBUTE);
+        if (gateway instanceof Gateway g) {
+            event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
+            g.close();
+        }
+    }
+}

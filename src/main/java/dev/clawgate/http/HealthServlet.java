@@ -1,0 +1,46 @@
+package dev.clawgate.http;
+
+import dev.clawgate.Gateway;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code GET /healthz} (liveness: {@code {"status":"ok"}} while the WAR is deployed) and {@code GET /readyz}
+ * (readiness: 200 while the gateway serves, 503 while its state store is unreachable or it is shutting down). Neither
+ * needs auth.
+ */
+public final class HealthServlet extends HttpServlet {
+    private static final byte[] OK = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] READY = "{\"status\":\"ready\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOT_READY = "{\"status\":\"unavailable\"}".getBytes(StandardCharsets.US_ASCII);
+
+    private transient Gateway gateway;
+
+    @Override
+    public void init() throws ServletException {
+        gateway = (Gateway) getServletContext().getAttribute(Gateway.ATTRIBUTE);
+        if (gateway == null) {
+            throw new ServletException("clawgate: gateway not initialised");
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        byte[] body;
+        if (RouteFilter.path(req).equals("/readyz")) {
+            boolean ready = gateway.ready();
+            resp.setStatus(ready ? 200 : 503);
+            body = ready ? READY : NOT_READY;
+        } else {
+            body = OK;
+        }
+        resp.setContentType("application/json; charset=utf-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setContentLength(body.length);
+        resp.getOutputStream().write(body);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.clawgate.http;
+
+import dev.clawgate.Gateway;
+import dev.clawgate.agent.AgentRouter;
+import dev.clawgate.config.GatewayConfig.AgentSpec;
+import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.JsonText;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code GET /v1/models} and {@code GET /v1/models/{id}} in OpenAI's list shape (SPEC §1): {@code openclaw},
+ * {@code openclaw/default}, and for every agent {@code openclaw/<id>} and {@code openclaw:<id>}. The id is read
+ * from the raw path, so {@code /v1/models/openclaw/main} works, and so does {@code openclaw%2Fmain} where the
+ * container lets {@code %2F} through (stock Tomcat answers it with its own 400).
+ */
+public final class ModelsServlet extends HttpServlet {
+    private transient Gateway gateway;
+    private transient List<String> ids;
+
+    @Override
+    public void init() throws ServletException {
+        gateway = (Gateway) getServletContext().getAttribute(Gateway.ATTRIBUTE);
+        if (gateway == null) {
+            throw new ServletException("clawgate: gateway not initialised");
+        }
+        ids = new ArrayList<>(List.of("openclaw", "openclaw/default"));
+        for (AgentSpec agent : gateway.router().all().values()) {
+            ids.add("openclaw/" + agent.id());
+            ids.add("openclaw:" + agent.id());
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = RouteFilter.path(req);
+        String body;
+        if (path.equals("/v1/models")) {
+            StringBuilder b = new StringBuilder(64 + ids.size() * 80).append("{\"object\":\"list\",\"data\":[");
+            for (int i = 0; i < ids.size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                model(b, ids.get(i));
+            }
+            body = b.append("]}").toString();
+        } else {
+            String id;
+            try {
+                id = percentDecode(path.substring("/v1/models/".length()));
+            } catch (IllegalArgumentException e) {
+                ApiErrors.send(resp, ApiException.badRequest("model", "Invalid model id encoding."));
+                return;
+            }
+            String canonical = canonical(id);
+            if (canonical == null) {
+                ApiErrors.send(resp, new ApiException(404, "invalid_request_error", "model", "model_not_found",
+                        "The model '" + (id.length() > 100 ? id.substring(0, 100) + "…" : id) + "' does not exist."));
+                return;
+            }
+            body = model(new StringBuilder(128), canonical).toString();
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        resp.setContentType("application/json; charset=utf-8");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    /** The listed id for {@code id}, accepting any case, or null when no agent answers to it. */
+    private String canonical(String id) {
+        String lower = id.toLowerCase(Locale.ROOT);
+        if (lower.equals("openclaw") || lower.equals("openclaw/default")) {
+            return lower;
+        }
+        AgentRouter router = gateway.router();
+        for (String prefix : new String[] {"openclaw/", "openclaw:"}) {
+            if (lower.startsWith(prefix) && router.find(lower.substring(prefix.length())) != null) {
+                return lower;
+            }
+        }
+        return null;
+    }
+
+    private StringBuilder model(StringBuilder b, String id) {
+        b.append("{\"id\":");
+        JsonText.quote(b, id);
+        return b.append(",\"object\":\"model\",\"created\":").append(gateway.startedEpochSeconds())
+                .append(",\"owned_by\":\"openclaw\"}");
+    }
+
+    static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) {
+                    throw new IllegalArgumentException("truncated escape");
+                }
+                out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

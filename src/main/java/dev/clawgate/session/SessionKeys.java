@@ -1,0 +1,46 @@
+package dev.clawgate.session;
+
+import dev.clawgate.openai.ApiException;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Resolves the session key of a request (SPEC §6), first that applies: header {@code x-openclaw-session-key}
+ * (trimmed, verbatim; reserved prefixes {@code subagent:}, {@code cron:}, {@code acp:} are refused); a non-empty
+ * {@code user}, as {@code agent:<id>:openai-user:<user>} lower-cased as OpenClaw does; else a fresh
+ * {@code agent:<id>:openai:<uuid>} that is never stored.
+ */
+public final class SessionKeys {
+    /** Longest accepted header key or {@code user}, characters. */
+    public static final int MAX_LENGTH = 512;
+    private static final String[] RESERVED = {"subagent:", "cron:", "acp:"};
+
+    private SessionKeys() {
+    }
+
+    public static SessionKey resolve(String header, String user, String agentId) {
+        if (header != null && !header.isBlank()) {
+            String key = header.trim();
+            String lower = key.toLowerCase(Locale.ROOT);
+            for (String prefix : RESERVED) {
+                if (lower.startsWith(prefix)) {
+                    throw ApiException.badRequest(null, "invalid_session_key",
+                            "`x-openclaw-session-key` cannot use reserved internal session namespaces.");
+                }
+            }
+            if (key.length() > MAX_LENGTH) {
+                throw ApiException.badRequest(null, "invalid_session_key",
+                        "`x-openclaw-session-key` is longer than " + MAX_LENGTH + " characters.");
+            }
+            return new SessionKey(key, SessionKey.Kind.HEADER);
+        }
+        if (user != null && !user.isBlank()) {
+            if (user.length() > MAX_LENGTH) {
+                throw ApiException.badRequest("user", "`user` is longer than " + MAX_LENGTH + " characters.");
+            }
+            return new SessionKey(("agent:" + agentId + ":openai-user:" + user.trim()).toLowerCase(Locale.ROOT),
+                    SessionKey.Kind.USER);
+        }
+        return new SessionKey("agent:" + agentId + ":openai:" + UUID.randomUUID(), SessionKey.Kind.STATELESS);
+    }
+}

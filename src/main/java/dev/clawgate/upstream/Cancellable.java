@@ -1,0 +1,7 @@
+package dev.clawgate.upstream;
+
+/** Stops a running upstream call at once; idempotent, callable from any thread. */
+@FunctionalInterface
+public interface Cancellable {
+    void cancel();
+}

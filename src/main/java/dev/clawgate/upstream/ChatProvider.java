@@ -1,0 +1,22 @@
+package dev.clawgate.upstream;
+
+/**
+ * A model backend. Streaming first: every run pushes deltas into a {@link DeltaSink}, whether or not the client
+ * asked to stream; a non-streaming reply is assembled by the caller.
+ */
+public interface ChatProvider {
+    /**
+     * Starts a run and returns at once, without waiting for the upstream; the returned handle cancels it.
+     * Implementations must not block the calling thread on network I/O.
+     */
+    Cancellable stream(UpstreamRequest request, DeltaSink sink);
+
+    /** Whether the built-in model answers synchronously (its 200 can be sent before the first delta). */
+    default boolean builtIn() {
+        return false;
+    }
+
+    /** Releases what the provider holds (connections, threads). Called once at undeploy. */
+    default void close() {
+    }
+}

@@ -1,0 +1,158 @@
+package dev.clawgate.upstream;
+
+import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.openai.Usage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built-in {@code echo} model: answers {@code echo: <last user text>}, streamed word by word (each word after
+ * the first keeps its leading space, so the deltas concatenate to the whole answer). A word counts as one token, in
+ * the prompt and in the answer. A {@code max_tokens} cap cuts the answer with finish reason {@code length}.
+ *
+ * <p>With {@code models.providers.echo.wordDelayMs} above 0 [default 0] the words are paced on the shared
+ * scheduler, so a slow stream holds no thread: this is how load tests hold thousands of open streams.
+ */
+public final class EchoProvider implements ChatProvider {
+    private final ScheduledExecutorService scheduler;
+    private final long wordDelayMs;
+
+    /**
+     * @param scheduler   shared timer, used only when {@code wordDelayMs > 0}
+     * @param wordDelayMs pause before each word, milliseconds
+     */
+    public EchoProvider(ScheduledExecutorService scheduler, long wordDelayMs) {
+        this.scheduler = scheduler;
+        this.wordDelayMs = wordDelayMs;
+    }
+
+    @Override
+    public boolean builtIn() {
+        return true;
+    }
+
+    @Override
+    public Cancellable stream(UpstreamRequest request, DeltaSink sink) {
+        List<String> words = words("echo: " + lastUserText(request.messages()));
+        long prompt = 0;
+        for (ChatMessage m : request.messages()) {
+            prompt += countWords(m.text());
+        }
+        boolean cut = request.maxTokens() != null && request.maxTokens() < words.size();
+        if (cut) {
+            words = words.subList(0, request.maxTokens().intValue());
+        }
+        Run run = new Run(sink, words, cut ? "length" : "stop", Usage.of(prompt, words.size()));
+        sink.onOpen();
+        if (wordDelayMs <= 0) {
+            run.emitAll();
+        } else {
+            run.scheduleNext();
+        }
+        return run;
+    }
+
+    private final class Run implements Cancellable {
+        private final DeltaSink sink;
+        private final List<String> words;
+        private final String finishReason;
+        private final Usage usage;
+        private int next;
+        private volatile boolean cancelled;
+        private volatile ScheduledFuture<?> pending;
+
+        Run(DeltaSink sink, List<String> words, String finishReason, Usage usage) {
+            this.sink = sink;
+            this.words = words;
+            this.finishReason = finishReason;
+            this.usage = usage;
+        }
+
+        void emitAll() {
+            for (String w : words) {
+                if (cancelled) {
+                    return;
+                }
+                sink.onContent(w);
+            }
+            finish();
+        }
+
+        void scheduleNext() {
+            if (cancelled) {
+                return;
+            }
+            pending = scheduler.schedule(this::step, wordDelayMs, TimeUnit.MILLISECONDS);
+        }
+
+        private void step() {
+            if (cancelled) {
+                return;
+            }
+            if (next < words.size()) {
+                sink.onContent(words.get(next++));
+                scheduleNext();
+            } else {
+                finish();
+            }
+        }
+
+        private void finish() {
+            if (!cancelled) {
+                sink.onFinish(finishReason);
+                sink.onUsage(usage);
+                sink.onComplete();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            ScheduledFuture<?> p = pending;
+            if (p != null) {
+                p.cancel(false);
+            }
+        }
+    }
+
+    static String lastUserText(List<ChatMessage> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).role().equals("user")) {
+                return messages.get(i).text();
+            }
+        }
+        return "";
+    }
+
+    static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        int n = text.length();
+        for (int i = 1; i < n; i++) {
+            if (text.charAt(i) == ' ' && text.charAt(i - 1) != ' ') {
+                out.add(text.substring(start, i));
+                start = i;
+            }
+        }
+        if (start < n) {
+            out.add(text.substring(start));
+        }
+        return out;
+    }
+
+    private static long countWords(String text) {
+        long count = 0;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            boolean space = Character.isWhitespace(text.charAt(i));
+            if (!space && !inWord) {
+                count++;
+            }
+            inWord = !space;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.clawgate.it;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The real WAR source ({@code webapp/} with its {@code web.xml}) deployed in embedded Jetty 12 on a free loopback
+ * port, configured the way an operator does it: context init parameters set from the container side.
+ */
+public final class GatewayServer implements AutoCloseable {
+    public static final String TOKEN = "test-token-0123456789abcdef";
+
+    private final Server server;
+    private final WebAppContext context;
+
+    private GatewayServer(Map<String, String> params) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        context = new WebAppContext();
+        context.setContextPath("/");
+        context.setBaseResourceAsString(Path.of("webapp").toAbsolutePath().toString());
+        context.setParentLoaderPriority(true);
+        context.setThrowUnavailableOnStartupException(true);
+        params.forEach(context::setInitParameter);
+        server.setHandler(context);
+        server.start();
+    }
+
+    /** A gateway with the endpoint on and the test token, plus {@code params} (which win). */
+    public static GatewayServer start(Map<String, String> params) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("gateway.http.endpoints.chatCompletions.enabled", "true");
+        all.put("gateway.auth.token", TOKEN);
+        all.putAll(params);
+        return new GatewayServer(all);
+    }
+
+    public static GatewayServer start(String... keyValues) throws Exception {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            params.put(keyValues[i], keyValues[i + 1]);
+        }
+        return start(params);
+    }
+
+    /** Exactly {@code params}, nothing added. */
+    public static GatewayServer startRaw(Map<String, String> params) throws Exception {
+        return new GatewayServer(params);
+    }
+
+    public int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public String baseUrl() {
+        return uri().toString();
+    }
+
+    public WebAppContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

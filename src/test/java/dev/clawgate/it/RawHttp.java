@@ -1,0 +1,102 @@
+package dev.clawgate.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A bare HTTP/1.1 client on a socket, for asserting exact bytes on the wire (status line, headers, chunks). */
+public final class RawHttp implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+
+    public RawHttp(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(20_000);
+        in = socket.getInputStream();
+    }
+
+    public void post(String path, String body, String... headers) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder h = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + b.length + "\r\n");
+        for (String header : headers) {
+            h.append(header).append("\r\n");
+        }
+        h.append("\r\n");
+        OutputStream out = socket.getOutputStream();
+        out.write(h.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(b);
+        out.flush();
+    }
+
+    /** Reads one line (without CRLF) of the raw response. */
+    public String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                break;
+            }
+            if (c != '\r') {
+                line.write(c);
+            }
+        }
+        if (c < 0 && line.size() == 0) {
+            return null;
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Reads the status line and headers; returns them as one string, lower-cased header names kept as sent. */
+    public String readHead() throws IOException {
+        StringBuilder head = new StringBuilder();
+        String line;
+        while ((line = readLine()) != null && !line.isEmpty()) {
+            head.append(line).append('\n');
+        }
+        return head.toString();
+    }
+
+    /** Reads a chunked body to its end and returns the de-chunked text. */
+    public String readChunkedBody() throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String size = readLine();
+            if (size == null) {
+                break;
+            }
+            int n = Integer.parseInt(size.trim(), 16);
+            if (n == 0) {
+                readLine();
+                break;
+            }
+            body.write(in.readNBytes(n));
+            readLine();
+        }
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Reads the next chunk of a chunked body, or null at its end. */
+    public String readChunk() throws IOException {
+        String size = readLine();
+        if (size == null) {
+            return null;
+        }
+        int n = Integer.parseInt(size.trim(), 16);
+        if (n == 0) {
+            readLine();
+            return null;
+        }
+        String chunk = new String(in.readNBytes(n), StandardCharsets.UTF_8);
+        readLine();
+        return chunk;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
