@@ -31,6 +31,7 @@ public final class Gateway implements AutoCloseable {
     private final ChatRequestParser parser = new ChatRequestParser();
     private final List<Consumer<RequestRecord>> requestListeners = new CopyOnWriteArrayList<>();
     private final long startedEpochSeconds;
+    private volatile GatewayEvents events = GatewayEvents.NONE;
     private volatile boolean closing;
 
     public Gateway(GatewayConfig config, Clock clock) {
@@ -87,6 +88,16 @@ public final class Gateway implements AutoCloseable {
         return !closing && sessions.healthy();
     }
 
+    /** The observers' sink for counters (auth failures, lockouts, streams, upstream errors). Never null. */
+    public GatewayEvents events() {
+        return events;
+    }
+
+    /** Installs the events sink (metrics), once at start-up. */
+    public void events(GatewayEvents events) {
+        this.events = events == null ? GatewayEvents.NONE : events;
+    }
+
     /** Registers a listener told about every finished chat request (logging, metrics). */
     public void onRequestFinished(Consumer<RequestRecord> listener) {
         requestListeners.add(listener);
@@ -94,6 +105,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Tells every listener; a failing listener never fails the request. */
     public void requestFinished(RequestRecord record) {
+        events.requestFinished(record);
         for (Consumer<RequestRecord> l : requestListeners) {
             try {
                 l.accept(record);

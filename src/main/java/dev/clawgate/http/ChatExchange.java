@@ -150,6 +150,7 @@ final class ChatExchange implements DeltaSink, AsyncListener {
             response.setContentType("text/event-stream; charset=utf-8");
             response.setHeader("Cache-Control", "no-cache");
             response.setHeader("X-Accel-Buffering", "no");
+            gateway.events().streamOpened(agent.id());
             send(frames.role());
             scheduleHeartbeat(gateway.config().http().heartbeatMs());
         }
@@ -317,6 +318,9 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         outcome = kind;
         if (heartbeat != null) {
             heartbeat.cancel(false);
+        }
+        if (streamStarted()) {
+            gateway.events().streamClosed(agent.id());
         }
         long now = System.nanoTime();
         int status = streamStarted() || "ok".equals(kind) ? 200 : error != null ? error.status() : 499;
