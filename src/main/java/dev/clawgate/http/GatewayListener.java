@@ -22,6 +22,8 @@ import java.util.Map;
 public final class GatewayListener implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
 
+    private RequestLog requestLog;
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
@@ -37,7 +39,7 @@ public final class GatewayListener implements ServletContextListener {
             throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
         }
         Gateway gateway = new Gateway(config, Clock.systemUTC());
-        RequestLog.install(gateway);
+        requestLog = RequestLog.install(gateway);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         StartupSummary.log(config);
     }
@@ -47,6 +49,9 @@ public final class GatewayListener implements ServletContextListener {
         Object gateway = event.getServletContext().getAttribute(Gateway.ATTRIBUTE);
         if (gateway instanceof Gateway g) {
             event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
+            if (requestLog != null) {
+                requestLog.flush();
+            }
             g.close();
         }
     }
