@@ -3,10 +3,11 @@
 #
 #   bench/run.sh
 #
-# Builds the WAR and the bench tools (Maven, through /tmp/clawgate-mvn.lock), fetches Tomcat 11.0.24 from Maven
-# Central, and starts in that Tomcat the gateway (context /, auth on with a random token, rate limit off, endpoint on,
-# -Xmx512m) next to the "floor" (a bare async servlet answering the echo agent's bytes, context /floor), plus a fast
-# local OpenAI-compatible upstream (bench/src/.../BenchUpstream). Then it measures, in this order:
+# Builds the WAR and the bench tools (Maven, through /tmp/clawgate-mvn.lock), fetches the container from Maven Central
+# (Jetty 12.0.30 by default, or Tomcat 11.0.24 with BENCH_CONTAINER=tomcat), and starts in it the gateway (context /,
+# auth on with a random token, rate limit off, endpoint on, -Xmx512m) next to the "floor" (a bare async servlet
+# answering the echo agent's bytes, context /floor), plus a fast local OpenAI-compatible upstream
+# (bench/src/.../BenchUpstream). Then it measures, in this order:
 #   1. throughput and p50/p99 latency (wrk + bench/lua/post.lua) at concurrency 1, 16, 64, 256, non-streaming and
 #      streaming, for the floor, the echo agent, the upstream agent and the upstream called directly, with the
 #      gateway's CPU time per request from /proc/<pid>/stat;
@@ -21,7 +22,7 @@
 # Knobs (environment): BENCH_DURATION [5] seconds per wrk measurement; BENCH_STREAMS [10000];
 # BENCH_UPSTREAM_STREAMS [5000]; BENCH_STREAM_SECONDS [20] length of a slow stream; BENCH_JFR=1 records a JFR
 # profile of the gateway during the throughput phase (bench/target/run/gateway.jfr); BENCH_SKIP_BUILD=1 reuses the
-# last build; BENCH_MAX_THREADS [200] Tomcat's maxThreads.
+# last build; BENCH_CONTAINER [jetty] or tomcat; BENCH_MAX_THREADS [32] the container's request thread pool.
 # Needs: Java 17+ (with jcmd), Maven, unzip, wrk (installed with apt-get when missing), curl.
 set -euo pipefail
 
@@ -35,6 +36,7 @@ GW_PORT=18080
 UP_PORT=18091
 SLOW_PORT=18092
 TOMCAT_VERSION=11.0.24
+JETTY_VERSION=12.0.30
 TOKEN=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 TEXT="hello from the clawgate benchmark, a short prompt of about twenty words that the echo agent answers word by word"
 BODY_JSON="{\"model\":\"openclaw\",\"messages\":[{\"role\":\"user\",\"content\":\"$TEXT\"}]}"
@@ -60,9 +62,17 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   (cd "$ROOT" && "${MVN[@]}" package -DskipTests)
   (cd "$ROOT" && "${MVN[@]}" -f bench/pom.xml package dependency:copy-dependencies -DincludeScope=runtime)
 fi
-TOMCAT_ZIP=$ROOT/bench/target/tomcat-$TOMCAT_VERSION.zip
-[ -f "$TOMCAT_ZIP" ] || (cd "$ROOT" && "${MVN[@]}" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-  -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:zip -DoutputDirectory="$ROOT/bench/target")
+CONTAINER=${BENCH_CONTAINER:-jetty}
+MAX_THREADS=${BENCH_MAX_THREADS:-32}
+case $CONTAINER in
+  tomcat) ARTIFACT=org.apache.tomcat:tomcat:$TOMCAT_VERSION:zip; ZIP=$ROOT/bench/target/tomcat-$TOMCAT_VERSION.zip
+          CONTAINER_NAME="Tomcat $TOMCAT_VERSION (NIO connector, maxThreads=$MAX_THREADS, maxConnections=20000)" ;;
+  jetty)  ARTIFACT=org.eclipse.jetty:jetty-home:$JETTY_VERSION:zip; ZIP=$ROOT/bench/target/jetty-home-$JETTY_VERSION.zip
+          CONTAINER_NAME="Jetty $JETTY_VERSION (ee10, http module, maxThreads=$MAX_THREADS)" ;;
+  *) echo "BENCH_CONTAINER must be jetty or tomcat" >&2; exit 2 ;;
+esac
+[ -f "$ZIP" ] || (cd "$ROOT" && "${MVN[@]}" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  -Dartifact=$ARTIFACT -DoutputDirectory="$ROOT/bench/target")
 BENCH_CP="$ROOT/bench/target/clawgate-bench.jar:$(ls "$ROOT"/bench/target/dependency/*.jar | tr '\n' ':')"
 jrun() { java -Xss512k -XX:+UseSerialGC -cp "$BENCH_CP" "dev.clawgate.bench.$@"; }
 
@@ -83,19 +93,20 @@ cat > "$FLOOR/WEB-INF/web.xml" <<'EOF'
 EOF
 (cd "$FLOOR" && jar cf "$WORK/floor.war" .)
 
-# ---------------------------------------------------------------- Tomcat
-unzip -q "$TOMCAT_ZIP" -d "$WORK"
-export CATALINA_HOME=$WORK/apache-tomcat-$TOMCAT_VERSION
-export CATALINA_BASE=$WORK/base
-chmod +x "$CATALINA_HOME"/bin/*.sh
-mkdir -p "$CATALINA_BASE"/{conf/Catalina/localhost,webapps,logs,temp,work}
-cp -r "$CATALINA_HOME"/conf/. "$CATALINA_BASE/conf/"
-# One NIO connector on loopback, limits raised for 10k streams; no shutdown port, no access-log valve.
-cat > "$CATALINA_BASE/conf/server.xml" <<EOF
+# ---------------------------------------------------------------- container
+unzip -q "$ZIP" -d "$WORK"
+if [ "$CONTAINER" = tomcat ]; then
+  export CATALINA_HOME=$WORK/apache-tomcat-$TOMCAT_VERSION
+  export CATALINA_BASE=$WORK/base
+  chmod +x "$CATALINA_HOME"/bin/*.sh
+  mkdir -p "$CATALINA_BASE"/{conf/Catalina/localhost,webapps,logs,temp,work}
+  cp -r "$CATALINA_HOME"/conf/. "$CATALINA_BASE/conf/"
+  # One NIO connector on loopback, limits raised for 10k streams; no shutdown port, no access-log valve.
+  cat > "$CATALINA_BASE/conf/server.xml" <<EOF
 <Server port="-1" shutdown="SHUTDOWN">
   <Service name="Catalina">
     <Connector port="$GW_PORT" address="127.0.0.1" protocol="org.apache.coyote.http11.Http11NioProtocol"
-               maxThreads="${BENCH_MAX_THREADS:-200}" minSpareThreads="4" maxConnections="20000"
+               maxThreads="$MAX_THREADS" minSpareThreads="4" maxConnections="20000"
                acceptCount="4096" connectionTimeout="60000" maxKeepAliveRequests="-1"/>
     <Engine name="Catalina" defaultHost="localhost">
       <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false"/>
@@ -103,49 +114,69 @@ cat > "$CATALINA_BASE/conf/server.xml" <<EOF
   </Service>
 </Server>
 EOF
-cp "$ROOT/target/clawgate.war" "$CATALINA_BASE/webapps/ROOT.war"
-cp "$WORK/floor.war" "$CATALINA_BASE/webapps/floor.war"
-cat > "$CATALINA_BASE/conf/Catalina/localhost/floor.xml" <<EOF
-<Context>
-  <Parameter name="jsonFile" value="$WORK/echo.json" override="false"/>
-  <Parameter name="sseFile" value="$WORK/echo.sse" override="false"/>
-</Context>
-EOF
+  cp "$ROOT/target/clawgate.war" "$CATALINA_BASE/webapps/ROOT.war"
+  cp "$WORK/floor.war" "$CATALINA_BASE/webapps/floor.war"
+  CONTEXTS=$CATALINA_BASE/conf/Catalina/localhost
+  printf '<Context>\n  <Parameter name="jsonFile" value="%s" override="false"/>\n  <Parameter name="sseFile" value="%s" override="false"/>\n</Context>\n' \
+    "$WORK/echo.json" "$WORK/echo.sse" > "$CONTEXTS/floor.xml"
+else
+  export JETTY_HOME=$WORK/jetty-home-$JETTY_VERSION
+  JETTY_BASE=$WORK/jetty-base
+  mkdir -p "$JETTY_BASE"
+  (cd "$JETTY_BASE" && java -jar "$JETTY_HOME/start.jar" --add-modules=http,ee10-deploy >/dev/null 2>&1)
+  cp "$ROOT/target/clawgate.war" "$WORK/clawgate.war"
+  CONTEXTS=$JETTY_BASE/webapps
+  jetty_context() { # <contextPath> <war> <name=value>...: a Jetty context XML on stdout
+    echo '<?xml version="1.0"?>'
+    echo '<!DOCTYPE Configure PUBLIC "-//Jetty//Configure//EN" "https://jetty.org/configure_10_0.dtd">'
+    echo '<Configure class="org.eclipse.jetty.ee10.webapp.WebAppContext">'
+    echo "  <Set name=\"contextPath\">$1</Set><Set name=\"war\">$2</Set>"
+    shift 2
+    for kv in "$@"; do echo "  <Call name=\"setInitParameter\"><Arg>${kv%%=*}</Arg><Arg>${kv#*=}</Arg></Call>"; done
+    echo '</Configure>'
+  }
+  jetty_context /floor "$WORK/floor.war" "jsonFile=$WORK/echo.json" "sseFile=$WORK/echo.sse" > "$CONTEXTS/floor.xml"
+fi
 
 # gateway_context <echo wordDelayMs> <upstream port>: the gateway's settings, as an operator sets them
 gateway_context() {
-  {
-    echo "<Context>"
-    echo "  <Parameter name=\"gateway.http.endpoints.chatCompletions.enabled\" value=\"true\" override=\"false\"/>"
-    echo "  <Parameter name=\"gateway.auth.token\" value=\"$TOKEN\" override=\"false\"/>"
-    echo "  <Parameter name=\"gateway.http.rateLimit.requestsPerMinute\" value=\"0\" override=\"false\"/>"
-    echo "  <Parameter name=\"gateway.state.maxSessions\" value=\"200000\" override=\"false\"/>"
-    echo "  <Parameter name=\"models.providers.echo.wordDelayMs\" value=\"$1\" override=\"false\"/>"
-    if [ "$UPSTREAM" = 1 ]; then
-      echo "  <Parameter name=\"models.providers.bench.baseUrl\" value=\"http://127.0.0.1:$2/v1\" override=\"false\"/>"
-      echo "  <Parameter name=\"agents.up.model\" value=\"bench/m\" override=\"false\"/>"
-    fi
-    echo "</Context>"
-  } > "$CATALINA_BASE/conf/Catalina/localhost/ROOT.xml"
+  local params=(gateway.http.endpoints.chatCompletions.enabled=true "gateway.auth.token=$TOKEN"
+    gateway.http.rateLimit.requestsPerMinute=0 gateway.state.maxSessions=200000 "models.providers.echo.wordDelayMs=$1")
+  [ "$UPSTREAM" = 1 ] && params+=("models.providers.bench.baseUrl=http://127.0.0.1:$2/v1" agents.up.model=bench/m)
+  if [ "$CONTAINER" = tomcat ]; then
+    { echo "<Context>"
+      for kv in "${params[@]}"; do echo "  <Parameter name=\"${kv%%=*}\" value=\"${kv#*=}\" override=\"false\"/>"; done
+      echo "</Context>"; } > "$CONTEXTS/ROOT.xml"
+  else
+    jetty_context / "$WORK/clawgate.war" "${params[@]}" > "$CONTEXTS/clawgate.xml"
+  fi
 }
 
 TPID=
-start_tomcat() {
-  rm -rf "$CATALINA_BASE"/webapps/ROOT "$CATALINA_BASE"/webapps/floor "$CATALINA_BASE"/work/*
-  CATALINA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC" "$CATALINA_HOME/bin/catalina.sh" run >>"$WORK/catalina.out" 2>&1 &
+start_container() {
+  local jvm="-Xms512m -Xmx512m -XX:+UseG1GC"
+  if [ "$CONTAINER" = tomcat ]; then
+    rm -rf "$CATALINA_BASE"/webapps/ROOT "$CATALINA_BASE"/webapps/floor "$CATALINA_BASE"/work/*
+    CATALINA_OPTS="$jvm" "$CATALINA_HOME/bin/catalina.sh" run >>"$WORK/container.out" 2>&1 &
+  else
+    (cd "$JETTY_BASE" && exec java $jvm -jar "$JETTY_HOME/start.jar" jetty.http.host=127.0.0.1 jetty.http.port=$GW_PORT \
+      jetty.http.acceptQueueSize=4096 jetty.threadPool.maxThreads=$MAX_THREADS jetty.threadPool.minThreads=4 \
+      >>"$WORK/container.out" 2>&1) &
+  fi
   TPID=$!
   PIDS+=("$TPID")
   for _ in $(seq 1 120); do
-    if curl -sf "http://127.0.0.1:$GW_PORT/healthz" >/dev/null 2>&1; then log "Tomcat up (pid $TPID)"; return; fi
+    if curl -sf "http://127.0.0.1:$GW_PORT/healthz" >/dev/null 2>&1; then log "$CONTAINER up (pid $TPID)"; return; fi
     sleep 0.5
   done
-  log "Tomcat did not start; see $WORK/catalina.out"; exit 1
+  log "$CONTAINER did not start; see $WORK/container.out"; exit 1
 }
-stop_tomcat() {
+stop_container() {
   kill "$TPID"; timeout 30 tail --pid="$TPID" -f /dev/null || kill -9 "$TPID" || true
 }
 start_upstream() { # <port> <delayMs>
-  jrun BenchUpstream "$1" "echo: $TEXT" "$2" >>"$WORK/upstream-$1.out" 2>&1 &
+  (exec java -XX:+UseSerialGC -cp "$BENCH_CP" dev.clawgate.bench.BenchUpstream "$1" "echo: $TEXT" "$2" \
+    >>"$WORK/upstream-$1.out" 2>&1) &
   PIDS+=("$!")
   for _ in $(seq 1 60); do
     grep -q listening "$WORK/upstream-$1.out" 2>/dev/null && return
@@ -159,7 +190,7 @@ CLK_TCK=$(getconf CLK_TCK)
 # ---------------------------------------------------------------- phase 1: throughput
 gateway_context 0 "$UP_PORT"
 start_upstream "$UP_PORT" 0
-start_tomcat
+start_container
 curl -sf "http://127.0.0.1:$GW_PORT/v1/chat/completions" -H "Authorization: Bearer $TOKEN" \
   -H 'Content-Type: application/json' -d "$BODY_JSON" -o "$WORK/echo.json"
 curl -sfN "http://127.0.0.1:$GW_PORT/v1/chat/completions" -H "Authorization: Bearer $TOKEN" \
@@ -241,14 +272,14 @@ H1=$(heap_kb)
 SESSIONS=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
 echo "sessions stored=$SESSIONS heap_before_kb=$H0 heap_after_kb=$H1 bytes_per_session=$(( (H1 - H0) * 1024 / SESSIONS ))" \
   | tee -a "$RESULTS" >&2
-stop_tomcat
+stop_container
 
 # ---------------------------------------------------------------- phase 5: open streams
 WORDS=$(wc -w <<<"echo: $TEXT")
 DELAY_MS=$(( STREAM_S * 1000 / WORDS ))
 gateway_context "$DELAY_MS" "$SLOW_PORT"
 [ "$UPSTREAM" = 1 ] && start_upstream "$SLOW_PORT" "$DELAY_MS"
-start_tomcat
+start_container
 log "$STREAMS slow streams on the echo agent (${STREAM_S}s each)"
 jrun StreamHold "$GW_PORT" "$TOKEN" openclaw "$TEXT" "$STREAMS" 2000 $(( WORDS * DELAY_MS )) "$TPID" $(( STREAM_S * 3 + 30 )) echo_hold \
   | tee -a "$RESULTS" >&2
@@ -257,11 +288,11 @@ if [ "$UPSTREAM" = 1 ]; then
   jrun StreamHold "$GW_PORT" "$TOKEN" openclaw:up "$TEXT" "$UP_STREAMS" 1000 $(( WORDS * DELAY_MS )) "$TPID" $(( STREAM_S * 3 + 30 )) up_hold \
     | tee -a "$RESULTS" >&2
 fi
-stop_tomcat
+stop_container
 
 # ---------------------------------------------------------------- report
 log "writing docs/BENCHMARKS.md"
 mkdir -p "$ROOT/docs"
-jrun Report "$RESULTS" "$ROOT/bench/NOTES.md" "Tomcat $TOMCAT_VERSION (NIO connector)" "$DUR" "$LOAD_START" \
+jrun Report "$RESULTS" "$ROOT/bench/NOTES.md" "$CONTAINER_NAME" "$DUR" "$LOAD_START" \
   "$(cat /proc/loadavg)" > "$ROOT/docs/BENCHMARKS.md"
 log "done in $(( $(date +%s) - T_START ))s: docs/BENCHMARKS.md, raw results in $RESULTS"
