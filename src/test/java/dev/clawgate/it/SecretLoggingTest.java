@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,37 +16,16 @@ class SecretLoggingTest {
     static final String PASSWORD = "pw-never-logged-0123456789";
     static final String WRONG = "wrong-secret-never-logged-0123456789";
 
-    final List<String> lines = new CopyOnWriteArrayList<>();
-    final Logger logger = Logger.getLogger("dev.clawgate");
-    final SimpleFormatter formatter = new SimpleFormatter();
-    Level previousLevel;
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            lines.add(formatter.format(r));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    LogCapture log;
 
     @BeforeEach
     void capture() {
-        previousLevel = logger.getLevel();
-        logger.setLevel(Level.ALL);
-        capture.setLevel(Level.ALL);
-        logger.addHandler(capture);
+        log = LogCapture.atLeast(Level.ALL);
     }
 
     @AfterEach
     void release() {
-        logger.removeHandler(capture);
-        logger.setLevel(previousLevel);
+        log.close();
     }
 
     @Test
@@ -72,6 +47,7 @@ class SecretLoggingTest {
             bodies.add(given().baseUri(server.baseUrl()).header("Authorization", "Bearer " + GatewayServer.TOKEN)
                     .get("/v1/models").then().statusCode(429).extract().asString());
         }
+        List<String> lines = log.lines();
         assertTrue(lines.stream().anyMatch(l -> l.contains("auth.secret=set")), "the run was logged: " + lines);
         for (String text : concat(lines, bodies)) {
             for (String secret : List.of(GatewayServer.TOKEN, PASSWORD, WRONG)) {
