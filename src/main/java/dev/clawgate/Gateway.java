@@ -1,8 +1,11 @@
 package dev.clawgate;
 
 import dev.clawgate.agent.AgentRouter;
+import dev.clawgate.config.ConfigException;
+import dev.clawgate.config.ConfigKeys;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.openai.ChatRequestParser;
+import dev.clawgate.session.FileSessionStore;
 import dev.clawgate.session.MemorySessionStore;
 import dev.clawgate.session.SessionStore;
 import dev.clawgate.upstream.ProviderRegistry;
@@ -15,7 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * Everything one deployed gateway holds, built once at start-up from its {@link GatewayConfig} and closed at
- * undeploy: the agent router, the providers, the session store, one shared timer thread (heartbeats, echo pacing)
+ * undeploy: the agent router, the providers, the session store, one shared timer thread (heartbeats, echo pacing,
+ * the session store's sweep for expired sessions every {@code min(idleTtlMs, 60 s)}, at least 1 s)
  * and the listeners told about every finished request. Filters and servlets find it as the servlet context
  * attribute {@link #ATTRIBUTE}.
  */
@@ -28,6 +32,9 @@ public final class Gateway implements AutoCloseable {
     private final AgentRouter router;
     private final ProviderRegistry providers;
     private final SessionStore sessions;
+    /** Longest pause between two sweeps for expired sessions, ms; shorter when the idle TTL is. */
+    private static final long PRUNE_PERIOD_MAX_MS = 60_000;
+
     private final ChatRequestParser parser = new ChatRequestParser();
     private final List<Consumer<RequestRecord>> requestListeners = new CopyOnWriteArrayList<>();
     private final long startedEpochSeconds;
@@ -45,9 +52,29 @@ public final class Gateway implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
+        this.sessions = sessionStore(config.state(), clock);
         this.providers = ProviderRegistry.create(config, scheduler);
-        this.sessions = new MemorySessionStore(clock, config.state().maxSessions(), config.state().idleTtlMs());
+        long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
+        scheduler.scheduleWithFixedDelay(sessions::prune, prunePeriodMs, prunePeriodMs, TimeUnit.MILLISECONDS);
         this.startedEpochSeconds = clock.instant().getEpochSecond();
+    }
+
+    /**
+     * The session store the config asks for: files under {@code gateway.state.dir} when set, else memory.
+     * ({@code gateway.state.redis.url} will pick a Redis store here, ahead of the other two.)
+     *
+     * @throws ConfigException when the directory cannot be created
+     */
+    static SessionStore sessionStore(GatewayConfig.State state, Clock clock) {
+        if (state.dir() != null) {
+            try {
+                return new FileSessionStore(state.dir(), clock, state.idleTtlMs());
+            } catch (java.io.UncheckedIOException e) {
+                throw new ConfigException(ConfigKeys.STATE_DIR, "cannot create the directory " + state.dir()
+                        + " (" + e.getCause().getClass().getSimpleName() + ")");
+            }
+        }
+        return new MemorySessionStore(clock, state.maxSessions(), state.idleTtlMs());
     }
 
     public GatewayConfig config() {

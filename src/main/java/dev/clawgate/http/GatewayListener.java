@@ -30,13 +30,14 @@ public final class GatewayListener implements ServletContextListener {
             params.put(name, context.getInitParameter(name));
         }
         GatewayConfig config;
+        Gateway gateway;
         try {
             config = ConfigLoader.fromSystem(params).load();
+            gateway = new Gateway(config, Clock.systemUTC());
         } catch (ConfigException e) {
             LOG.log(Level.ERROR, "clawgate: invalid configuration: " + e.getMessage());
             throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
         }
-        Gateway gateway = new Gateway(config, Clock.systemUTC());
         RequestLog.install(gateway);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         StartupSummary.log(config);
