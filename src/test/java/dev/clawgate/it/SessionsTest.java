@@ -168,4 +168,15 @@ class SessionsTest {
         assertEquals(1, files(dir).size());
         assertTrue(files(dir).get(0).matches("[0-9a-f]{64}\\.jsonl"));
     }
+
+    @Test
+    void readinessFollowsTheStateDirectory() throws Exception {
+        Path state = dir.resolve("state");
+        try (GatewayServer server = GatewayServer.start("gateway.state.dir", state.toString())) {
+            HttpRequest ready = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/readyz")).build();
+            assertEquals(200, client.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode());
+            Files.delete(state);
+            assertEquals(503, client.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
 }
