@@ -66,6 +66,11 @@ public final class Gateway implements AutoCloseable {
      * @throws ConfigException when the directory cannot be created
      */
     static SessionStore sessionStore(GatewayConfig.State state, Clock clock) {
+        if (state.redisUrl() != null) {
+            System.getLogger(Gateway.class.getName()).log(System.Logger.Level.WARNING, "clawgate: "
+                    + ConfigKeys.STATE_REDIS_URL + " is not supported yet; sessions stay in "
+                    + (state.dir() != null ? "files" : "memory"));
+        }
         if (state.dir() != null) {
             try {
                 return new FileSessionStore(state.dir(), clock, state.idleTtlMs());
