@@ -179,4 +179,17 @@ class SessionsTest {
             assertEquals(503, client.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode());
         }
     }
+
+    @Test
+    void unreadableSessionIs503AndOtherSessionsStillWork() throws Exception {
+        try (GatewayServer server = GatewayServer.start("gateway.state.dir", dir.toString());
+             FileSessionStore paths = new FileSessionStore(dir, Clock.systemUTC(), 1)) {
+            Files.createDirectory(paths.fileOf("broken"));
+            HttpResponse<String> response = post(server, body("hi"), "x-openclaw-session-key", "broken")
+                    .get(20, TimeUnit.SECONDS);
+            assertEquals(503, response.statusCode());
+            assertTrue(response.body().contains("\"code\":\"session_store_unavailable\""), response.body());
+            assertEquals(1, promptTokens(postOk(server, body("hi"), "x-openclaw-session-key", "fine")));
+        }
+    }
 }

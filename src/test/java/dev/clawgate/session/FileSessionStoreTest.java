@@ -198,6 +198,29 @@ class FileSessionStoreTest {
     }
 
     @Test
+    void failedCommitThrowsStoresNothingAndStillEndsTheLease() throws Exception {
+        FileSessionStore store = open();
+        SessionStore.Lease lease = lease(store, KEY);
+        Files.createDirectory(store.fileOf(KEY));
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> lease.commit(turn("lost")));
+        Files.delete(store.fileOf(KEY));
+        assertEquals(List.of(), texts(store, KEY));
+    }
+
+    @Test
+    void unreadableSessionFailsTheAcquireAndFreesTheKey() throws Exception {
+        FileSessionStore store = open();
+        Files.createDirectory(store.fileOf(KEY));
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> store.acquire(KEY).toCompletableFuture().get());
+        assertTrue(failed.getCause() instanceof java.io.UncheckedIOException, failed.getCause().toString());
+        Files.delete(store.fileOf(KEY));
+        commit(store, KEY, "after");
+        assertEquals(2, texts(store, KEY).size());
+    }
+
+    @Test
     void releasedLeaseWritesNothing() throws Exception {
         lease(open(), KEY).release();
         try (var files = Files.list(dir)) {
