@@ -210,7 +210,7 @@ public final class FileSessionStore implements SessionStore {
                     ticket.leave();
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
             LOG.log(Level.WARNING, "clawgate: cannot list the session directory: " + e.getClass().getName());
         }
         return deleted;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clawgate.FakeClock;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.ToolCall;
 import jakarta.json.Json;
@@ -32,7 +33,7 @@ class FileSessionStoreTest {
 
     @TempDir
     Path dir;
-    final MutableClock clock = new MutableClock(1_700_000_000_000L);
+    final FakeClock clock = new FakeClock();
     final List<FileSessionStore> opened = new ArrayList<>();
 
     FileSessionStore open() {
@@ -155,9 +156,9 @@ class FileSessionStoreTest {
     void sessionIdleForTheTtlReadsEmptyAndItsFileIsDeleted() throws Exception {
         FileSessionStore store = open();
         commit(store, KEY, "one");
-        clock.advance(TTL - 1);
+        clock.advanceMs(TTL - 1);
         assertEquals(2, texts(store, KEY).size());
-        clock.advance(1);
+        clock.advanceMs(1);
         assertEquals(List.of(), texts(store, KEY));
         assertFalse(Files.exists(store.fileOf(KEY)));
     }
@@ -166,9 +167,9 @@ class FileSessionStoreTest {
     void pruneDeletesExpiredFilesThatAreNeverTouchedAgain() throws Exception {
         FileSessionStore store = open();
         commit(store, "a", "one");
-        clock.advance(TTL / 2);
+        clock.advanceMs(TTL / 2);
         commit(store, "b", "two");
-        clock.advance(TTL / 2);
+        clock.advanceMs(TTL / 2);
         assertEquals(1, store.pruneNow());
         assertFalse(Files.exists(store.fileOf("a")));
         assertTrue(Files.exists(store.fileOf("b")));
@@ -178,7 +179,7 @@ class FileSessionStoreTest {
     void pruneLeavesASessionInUseAlone() throws Exception {
         FileSessionStore store = open();
         commit(store, KEY, "one");
-        clock.advance(TTL);
+        clock.advanceMs(TTL);
         SessionStore.Lease busy = store.acquire(KEY).toCompletableFuture().get();
         commit(store, "other", "x");
         assertEquals(0, store.pruneNow());
@@ -191,7 +192,7 @@ class FileSessionStoreTest {
         FileSessionStore store = open();
         commit(store, KEY, "one");
         SessionStore.Lease lease = lease(store, KEY);
-        clock.advance(TTL);
+        clock.advanceMs(TTL);
         Files.delete(store.fileOf(KEY));
         lease.commit(turn("two"));
         assertEquals(List.of("two", "echo: two"), texts(store, KEY));

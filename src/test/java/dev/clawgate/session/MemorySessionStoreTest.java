@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clawgate.FakeClock;
 import dev.clawgate.openai.ChatMessage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class MemorySessionStoreTest {
     static final long TTL = 60_000;
-    final MutableClock clock = new MutableClock(1_700_000_000_000L);
+    final FakeClock clock = new FakeClock();
 
     static List<ChatMessage> turn(String text) {
         return List.of(ChatMessage.text("user", text), ChatMessage.text("assistant", "echo: " + text));
@@ -57,9 +58,9 @@ class MemorySessionStoreTest {
     void sessionIdleForTheTtlReadsEmpty() throws Exception {
         MemorySessionStore store = new MemorySessionStore(clock, 10, TTL);
         commit(store, "k", "one");
-        clock.advance(TTL - 1);
+        clock.advanceMs(TTL - 1);
         assertEquals(2, texts(store, "k").size());
-        clock.advance(TTL);
+        clock.advanceMs(TTL);
         assertEquals(List.of(), texts(store, "k"));
     }
 
@@ -68,7 +69,7 @@ class MemorySessionStoreTest {
         MemorySessionStore store = new MemorySessionStore(clock, 10, TTL);
         commit(store, "k", "one");
         for (int i = 0; i < 5; i++) {
-            clock.advance(TTL / 2);
+            clock.advanceMs(TTL / 2);
             assertEquals(2, texts(store, "k").size());
         }
     }
@@ -77,12 +78,12 @@ class MemorySessionStoreTest {
     void expiredSessionsAreDroppedByPruneEvenIfNeverTouchedAgain() throws Exception {
         MemorySessionStore store = new MemorySessionStore(clock, 10, TTL);
         commit(store, "a", "one");
-        clock.advance(TTL / 2);
+        clock.advanceMs(TTL / 2);
         commit(store, "b", "two");
-        clock.advance(TTL / 2);
+        clock.advanceMs(TTL / 2);
         store.prune();
         assertEquals(1, store.size());
-        clock.advance(TTL / 2);
+        clock.advanceMs(TTL / 2);
         store.prune();
         assertEquals(0, store.size());
     }
@@ -92,7 +93,7 @@ class MemorySessionStoreTest {
         MemorySessionStore store = new MemorySessionStore(clock, 10, TTL);
         commit(store, "a", "one");
         commit(store, "b", "two");
-        clock.advance(TTL);
+        clock.advanceMs(TTL);
         commit(store, "c", "three");
         assertEquals(1, store.size());
     }
@@ -101,11 +102,11 @@ class MemorySessionStoreTest {
     void leastRecentlyUsedSessionIsEvictedFirst() throws Exception {
         MemorySessionStore store = new MemorySessionStore(clock, 2, TTL);
         commit(store, "a", "one");
-        clock.advance(1);
+        clock.advanceMs(1);
         commit(store, "b", "two");
-        clock.advance(1);
+        clock.advanceMs(1);
         texts(store, "a");
-        clock.advance(1);
+        clock.advanceMs(1);
         commit(store, "c", "three");
         assertEquals(2, store.size());
         assertEquals(List.of(), texts(store, "b"));
