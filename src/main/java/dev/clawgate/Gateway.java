@@ -1,13 +1,10 @@
 package dev.clawgate;
 
 import dev.clawgate.agent.AgentRouter;
-import dev.clawgate.config.ConfigException;
-import dev.clawgate.config.ConfigKeys;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.openai.ChatRequestParser;
-import dev.clawgate.session.FileSessionStore;
-import dev.clawgate.session.MemorySessionStore;
 import dev.clawgate.session.SessionStore;
+import dev.clawgate.session.SessionStores;
 import dev.clawgate.upstream.ProviderRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -52,34 +49,11 @@ public final class Gateway implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
-        this.sessions = sessionStore(config.state(), clock);
+        this.sessions = SessionStores.open(config.state(), clock);
         this.providers = ProviderRegistry.create(config, scheduler);
         long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
         scheduler.scheduleWithFixedDelay(sessions::prune, prunePeriodMs, prunePeriodMs, TimeUnit.MILLISECONDS);
         this.startedEpochSeconds = clock.instant().getEpochSecond();
-    }
-
-    /**
-     * The session store the config asks for: files under {@code gateway.state.dir} when set, else memory.
-     * ({@code gateway.state.redis.url} will pick a Redis store here, ahead of the other two.)
-     *
-     * @throws ConfigException when the directory cannot be created
-     */
-    static SessionStore sessionStore(GatewayConfig.State state, Clock clock) {
-        if (state.redisUrl() != null) {
-            System.getLogger(Gateway.class.getName()).log(System.Logger.Level.WARNING, "clawgate: "
-                    + ConfigKeys.STATE_REDIS_URL + " is not supported yet; sessions stay in "
-                    + (state.dir() != null ? "files" : "memory"));
-        }
-        if (state.dir() != null) {
-            try {
-                return new FileSessionStore(state.dir(), clock, state.idleTtlMs());
-            } catch (java.io.UncheckedIOException e) {
-                throw new ConfigException(ConfigKeys.STATE_DIR, "cannot create the directory " + state.dir()
-                        + " (" + e.getCause().getClass().getSimpleName() + ")");
-            }
-        }
-        return new MemorySessionStore(clock, state.maxSessions(), state.idleTtlMs());
     }
 
     public GatewayConfig config() {

@@ -192,4 +192,15 @@ class SessionsTest {
             assertEquals(1, promptTokens(postOk(server, body("hi"), "x-openclaw-session-key", "fine")));
         }
     }
+
+    @Test
+    void stateDirectoryThatCannotBeCreatedFailsTheDeploymentWithOneLineNamingTheKey() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        try (LogCapture log = LogCapture.atLeast(java.util.logging.Level.SEVERE)) {
+            org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> GatewayServer.start("gateway.state.dir", file.resolve("sessions").toString()).close());
+            assertEquals(1, log.lines().size(), log.lines().toString());
+            assertTrue(log.lines().get(0).contains("gateway.state.dir"), log.lines().get(0));
+        }
+    }
 }
