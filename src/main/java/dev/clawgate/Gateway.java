@@ -1,10 +1,11 @@
 package dev.clawgate;
 
 import dev.clawgate.agent.AgentRouter;
+import dev.clawgate.auth.ClientAddress;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.openai.ChatRequestParser;
-import dev.clawgate.session.MemorySessionStore;
 import dev.clawgate.session.SessionStore;
+import dev.clawgate.session.SessionStores;
 import dev.clawgate.upstream.ProviderRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * Everything one deployed gateway holds, built once at start-up from its {@link GatewayConfig} and closed at
- * undeploy: the agent router, the providers, the session store, one shared timer thread (heartbeats, echo pacing)
+ * undeploy: the agent router, the providers, the session store, one shared timer thread (heartbeats, echo pacing,
+ * the session store's sweep for expired sessions every {@code min(idleTtlMs, 60 s)}, at least 1 s)
  * and the listeners told about every finished request. Filters and servlets find it as the servlet context
  * attribute {@link #ATTRIBUTE}.
  */
@@ -24,19 +26,28 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final Clock clock;
+    private final ClientAddress clientAddress;
     private final ScheduledThreadPoolExecutor scheduler;
     private final AgentRouter router;
     private final ProviderRegistry providers;
     private final SessionStore sessions;
+    /** Longest pause between two sweeps for expired sessions, ms; shorter when the idle TTL is. */
+    private static final long PRUNE_PERIOD_MAX_MS = 60_000;
+
     private final ChatRequestParser parser = new ChatRequestParser();
     private final List<Consumer<RequestRecord>> requestListeners = new CopyOnWriteArrayList<>();
     private final long startedEpochSeconds;
     private volatile GatewayEvents events = GatewayEvents.NONE;
     private volatile boolean closing;
 
+    /**
+     * @throws dev.clawgate.config.ConfigException when {@code gateway.trustedProxies} holds something that is not an
+     *                                             address or CIDR (checked before any thread starts)
+     */
     public Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.clientAddress = new ClientAddress(config.trustedProxies());
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "clawgate-timer");
             t.setDaemon(true);
@@ -45,8 +56,10 @@ public final class Gateway implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
+        this.sessions = SessionStores.open(config.state(), clock);
         this.providers = ProviderRegistry.create(config, scheduler);
-        this.sessions = new MemorySessionStore(clock, config.state().maxSessions(), config.state().idleTtlMs());
+        long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
+        scheduler.scheduleWithFixedDelay(sessions::prune, prunePeriodMs, prunePeriodMs, TimeUnit.MILLISECONDS);
         this.startedEpochSeconds = clock.instant().getEpochSecond();
     }
 
@@ -61,6 +74,11 @@ public final class Gateway implements AutoCloseable {
     /** The one timer thread shared by every stream; tasks on it must be short and never block. */
     public ScheduledThreadPoolExecutor scheduler() {
         return scheduler;
+    }
+
+    /** Resolves a request's client address (trusted proxies applied), shared by the lockout and the rate limiter. */
+    public ClientAddress clientAddress() {
+        return clientAddress;
     }
 
     public AgentRouter router() {
