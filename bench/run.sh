@@ -20,7 +20,7 @@
 # raw output under bench/target/run/. Every process it starts is stopped on exit.
 #
 # Knobs (environment): BENCH_DURATION [5] seconds per wrk measurement; BENCH_STREAMS [10000];
-# BENCH_UPSTREAM_STREAMS [5000]; BENCH_STREAM_SECONDS [20] length of a slow stream; BENCH_JFR=1 records a JFR
+# BENCH_UPSTREAM_STREAMS [5000]; BENCH_STREAM_SECONDS [30] length of a slow stream; BENCH_JFR=1 records a JFR
 # profile of the gateway during the throughput phase (bench/target/run/gateway.jfr); BENCH_SKIP_BUILD=1 reuses the
 # last build; BENCH_CONTAINER [jetty] or tomcat; BENCH_MAX_THREADS [32] the container's request thread pool.
 # Needs: Java 17+ (with jcmd), Maven, unzip, wrk (installed with apt-get when missing), curl.
@@ -31,7 +31,7 @@ WORK=$ROOT/bench/target/run
 DUR=${BENCH_DURATION:-5}
 STREAMS=${BENCH_STREAMS:-10000}
 UP_STREAMS=${BENCH_UPSTREAM_STREAMS:-5000}
-STREAM_S=${BENCH_STREAM_SECONDS:-20}
+STREAM_S=${BENCH_STREAM_SECONDS:-30}
 GW_PORT=18080
 UP_PORT=18091
 SLOW_PORT=18092
