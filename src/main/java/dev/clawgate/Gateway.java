@@ -45,7 +45,7 @@ public final class Gateway implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
-        this.providers = ProviderRegistry.create(config, scheduler);
+        this.providers = ProviderRegistry.create(config, scheduler, clock);
         this.sessions = new MemorySessionStore(clock, config.state().maxSessions(), config.state().idleTtlMs());
         this.startedEpochSeconds = clock.instant().getEpochSecond();
     }

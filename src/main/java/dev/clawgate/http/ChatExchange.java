@@ -16,6 +16,7 @@ import dev.clawgate.session.SessionStore;
 import dev.clawgate.upstream.Cancellable;
 import dev.clawgate.upstream.ChatProvider;
 import dev.clawgate.upstream.DeltaSink;
+import dev.clawgate.upstream.UpstreamErrors;
 import dev.clawgate.upstream.UpstreamRequest;
 import jakarta.json.Json;
 import jakarta.servlet.AsyncContext;
@@ -236,8 +237,18 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         writer.close();
     }
 
+    /** The provider failed; an upstream failure is also counted by its kind ({@link UpstreamErrors#kind}). */
     @Override
     public void onError(ApiException error) {
+        String kind = UpstreamErrors.kind(error);
+        if (kind != null) {
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+            }
+            gateway.events().upstreamError(agent.id(), kind);
+        }
         fail(error, false);
     }
 
