@@ -71,6 +71,11 @@ public final class FakeUpstream implements AutoCloseable {
         return received.poll(5, TimeUnit.SECONDS);
     }
 
+    /** The next request already received, or null (no wait). */
+    public Received pollRequest() {
+        return received.poll();
+    }
+
     /**
      * Waits for a client to close a connection whose response was still open (hold-open or silent replies).
      *
