@@ -71,6 +71,16 @@ public final class FakeUpstream implements AutoCloseable {
         return received.poll(5, TimeUnit.SECONDS);
     }
 
+    /** The bodies of every request received and not yet taken, oldest first (no wait). */
+    public List<String> pollRequestBodies() {
+        List<String> out = new ArrayList<>();
+        Received r;
+        while ((r = received.poll()) != null) {
+            out.add(r.body());
+        }
+        return out;
+    }
+
     /** The next request already received, or null (no wait). */
     public Received pollRequest() {
         return received.poll();
