@@ -18,6 +18,8 @@ import java.util.function.Consumer;
 final class AsyncWriter implements WriteListener {
     /** Frames a client may leave unread before it is dropped as too slow. */
     static final int MAX_QUEUED_FRAMES = 8192;
+    /** Frames still queued below which a paused producer is resumed ({@link #whenDrained}). */
+    static final int LOW_WATER_FRAMES = 16;
 
     private final AsyncContext async;
     private final ServletOutputStream out;
@@ -29,6 +31,7 @@ final class AsyncWriter implements WriteListener {
     private boolean closing;
     private boolean finished;
     private volatile Throwable failure;
+    private Runnable resume;
 
     AsyncWriter(AsyncContext async, Consumer<Throwable> onFailure) throws IOException {
         this.async = async;
@@ -96,15 +99,48 @@ final class AsyncWriter implements WriteListener {
         return failure != null;
     }
 
+    /**
+     * Runs {@code next} at once while fewer than {@link #LOW_WATER_FRAMES} frames wait for the client, else once the
+     * client has taken enough of them (from the container's write callback), or when the writer fails or finishes.
+     * This is how a producer (the upstream reader) is paused instead of filling the queue. One waiter at a time.
+     */
+    void whenDrained(Runnable next) {
+        lock.lock();
+        try {
+            if (queue.size() >= LOW_WATER_FRAMES && !finished) {
+                resume = next;
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        next.run();
+    }
+
+    /** Takes the paused producer if the queue is low enough (or the writer is done); call under the lock. */
+    private Runnable takeResumeLocked() {
+        Runnable r = resume;
+        if (r != null && (queue.size() < LOW_WATER_FRAMES || finished)) {
+            resume = null;
+            return r;
+        }
+        return null;
+    }
+
     @Override
     public void onWritePossible() {
+        Runnable next;
         lock.lock();
         try {
             drainLocked();
+            next = takeResumeLocked();
         } finally {
             lock.unlock();
         }
         reportFailure();
+        if (next != null) {
+            next.run();
+        }
     }
 
     @Override

@@ -199,6 +199,16 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         }
     }
 
+    /** A streaming client that is behind pauses the upstream read until its backlog has drained. */
+    @Override
+    public void whenReady(Runnable resume) {
+        if (frames == null) {
+            resume.run();
+        } else {
+            writer.whenDrained(resume);
+        }
+    }
+
     @Override
     public synchronized void onUsage(Usage u) {
         usage = u;

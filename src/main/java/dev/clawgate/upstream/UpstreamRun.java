@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * One call to an OpenAI-compatible upstream: the response handler (2xx → stream, else error body), the body
  * subscriber (one buffer requested at a time, parsed as it comes), the silence timer, and the cancel handle.
  * Sink calls hold this object's monitor, so the sink sees one thread at a time; {@link #cancel()} takes no lock.
+ * After each buffer the next one is requested only once the sink is ready ({@link DeltaSink#whenReady}), so a slow
+ * client pauses the upstream read (and, through TCP, the upstream) instead of queueing its stream in memory.
  * It ends exactly once: {@link DeltaSink#onComplete()}, {@link DeltaSink#onError} or a cancel (which tells the
  * sink nothing).
  */
@@ -41,6 +43,7 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
     private volatile boolean terminated;
     private volatile long lastActivityNanos;
     private volatile boolean done;
+    private volatile boolean paused;
     private volatile ScheduledFuture<?> timer;
     private boolean opened;
     private ScheduledExecutorService scheduler;
@@ -165,6 +168,9 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
             }
             if (terminated && !done) {
                 subscription.cancel();
+            } else if (stream && !done) {
+                paused = true;
+                sink.whenReady(UpstreamRun.this::resume);
             } else {
                 subscription.request(1);
             }
@@ -209,6 +215,16 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
         }
     }
 
+    /** The sink caught up: read on (time spent paused by a slow client is not upstream silence). */
+    private void resume() {
+        lastActivityNanos = System.nanoTime();
+        paused = false;
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.request(1);
+        }
+    }
+
     // ---- ends ----
 
     private void transportFailed(Throwable failure) {
@@ -234,7 +250,7 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
             if (terminated) {
                 return;
             }
-            long silent = System.nanoTime() - lastActivityNanos;
+            long silent = paused ? 0 : System.nanoTime() - lastActivityNanos;
             if (silent < timeoutNanos) {
                 timer = scheduler.schedule(this::checkSilence, Math.max(1, timeoutNanos - silent),
                         TimeUnit.NANOSECONDS);

@@ -39,6 +39,7 @@ public final class FakeUpstream implements AutoCloseable {
     });
     private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<Long> clientCloses = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Long> repliesWritten = new LinkedBlockingQueue<>();
     private final List<Socket> open = new ArrayList<>();
     private volatile Function<Received, Reply> replies = r -> Reply.sse(Reply.content("hello"), Reply.finish("stop"));
 
@@ -96,6 +97,11 @@ public final class FakeUpstream implements AutoCloseable {
         return at == null ? -1 : at;
     }
 
+    /** Waits until a whole 200 reply has been written to its client; false when none within the timeout. */
+    public boolean awaitReplyWritten(long timeout, TimeUnit unit) throws InterruptedException {
+        return repliesWritten.poll(timeout, unit) != null;
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
@@ -122,6 +128,7 @@ public final class FakeUpstream implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             if (!reply.silent()) {
                 writeReply(out, reply);
+                repliesWritten.add(System.nanoTime());
             }
             if (reply.silent() || reply.holdOpen()) {
                 while (in.read() >= 0) {
