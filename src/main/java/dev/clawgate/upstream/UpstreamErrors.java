@@ -20,15 +20,16 @@ import java.util.Optional;
  * the provider knowing about agents or observers.
  *
  * <table>
- *   <caption>upstream failure → client error</caption>
- *   <tr><th>upstream</th><th>status</th><th>type</th><th>code</th><th>kind</th></tr>
- *   <tr><td>connect failure, reset before a response</td><td>502</td><td>api_error</td><td>upstream_unavailable</td><td>connect</td></tr>
- *   <tr><td>5xx</td><td>502</td><td>api_error</td><td>upstream_error</td><td>status_5xx</td></tr>
- *   <tr><td>no byte for {@code timeoutMs}</td><td>504</td><td>api_error</td><td>upstream_timeout</td><td>timeout</td></tr>
- *   <tr><td>429</td><td>429 + its Retry-After</td><td>rate_limit_error</td><td>upstream_rate_limited</td><td>status_429</td></tr>
- *   <tr><td>other 4xx</td><td>same</td><td>invalid_request_error</td><td>upstream_rejected</td><td>status_4xx</td></tr>
- *   <tr><td>malformed stream, error event</td><td>502</td><td>api_error</td><td>upstream_protocol_error</td><td>protocol</td></tr>
- *   <tr><td>closed before a finish</td><td>502</td><td>api_error</td><td>upstream_dropped</td><td>dropped</td></tr>
+ *   <caption>upstream failure → client error (status, type, code; the kind for metrics)</caption>
+ *   <tr><td>connect failure, reset before a response</td><td>502 api_error upstream_unavailable</td>
+ *       <td>connect</td></tr>
+ *   <tr><td>5xx</td><td>502 api_error upstream_error</td><td>status_5xx</td></tr>
+ *   <tr><td>no byte for {@code timeoutMs}</td><td>504 api_error upstream_timeout</td><td>timeout</td></tr>
+ *   <tr><td>429</td><td>429 rate_limit_error upstream_rate_limited, its Retry-After</td><td>status_429</td></tr>
+ *   <tr><td>other 4xx</td><td>same status, invalid_request_error upstream_rejected</td><td>status_4xx</td></tr>
+ *   <tr><td>malformed stream</td><td>502 api_error upstream_protocol_error</td><td>protocol</td></tr>
+ *   <tr><td>error event in the stream</td><td>502 api_error upstream_error</td><td>status_5xx</td></tr>
+ *   <tr><td>closed before a finish</td><td>502 api_error upstream_dropped</td><td>dropped</td></tr>
  * </table>
  * The upstream's own message is relayed for a 4xx (and a 429) with the provider's API key removed; its headers never
  * are, apart from the value of {@code Retry-After}.
@@ -74,7 +75,8 @@ public final class UpstreamErrors {
 
     /** An error event inside a 200 stream. */
     static ApiException inStream(JsonReaderFactory readers, String body, String apiKey) {
-        String message = upstreamMessage(readers, body, apiKey).orElse("The upstream model server reported an error.");
+        String message = upstreamMessage(readers, body, apiKey)
+                .orElse("The upstream model server reported an error.");
         return new ApiException(502, "api_error", null, "upstream_error", message);
     }
 
@@ -88,13 +90,14 @@ public final class UpstreamErrors {
     static ApiException forStatus(JsonReaderFactory readers, int status, String body, String retryAfter, String apiKey,
                                   Clock clock) {
         if (status == 429) {
-            String message = upstreamMessage(readers, body, apiKey).orElse("The upstream model server is rate limiting.");
+            String message = upstreamMessage(readers, body, apiKey)
+                    .orElse("The upstream model server is rate limiting.");
             return new ApiException(429, "rate_limit_error", null, "upstream_rate_limited", message,
                     retryAfterSeconds(retryAfter, clock));
         }
         if (status >= 400 && status < 500) {
-            String message = upstreamMessage(readers, body, apiKey).orElse("The upstream model server refused the request"
-                    + " (HTTP " + status + ").");
+            String message = upstreamMessage(readers, body, apiKey)
+                    .orElse("The upstream model server refused the request (HTTP " + status + ").");
             return new ApiException(status, "invalid_request_error", null, "upstream_rejected", message);
         }
         return new ApiException(502, "api_error", null, "upstream_error",

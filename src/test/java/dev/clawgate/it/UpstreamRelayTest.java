@@ -94,7 +94,8 @@ class UpstreamRelayTest {
     @Test
     void aStreamCarriesTheUpstreamUsageOnlyWhenAskedFor() throws Exception {
         upstream.reply(TOOLS);
-        List<String> frames = stream("{\"model\":\"openclaw:main\",\"stream\":true,\"stream_options\":{\"include_usage\":true}," + USER_HI + "}");
+        List<String> frames = stream("{\"model\":\"openclaw:main\",\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":true}," + USER_HI + "}");
         assertEquals("data: [DONE]", frames.get(frames.size() - 1));
         assertEquals("[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7,\"total_tokens\":18,"
                 + "\"prompt_tokens_details\":{\"cached_tokens\":4}}}", frames.get(frames.size() - 2));
@@ -127,7 +128,8 @@ class UpstreamRelayTest {
         String params = "\"temperature\":0.25,\"top_p\":0.5,\"max_tokens\":64,\"max_completion_tokens\":60,"
                 + "\"stop\":[\"END\"],\"seed\":42,\"response_format\":{\"type\":\"json_object\"},"
                 + "\"presence_penalty\":0.1,\"frequency_penalty\":-0.2,"
-                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}}],"
+                + "\"tools\":[{\"type\":\"function\","
+                + "\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}}],"
                 + "\"tool_choice\":\"auto\",\"parallel_tool_calls\":false";
         api().body("{\"model\":\"openclaw:main\",\"user\":\"param-user\"," + params + "," + USER_HI + "}")
                 .post("/v1/chat/completions").then().statusCode(200).body("choices[0].message.content", equalTo("ok"));
@@ -165,7 +167,8 @@ class UpstreamRelayTest {
 
     @Test
     void multiLineDataIsOneChunk() {
-        String pretty = "{\"choices\":[{\"index\":0,\n\"delta\":{\"content\":\"split\"},\n\"finish_reason\":\"stop\"}]}";
+        String pretty = "{\"choices\":[{\"index\":0,\n\"delta\":{\"content\":\"split\"},"
+                + "\n\"finish_reason\":\"stop\"}]}";
         upstream.reply(Reply.sse(pretty));
         api().body("{" + USER_HI + "}").post("/v1/chat/completions").then()
                 .statusCode(200).body("choices[0].message.content", equalTo("split"));

@@ -25,7 +25,8 @@ class SseParserTest {
         for (String eol : List.of("\n", "\r\n", "\r")) {
             events.clear();
             SseParser p = new SseParser(events::add);
-            p.feed(ByteBuffer.wrap(("data: one" + eol + eol + "data: two" + eol + eol).getBytes(StandardCharsets.UTF_8)));
+            String text = "data: one" + eol + eol + "data: two" + eol + eol;
+            p.feed(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             assertEquals(List.of("one", "two"), events, "line end " + Arrays.toString(eol.toCharArray()));
         }
     }
