@@ -1,6 +1,5 @@
 package dev.clawgate.it;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -22,9 +21,7 @@ class UndeployTest {
             GatewayServer server = GatewayServer.start("models.providers.fake.baseUrl", upstream.baseUrl(),
                     "agents.main.model", "fake/m");
             ClassLoader webapp = server.context().getClassLoader();
-            given().baseUri(server.baseUrl()).contentType("application/json")
-                    .header("Authorization", "Bearer " + GatewayServer.TOKEN)
-                    .body("{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+            server.api().body("{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                     .post("/v1/chat/completions").then().statusCode(200);
             List<Thread> selectors = threads().stream().filter(t -> !before.contains(t))
                     .filter(t -> t.getName().contains("SelectorManager")).collect(Collectors.toList());

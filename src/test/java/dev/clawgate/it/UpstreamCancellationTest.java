@@ -2,7 +2,6 @@ package dev.clawgate.it;
 
 import static dev.clawgate.it.Reply.content;
 import static dev.clawgate.it.Reply.finish;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,7 +119,6 @@ class UpstreamCancellationTest {
     }
 
     static RequestSpecification api() {
-        return given().baseUri(server.baseUrl()).contentType("application/json")
-                .header("Authorization", "Bearer " + GatewayServer.TOKEN);
+        return server.api();
     }
 }

@@ -2,7 +2,6 @@ package dev.clawgate.it;
 
 import static dev.clawgate.it.Reply.content;
 import static dev.clawgate.it.Reply.finish;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
@@ -66,8 +65,7 @@ class UpstreamFailureTest {
     }
 
     static RequestSpecification api() {
-        return given().baseUri(server.baseUrl()).contentType("application/json")
-                .header("Authorization", "Bearer " + GatewayServer.TOKEN);
+        return server.api();
     }
 
     /** Status line + headers, and the de-chunked body or the fixed-length body of a raw streaming request. */

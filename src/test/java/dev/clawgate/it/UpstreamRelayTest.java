@@ -5,7 +5,6 @@ import static dev.clawgate.it.Reply.finish;
 import static dev.clawgate.it.Reply.role;
 import static dev.clawgate.it.Reply.toolCall;
 import static dev.clawgate.it.Reply.usage;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,8 +53,7 @@ class UpstreamRelayTest {
     }
 
     static RequestSpecification api() {
-        return given().baseUri(server.baseUrl()).contentType("application/json")
-                .header("Authorization", "Bearer " + GatewayServer.TOKEN);
+        return server.api();
     }
 
     /** The SSE frames of a streamed request, ids and timestamps normalised. */
