@@ -42,6 +42,7 @@ final class AsyncWriter implements WriteListener {
 
     /** Queues {@code bytes}; false when the writer has failed or is closed, so the bytes will never be sent. */
     boolean write(byte[] bytes) {
+        Runnable next;
         lock.lock();
         try {
             if (finished || closing) {
@@ -53,11 +54,27 @@ final class AsyncWriter implements WriteListener {
                 queue.add(bytes);
                 drainLocked();
             }
+            next = takeResumeLocked();
         } finally {
             lock.unlock();
         }
         reportFailure();
+        if (next != null) {
+            resumeLater(next);
+        }
         return failure == null;
+    }
+
+    /**
+     * Resumes a paused producer on a container thread: {@code write} runs inside the producer's own callbacks, so
+     * resuming inline would re-enter it.
+     */
+    private void resumeLater(Runnable next) {
+        try {
+            async.start(next);
+        } catch (IllegalStateException completed) {
+            // the response is over; the producer is being cancelled
+        }
     }
 
     /** Sends what is queued, then completes the async request. */
