@@ -72,7 +72,7 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
                 transportFailed(failure);
             }
         });
-        if (terminated) {
+        if (terminated && !done) {
             f.cancel(true);
         }
     }
