@@ -136,6 +136,8 @@ class UpstreamFailureTest {
     void theProviderKeyNeverAppearsInAnError() {
         upstream.reply(Reply.error(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}"));
         String body = api().body("{" + HI + "}").post("/v1/chat/completions").then().statusCode(401)
+                .header("WWW-Authenticate", org.hamcrest.Matchers.nullValue())
+                .body("error.code", equalTo("upstream_rejected"))
                 .extract().asString();
         assertTrue(body.contains("Incorrect API key provided: ****"), body);
         assertTrue(!body.contains(KEY), body);
