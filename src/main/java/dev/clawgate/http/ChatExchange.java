@@ -442,16 +442,7 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         JsonText.quote(b, request.echoModel());
         b.append(",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
         JsonText.quote(b, text.isEmpty() && !calls.isEmpty() ? null : text);
-        if (!calls.isEmpty()) {
-            b.append(",\"tool_calls\":[");
-            for (int i = 0; i < calls.size(); i++) {
-                if (i > 0) {
-                    b.append(',');
-                }
-                calls.get(i).appendJson(b);
-            }
-            b.append(']');
-        }
+        ToolCall.appendField(b, calls);
         b.append(",\"refusal\":null},\"logprobs\":null,\"finish_reason\":");
         JsonText.quote(b, finishReason);
         b.append("}],\"usage\":");
