@@ -18,7 +18,8 @@ public final class ApiErrors {
         if (e.retryAfterSeconds() != null) {
             response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
-        if (e.status() == 401) {
+        if (e.status() == 401 && "invalid_api_key".equals(e.code())) {
+            // only the gateway's own auth challenge; an upstream's 401 is relayed without one
             response.setHeader("WWW-Authenticate", "Bearer");
         }
         byte[] body = e.toJson().getBytes(StandardCharsets.UTF_8);
