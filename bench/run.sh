@@ -77,7 +77,7 @@ BENCH_CP="$ROOT/bench/target/clawgate-bench.jar:$(ls "$ROOT"/bench/target/depend
 jrun() { java -Xss512k -XX:+UseSerialGC -cp "$BENCH_CP" "dev.clawgate.bench.$@"; }
 
 # is the OpenAI-compatible upstream provider (issue 4A) in this WAR?
-if unzip -l "$ROOT/target/clawgate.war" | grep -q 'upstream/OpenAiCompatibleProvider.class'; then UPSTREAM=1; else UPSTREAM=0; fi
+if unzip -l "$ROOT/target/clawgate.war" | grep 'upstream/OpenAiCompatibleProvider.class' >/dev/null; then UPSTREAM=1; else UPSTREAM=0; fi
 log "upstream provider present: $UPSTREAM"
 
 # floor WAR: the FloorServlet class and a web.xml
@@ -142,7 +142,8 @@ fi
 gateway_context() {
   local params=(gateway.http.endpoints.chatCompletions.enabled=true "gateway.auth.token=$TOKEN"
     gateway.http.rateLimit.requestsPerMinute=0 gateway.state.maxSessions=200000 "models.providers.echo.wordDelayMs=$1")
-  [ "$UPSTREAM" = 1 ] && params+=("models.providers.bench.baseUrl=http://127.0.0.1:$2/v1" agents.up.model=bench/m)
+  [ "$UPSTREAM" = 1 ] && params+=(agents.main.model=echo/echo "models.providers.bench.baseUrl=http://127.0.0.1:$2/v1" \
+    agents.up.model=bench/m)
   if [ "$CONTAINER" = tomcat ]; then
     { echo "<Context>"
       for kv in "${params[@]}"; do echo "  <Parameter name=\"${kv%%=*}\" value=\"${kv#*=}\" override=\"false\"/>"; done
@@ -280,8 +281,11 @@ DELAY_MS=$(( STREAM_S * 1000 / WORDS ))
 gateway_context "$DELAY_MS" "$SLOW_PORT"
 [ "$UPSTREAM" = 1 ] && start_upstream "$SLOW_PORT" "$DELAY_MS"
 start_container
+# warm the fresh JVM's request path (JIT) with short paced streams ("echo: hi" = 2 words), so the ramp measures
+# the gateway, not the compiler
+jrun StreamHold "$GW_PORT" "$TOKEN" openclaw "hi" 2000 2000 $(( 2 * DELAY_MS )) "$TPID" 60 warm >/dev/null || true
 log "$STREAMS slow streams on the echo agent (${STREAM_S}s each)"
-jrun StreamHold "$GW_PORT" "$TOKEN" openclaw "$TEXT" "$STREAMS" 2000 $(( WORDS * DELAY_MS )) "$TPID" $(( STREAM_S * 3 + 30 )) echo_hold \
+jrun StreamHold "$GW_PORT" "$TOKEN" openclaw "$TEXT" "$STREAMS" 1000 $(( WORDS * DELAY_MS )) "$TPID" $(( STREAM_S * 3 + 30 )) echo_hold \
   | tee -a "$RESULTS" >&2
 if [ "$UPSTREAM" = 1 ]; then
   log "$UP_STREAMS slow streams through the upstream agent"
