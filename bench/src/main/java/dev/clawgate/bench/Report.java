@@ -96,7 +96,7 @@ public final class Report {
         o.append("## Throughput and latency (wrk, keep-alive)\n\n");
         o.append("`floor` = bare async servlet, same container, same bytes as the echo agent; `echo` = gateway, agent "
                 + "`main` on the built-in echo model; `upstream` = gateway, agent `up` proxying the bench upstream; "
-                + "`direct` = the bench upstream called without the gateway. CPU = the Tomcat process's "
+                + "`direct` = the bench upstream called without the gateway. CPU = the container process's "
                 + "utime+stime during the cell / requests (the floor's CPU is the container's own cost).\n\n");
         o.append("| mode | conc. | target | req/s | p50 ms | p99 ms | CPU µs/req | errors |\n");
         o.append("|---|---|---|---|---|---|---|---|\n");
