@@ -1,0 +1,171 @@
+package dev.clawgate.it;
+
+import static dev.clawgate.it.StreamingTest.choice;
+import static dev.clawgate.it.StreamingTest.frames;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What clawgate promises in any servlet container, run against the built WAR in a real container (subclasses give
+ * its base URL, context path included). The containers are configured only from their side: context init
+ * parameters (see {@code src/it/}) and the token in the process environment.
+ */
+abstract class ContainerContract {
+    static final String TOKEN = JettyDistribution.TOKEN;
+
+    /** {@code http://127.0.0.1:<port>/clawgate}. */
+    abstract String baseUrl();
+
+    /** The status this container gives {@code /v1/models/openclaw%2Fmain} before or after the WAR sees it. */
+    abstract int encodedSlashStatus();
+
+    RequestSpecification api() {
+        return given().baseUri(baseUrl()).contentType("application/json").header("Authorization", "Bearer " + TOKEN);
+    }
+
+    String contextPath() {
+        return URI.create(baseUrl()).getPath();
+    }
+
+    int port() {
+        return URI.create(baseUrl()).getPort();
+    }
+
+    static String userMessage(String model, String text) {
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    }
+
+    @Test
+    void aStreamSendsRoleThenWordsThenFinishThenDoneWithSseHeaders() throws Exception {
+        try (RawHttp http = new RawHttp(port())) {
+            http.post(contextPath() + "/v1/chat/completions", "{\"model\":\"openclaw:main\",\"stream\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}]}", "Authorization: Bearer " + TOKEN);
+            String head = http.readHead().toLowerCase(Locale.ROOT);
+            assertTrue(head.startsWith("http/1.1 200"), head);
+            assertTrue(head.matches("(?s).*\ncontent-type: text/event-stream; ?charset=utf-8\n.*"), head);
+            assertTrue(head.contains("\ncache-control: no-cache\n"), head);
+            assertTrue(head.contains("\nx-accel-buffering: no\n"), head);
+            assertTrue(head.contains("\ntransfer-encoding: chunked\n"), head);
+            assertFalse(head.contains("connection: close"), head);
+            assertEquals(List.of(
+                    choice("{\"role\":\"assistant\"}", "null", false),
+                    choice("{\"content\":\"echo:\"}", "null", false),
+                    choice("{\"content\":\" hello\"}", "null", false),
+                    choice("{\"content\":\" world\"}", "null", false),
+                    choice("{}", "\"stop\"", false),
+                    "data: [DONE]"), frames(http.readChunkedBody()));
+        }
+    }
+
+    @Test
+    void aNonStreamingReplyIsOneJsonCompletion() {
+        api().body(userMessage("openclaw", "hello world")).post("/v1/chat/completions").then().statusCode(200)
+                .contentType(startsWith("application/json")).header("x-request-id", notNullValue())
+                .body("object", equalTo("chat.completion"))
+                .body("choices[0].message.content", equalTo("echo: hello world"))
+                .body("choices[0].finish_reason", equalTo("stop"));
+    }
+
+    @Test
+    void modelAndHeaderRouteToTheAgentsTheContainerConfigured() {
+        // the helper agent's system prompt ("You help.") adds 2 words to the prompt: that tells which agent ran
+        api().body(userMessage("openclaw:helper", "hi")).post("/v1/chat/completions").then().statusCode(200)
+                .body("model", equalTo("openclaw:helper")).body("usage.prompt_tokens", equalTo(3));
+        api().header("x-openclaw-agent-id", "helper").body(userMessage("openclaw", "hi"))
+                .post("/v1/chat/completions").then().statusCode(200).body("usage.prompt_tokens", equalTo(3));
+        api().body(userMessage("openclaw:main", "hi")).post("/v1/chat/completions").then().statusCode(200)
+                .body("usage.prompt_tokens", equalTo(1));
+        api().body(userMessage("openclaw:nobody", "hi")).post("/v1/chat/completions").then().statusCode(404)
+                .body("error.code", equalTo("model_not_found"));
+    }
+
+    @Test
+    void aUserSessionRemembersTheConversation() {
+        String user = "alice-" + System.nanoTime();
+        api().body("{\"user\":\"" + user + "\",\"messages\":[{\"role\":\"user\",\"content\":\"a b\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200).body("usage.prompt_tokens", equalTo(2));
+        api().body("{\"user\":\"" + user + "\",\"messages\":[{\"role\":\"user\",\"content\":\"c\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200).body("usage.prompt_tokens", equalTo(6));
+    }
+
+    @Test
+    void badJsonIs400AsAnOpenAiError() {
+        api().body("{\"messages\":").post("/v1/chat/completions").then().statusCode(400)
+                .contentType(startsWith("application/json"))
+                .body("error.type", equalTo("invalid_request_error"));
+    }
+
+    @Test
+    void unknownPathsAreJson404AndWrongMethodsJson405() {
+        given().baseUri(baseUrl()).get("/v1/completions").then().statusCode(404)
+                .contentType(startsWith("application/json")).body("error.code", equalTo("not_found"));
+        given().baseUri(baseUrl()).get("/v1/chat/completions").then().statusCode(405)
+                .header("Allow", "POST").body("error.code", equalTo("method_not_allowed"));
+    }
+
+    @Test
+    void aBodyOverTheContainerConfiguredLimitIs413() {
+        // src/it sets gateway.http.maxBodyBytes=65536
+        api().body(userMessage("openclaw", "x".repeat(70_000))).post("/v1/chat/completions").then()
+                .statusCode(413).contentType(startsWith("application/json"))
+                .body("error.type", equalTo("invalid_request_error"));
+    }
+
+    @Test
+    void modelsListsEveryAgentAndOneModelByPath() {
+        api().get("/v1/models").then().statusCode(200).body("object", equalTo("list"))
+                .body("data.id", hasItems("openclaw", "openclaw/default", "openclaw/main", "openclaw:helper"));
+        api().get("/v1/models/openclaw/helper").then().statusCode(200).body("id", equalTo("openclaw/helper"));
+        api().get("/v1/models/openclaw:nobody").then().statusCode(404);
+    }
+
+    @Test
+    void anEncodedSlashInAModelIdGetsTheContainersAnswer() throws Exception {
+        try (RawHttp http = new RawHttp(port())) {
+            http.get(contextPath() + "/v1/models/openclaw%2Fmain", "Authorization: Bearer " + TOKEN);
+            String head = http.readHead();
+            assertTrue(head.startsWith("HTTP/1.1 " + encodedSlashStatus()), head);
+        }
+    }
+
+    @Test
+    void healthAndReadinessNeedNoAuth() {
+        given().baseUri(baseUrl()).get("/healthz").then().statusCode(200).body("status", equalTo("ok"));
+        given().baseUri(baseUrl()).get("/readyz").then().statusCode(200).body("status", equalTo("ready"));
+    }
+
+    @Test
+    void metricsCountTheRequestsServedInThisContainer() {
+        String before = scrape();
+        api().body(userMessage("openclaw:helper", "count me")).post("/v1/chat/completions").then().statusCode(200);
+        String after = scrape();
+        String series = "clawgate_requests_total{agent=\"helper\",outcome=\"ok\",status=\"200\",stream=\"false\"} ";
+        assertEquals(value(before, series) + 1, value(after, series), after);
+    }
+
+    private String scrape() {
+        return api().get("/metrics").then().statusCode(200).contentType(startsWith("text/plain"))
+                .extract().asString();
+    }
+
+    private static double value(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series)) {
+                return Double.parseDouble(line.substring(series.length()).trim());
+            }
+        }
+        return 0;
+    }
+}

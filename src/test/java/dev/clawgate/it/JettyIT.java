@@ -1,0 +1,29 @@
+package dev.clawgate.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The contract against the built WAR in the real Jetty 12 distribution, configured by its context XML. */
+class JettyIT extends ContainerContract {
+    static JettyDistribution jetty;
+
+    @BeforeAll
+    static void start() throws Exception {
+        jetty = JettyDistribution.start("contract", Integer.getInteger("it.jetty.port"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        jetty.close();
+    }
+
+    @Override
+    String baseUrl() {
+        return jetty.baseUrl();
+    }
+
+    @Override
+    int encodedSlashStatus() {
+        return 400;
+    }
+}
