@@ -80,7 +80,8 @@ abstract class ContainerContract {
 
     @Test
     void modelAndHeaderRouteToTheAgentsTheContainerConfigured() {
-        // the helper agent's system prompt ("You help.") adds 2 words to the prompt: that tells which agent ran
+        // the helper agent's system prompt, "You ${env:HOME}" in the container's file, adds 2 words to the prompt:
+        // that tells which agent ran, and that the container passed ${env:...} through for clawgate to resolve
         api().body(userMessage("openclaw:helper", "hi")).post("/v1/chat/completions").then().statusCode(200)
                 .body("model", equalTo("openclaw:helper")).body("usage.prompt_tokens", equalTo(3));
         api().header("x-openclaw-agent-id", "helper").body(userMessage("openclaw", "hi"))

@@ -16,18 +16,21 @@ import java.util.stream.Stream;
 
 /**
  * The real Jetty 12 distribution (unpacked by the build into {@code it.jetty.home}) running the built WAR in a
- * separate process: a fresh jetty-base with {@code --add-modules=http,ee10-deploy}, the context XML of
- * {@code src/it/jetty/clawgate.xml} in {@code webapps/}, the token only in the process environment. Start-up is
+ * separate process: a fresh jetty-base with {@code --add-modules=http,ee10-deploy}, a context XML in
+ * {@code webapps/}, the token only in the process environment. Start-up is
  * awaited by reading Jetty's own "Started" line, not by sleeping.
  */
 final class JettyDistribution implements AutoCloseable {
     /** The bearer token of the container ITs (set by the build; see the pom's {@code it.token}). */
     static final String TOKEN = System.getProperty("it.token", "clawgate-it-token-0123456789");
 
+    /** The WAR path the context XMLs name; replaced by the built WAR's. */
+    private static final String SHIPPED_WAR = "/opt/clawgate/clawgate.war";
+
     private final Process process;
     private final int port;
 
-    private JettyDistribution(String name, int port, List<String> properties) throws Exception {
+    private JettyDistribution(String name, int port, Path contextXml, List<String> properties) throws Exception {
         this.port = port;
         Path home = Path.of(System.getProperty("it.jetty.home"));
         Path base = Path.of(System.getProperty("it.work", "target/it-work")).toAbsolutePath().resolve("jetty-" + name);
@@ -41,9 +44,13 @@ final class JettyDistribution implements AutoCloseable {
         if (!setup.waitFor(60, TimeUnit.SECONDS) || setup.exitValue() != 0) {
             throw new IllegalStateException("jetty-base setup failed, see " + base.resolve("setup.log"));
         }
-        Files.copy(Path.of("src/it/jetty/clawgate.xml"), base.resolve("webapps/clawgate.xml"));
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
-                "-Dclawgate.war=" + Path.of(System.getProperty("it.war")).toAbsolutePath()));
+        String war = Path.of(System.getProperty("it.war")).toAbsolutePath().toString();
+        String xml = Files.readString(contextXml);
+        if (!xml.contains(SHIPPED_WAR)) {
+            throw new IllegalStateException(contextXml + " does not name " + SHIPPED_WAR);
+        }
+        Files.writeString(base.resolve("webapps/clawgate.xml"), xml.replace(SHIPPED_WAR, war));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
         properties.forEach(p -> command.add("-D" + p));
         command.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
                 "jetty.base=" + base, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
@@ -62,9 +69,12 @@ final class JettyDistribution implements AutoCloseable {
         }
     }
 
-    /** Starts Jetty on {@code port} with extra system properties for the context XML ({@code clawgate.wordDelayMs=..}). */
-    static JettyDistribution start(String name, int port, String... properties) throws Exception {
-        return new JettyDistribution(name, port, List.of(properties));
+    /**
+     * Starts Jetty on {@code port} with {@code contextXml} (its {@code war} pointed at the built WAR) and extra JVM
+     * system properties ({@code key=value}; a system property beats the context's init parameter).
+     */
+    static JettyDistribution start(String name, int port, Path contextXml, String... properties) throws Exception {
+        return new JettyDistribution(name, port, contextXml, List.of(properties));
     }
 
     String baseUrl() {

@@ -1,5 +1,6 @@
 package dev.clawgate.it;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -9,7 +10,8 @@ class JettyIT extends ContainerContract {
 
     @BeforeAll
     static void start() throws Exception {
-        jetty = JettyDistribution.start("contract", Integer.getInteger("it.jetty.port"));
+        jetty = JettyDistribution.start("contract", Integer.getInteger("it.jetty.port"),
+                Path.of("src/it/jetty/clawgate.xml"));
     }
 
     @AfterAll

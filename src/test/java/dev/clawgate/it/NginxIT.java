@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The built WAR in the Jetty 12 distribution behind a real nginx running the shipped
- * {@code deploy/nginx/clawgate.conf}. The echo model is paced ({@code models.providers.echo.wordDelayMs=150}), so a
+ * The built WAR in the Jetty 12 distribution, configured by the shipped {@code deploy/jetty/clawgate.xml}, behind a
+ * real nginx running the shipped {@code deploy/nginx/clawgate.conf}. The echo model is paced ({@code models.providers.echo.wordDelayMs=150}), so a
  * stream lasts over a second and buffering anywhere on the way would show. nginx must be installed
  * ({@code .ci/run} installs it); {@code -Dit.nginx.skip=true} skips this class.
  */
@@ -33,8 +34,9 @@ class NginxIT {
         assumeFalse(Boolean.getBoolean("it.nginx.skip"), "it.nginx.skip is set");
         assertTrue(NginxProxy.installed(), "nginx is not installed: run .ci/run, or apt-get install -y nginx, "
                 + "or skip with -Dit.nginx.skip=true");
+        // the shipped context XML as an operator would use it (it trusts 127.0.0.1 as proxy), plus a paced echo
         jetty = JettyDistribution.start("proxied", Integer.getInteger("it.proxied.jetty.port"),
-                "clawgate.wordDelayMs=" + WORD_DELAY_MS, "clawgate.trustedProxies=127.0.0.1");
+                Path.of("deploy/jetty/clawgate.xml"), "models.providers.echo.wordDelayMs=" + WORD_DELAY_MS);
         nginx = NginxProxy.start(Integer.getInteger("it.nginx.port"), jetty.port());
     }
 
