@@ -35,6 +35,11 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean closing;
 
     public Gateway(GatewayConfig config, Clock clock) {
+        this(config, clock, new MemorySessionStore(clock, config.state().maxSessions(), config.state().idleTtlMs()));
+    }
+
+    /** A gateway on the given session store, which it closes at {@link #close()}. */
+    public Gateway(GatewayConfig config, Clock clock, SessionStore sessions) {
         this.config = config;
         this.clock = clock;
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
@@ -46,7 +51,7 @@ public final class Gateway implements AutoCloseable {
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
         this.providers = ProviderRegistry.create(config, scheduler);
-        this.sessions = new MemorySessionStore(clock, config.state().maxSessions(), config.state().idleTtlMs());
+        this.sessions = sessions;
         this.startedEpochSeconds = clock.instant().getEpochSecond();
     }
 
