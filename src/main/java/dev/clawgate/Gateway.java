@@ -1,6 +1,7 @@
 package dev.clawgate;
 
 import dev.clawgate.agent.AgentRouter;
+import dev.clawgate.auth.ClientAddress;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.openai.ChatRequestParser;
 import dev.clawgate.session.MemorySessionStore;
@@ -24,6 +25,7 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final Clock clock;
+    private final ClientAddress clientAddress;
     private final ScheduledThreadPoolExecutor scheduler;
     private final AgentRouter router;
     private final ProviderRegistry providers;
@@ -34,6 +36,10 @@ public final class Gateway implements AutoCloseable {
     private volatile GatewayEvents events = GatewayEvents.NONE;
     private volatile boolean closing;
 
+    /**
+     * @throws dev.clawgate.config.ConfigException when {@code gateway.trustedProxies} holds something that is not an
+     *                                             address or CIDR (checked before any thread starts)
+     */
     public Gateway(GatewayConfig config, Clock clock) {
         this(config, clock, new MemorySessionStore(clock, config.state().maxSessions(), config.state().idleTtlMs()));
     }
@@ -42,6 +48,7 @@ public final class Gateway implements AutoCloseable {
     public Gateway(GatewayConfig config, Clock clock, SessionStore sessions) {
         this.config = config;
         this.clock = clock;
+        this.clientAddress = new ClientAddress(config.trustedProxies());
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "clawgate-timer");
             t.setDaemon(true);
@@ -66,6 +73,11 @@ public final class Gateway implements AutoCloseable {
     /** The one timer thread shared by every stream; tasks on it must be short and never block. */
     public ScheduledThreadPoolExecutor scheduler() {
         return scheduler;
+    }
+
+    /** Resolves a request's client address (trusted proxies applied), shared by the lockout and the rate limiter. */
+    public ClientAddress clientAddress() {
+        return clientAddress;
     }
 
     public AgentRouter router() {

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** Renders an {@link ApiException} as OpenAI's JSON error, with its status and {@code Retry-After}. */
-final class ApiErrors {
+public final class ApiErrors {
     private ApiErrors() {
     }
 
@@ -27,7 +27,7 @@ final class ApiErrors {
     }
 
     /** Writes {@code e} at once with a blocking write: for filters and the synchronous part of a request. */
-    static void send(HttpServletResponse response, ApiException e) throws IOException {
+    public static void send(HttpServletResponse response, ApiException e) throws IOException {
         if (response.isCommitted()) {
             return;
         }

@@ -8,6 +8,7 @@ import dev.clawgate.metrics.GatewayMetrics;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Collections;
@@ -31,13 +32,14 @@ public final class GatewayListener implements ServletContextListener {
             params.put(name, context.getInitParameter(name));
         }
         GatewayConfig config;
+        Gateway gateway;
         try {
             config = ConfigLoader.fromSystem(params).load();
+            gateway = new Gateway(config, Clock.systemUTC());
         } catch (ConfigException e) {
             LOG.log(Level.ERROR, "clawgate: invalid configuration: " + e.getMessage());
             throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
         }
-        Gateway gateway = new Gateway(config, Clock.systemUTC());
         RequestLog.install(gateway);
         if (config.metrics().enabled()) {
             GatewayMetrics metrics = new GatewayMetrics(config.agents().keySet());
@@ -46,6 +48,14 @@ public final class GatewayListener implements ServletContextListener {
         }
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         StartupSummary.log(config);
+    }
+
+    /** The gateway of this web application, for a filter's or servlet's {@code init()}. */
+    public static Gateway gateway(ServletContext context) throws ServletException {
+        if (context.getAttribute(Gateway.ATTRIBUTE) instanceof Gateway g) {
+            return g;
+        }
+        throw new ServletException("clawgate: gateway not initialised");
     }
 
     @Override

@@ -22,10 +22,7 @@ public final class HealthServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        gateway = (Gateway) getServletContext().getAttribute(Gateway.ATTRIBUTE);
-        if (gateway == null) {
-            throw new ServletException("clawgate: gateway not initialised");
-        }
+        gateway = GatewayListener.gateway(getServletContext());
     }
 
     @Override

@@ -28,10 +28,7 @@ public final class ModelsServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        gateway = (Gateway) getServletContext().getAttribute(Gateway.ATTRIBUTE);
-        if (gateway == null) {
-            throw new ServletException("clawgate: gateway not initialised");
-        }
+        gateway = GatewayListener.gateway(getServletContext());
         ids = new ArrayList<>(List.of("openclaw", "openclaw/default"));
         for (AgentSpec agent : gateway.router().all().values()) {
             ids.add("openclaw/" + agent.id());

@@ -46,10 +46,7 @@ public final class RouteFilter extends HttpFilter {
 
     @Override
     public void init() throws ServletException {
-        Gateway gateway = (Gateway) getServletContext().getAttribute(Gateway.ATTRIBUTE);
-        if (gateway == null) {
-            throw new ServletException("clawgate: gateway not initialised");
-        }
+        Gateway gateway = GatewayListener.gateway(getServletContext());
         config = gateway.config();
     }
 

@@ -118,6 +118,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void noConfigRecordPrintsAnySecret() {
+        GatewayConfig c = load(Map.of("gateway.auth.token", "tok-secret-1234567890",
+                "gateway.auth.password", "pw-secret-1234567890",
+                "gateway.state.redis.url", "redis://:redis-secret-123@127.0.0.1:6379",
+                "models.providers.openai.baseUrl", "https://api.example.com/v1",
+                "models.providers.openai.apiKey", "sk-secret-1234567890"));
+        for (Object record : List.of(c, c.auth(), c.state(), c.providers().get("openai"), c.http(), c.metrics())) {
+            String text = record.toString();
+            for (String secret : List.of("tok-secret", "pw-secret", "redis-secret", "sk-secret")) {
+                assertFalse(text.contains(secret), text);
+            }
+        }
+    }
+
+    @Test
     void anUnknownGatewayKeyFailsNamingIt() {
         assertEquals("gateway.http.maxBodyByte", failure(Map.of("gateway.http.maxBodyByte", "1")).key());
     }

@@ -97,6 +97,7 @@ class ErrorsTest {
     @Test
     void nullModelAndNullUserAndNullOptionsAreAccepted() {
         given().baseUri(server.baseUrl()).contentType("application/json")
+                .header("Authorization", "Bearer " + GatewayServer.TOKEN)
                 .body("{\"model\":null,\"user\":null,\"n\":1,\"stream\":null,\"stream_options\":null,\"stop\":null,"
                         + "\"temperature\":null,\"messages\":" + USER + "}")
                 .post("/v1/chat/completions").then().statusCode(200);
@@ -105,10 +106,12 @@ class ErrorsTest {
     @Test
     void aBodyOverTheLimitIs413WhetherDeclaredOrChunked() {
         String big = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(5000) + "\"}]}";
-        given().baseUri(server.baseUrl()).contentType("application/json").body(big)
+        given().baseUri(server.baseUrl()).contentType("application/json")
+                .header("Authorization", "Bearer " + GatewayServer.TOKEN).body(big)
                 .post("/v1/chat/completions").then().statusCode(413)
                 .body("error.type", equalTo("invalid_request_error"));
         given().baseUri(server.baseUrl()).contentType("application/json")
+                .header("Authorization", "Bearer " + GatewayServer.TOKEN)
                 .body(new java.io.ByteArrayInputStream(big.getBytes()))
                 .post("/v1/chat/completions").then().statusCode(413);
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The exact SSE bytes and frame order of SPEC §7, read from a raw socket. */
 class StreamingTest {
+    static final String AUTH = "Authorization: Bearer " + GatewayServer.TOKEN;
     static final String HEAD = "data: {\"id\":\"ID\",\"object\":\"chat.completion.chunk\",\"created\":T,"
             + "\"model\":\"openclaw:main\",\"system_fingerprint\":null,\"choices\":";
 
@@ -30,7 +31,7 @@ class StreamingTest {
     void aStreamSendsRoleThenWordsThenFinishThenDoneWithSseHeaders() throws Exception {
         try (GatewayServer server = GatewayServer.start(); RawHttp http = new RawHttp(server.port())) {
             http.post("/v1/chat/completions", "{\"model\":\"openclaw:main\",\"stream\":true,"
-                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hello \\\"big\\\" world\"}]}");
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hello \\\"big\\\" world\"}]}", AUTH);
             String head = http.readHead().toLowerCase(Locale.ROOT);
             assertTrue(head.startsWith("http/1.1 200"), head);
             assertTrue(head.matches("(?s).*\ncontent-type: text/event-stream; ?charset=utf-8\n.*"), head);
@@ -54,7 +55,8 @@ class StreamingTest {
         try (GatewayServer server = GatewayServer.start(); RawHttp http = new RawHttp(server.port())) {
             http.post("/v1/chat/completions", "{\"model\":\"openclaw:main\",\"stream\":true,"
                     + "\"stream_options\":{\"include_usage\":true},"
-                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                    AUTH);
             http.readHead();
             assertEquals(List.of(
                     choice("{\"role\":\"assistant\"}", "null", true),
@@ -72,7 +74,8 @@ class StreamingTest {
                 "gateway.http.heartbeatMs", "50");
              RawHttp http = new RawHttp(server.port())) {
             http.post("/v1/chat/completions", "{\"model\":\"openclaw:main\",\"stream\":true,"
-                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                    AUTH);
             assertTrue(http.readHead().startsWith("HTTP/1.1 200"));
             // the first word is a minute away: the role chunk must already be on the wire
             assertEquals(choice("{\"role\":\"assistant\"}", "null", false) + "\n\n",
@@ -89,7 +92,8 @@ class StreamingTest {
                 "gateway.http.streamTimeoutMs", "300");
              RawHttp http = new RawHttp(server.port())) {
             http.post("/v1/chat/completions", "{\"model\":\"openclaw:main\",\"stream\":true,"
-                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                    AUTH);
             assertTrue(http.readHead().startsWith("HTTP/1.1 200"));
             List<String> frames = frames(http.readChunkedBody());
             assertEquals(3, frames.size(), frames.toString());
@@ -105,6 +109,7 @@ class StreamingTest {
         try (GatewayServer server = GatewayServer.start("models.providers.echo.wordDelayMs", "60000",
                 "gateway.http.streamTimeoutMs", "300")) {
             io.restassured.RestAssured.given().baseUri(server.baseUrl()).contentType("application/json")
+                    .header("Authorization", "Bearer " + GatewayServer.TOKEN)
                     .body("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                     .post("/v1/chat/completions").then().statusCode(504)
                     .body("error.code", org.hamcrest.Matchers.equalTo("timeout"));

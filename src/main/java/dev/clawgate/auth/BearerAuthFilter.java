@@ -1,0 +1,117 @@
+package dev.clawgate.auth;
+
+import dev.clawgate.Gateway;
+import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.config.GatewayConfig.AuthMode;
+import dev.clawgate.config.Secret;
+import dev.clawgate.http.ApiErrors;
+import dev.clawgate.http.GatewayListener;
+import dev.clawgate.http.RouteFilter;
+import dev.clawgate.openai.ApiException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+
+/**
+ * Bearer authentication (SPEC §3), before any body is read. The client sends {@code Authorization: Bearer <secret>}
+ * ("Bearer" in any case, the value trimmed); in {@code gateway.auth.mode=token} [default] the secret is
+ * {@code gateway.auth.token} (env {@code OPENCLAW_GATEWAY_TOKEN}), in {@code password} mode
+ * {@code gateway.auth.password} (env {@code OPENCLAW_GATEWAY_PASSWORD}); mode {@code none} (only with
+ * {@code gateway.auth.allowNone=true}) lets everyone in. The comparison is constant-time over SHA-256 digests.
+ *
+ * <p>Order: the client's lockout is checked first (429 {@code auth_lockout} with {@code Retry-After}, even with the
+ * right secret); then a missing credential is a 401 that does not count towards the lockout; a wrong one is a 401
+ * that does ({@link AuthLockout}); a right one resets the client's failures. Loopback clients (after trusted-proxy
+ * resolution, {@link ClientAddress}) skip the lockout when {@code gateway.auth.rateLimit.exemptLoopback} [true].
+ * Routes whose {@link RouteFilter.Route#protectedRoute()} is false ({@code /healthz}, {@code /readyz}) pass
+ * untouched, and {@code /metrics} does unless {@code gateway.metrics.auth} [true]. Neither the secret nor the
+ * presented header is ever logged or echoed.
+ */
+public final class BearerAuthFilter extends HttpFilter {
+    static final String UNAUTHORIZED = "Unauthorized";
+    static final String LOCKED_OUT = "Too many failed authentication attempts. Please try again later.";
+    private static final String BEARER = "bearer ";
+
+    private transient GatewayConfig.Auth auth;
+    private transient boolean metricsAuth;
+    private transient byte[] expectedDigest;
+    private transient AuthLockout lockout;
+    private transient ClientAddress clientAddress;
+    private transient Gateway gateway;
+
+    @Override
+    public void init() throws ServletException {
+        gateway = GatewayListener.gateway(getServletContext());
+        auth = gateway.config().auth();
+        metricsAuth = gateway.config().metrics().auth();
+        Secret expected = auth.expectedSecret();
+        expectedDigest = expected == null ? null : sha256(expected.reveal());
+        lockout = new AuthLockout(gateway.clock(), auth.maxAttempts(), auth.windowMs(), auth.lockoutMs(),
+                auth.maxTrackedClients());
+        clientAddress = gateway.clientAddress();
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
+            throws IOException, ServletException {
+        if (auth.mode() == AuthMode.NONE || !needsAuth((RouteFilter.Route) req.getAttribute(RouteFilter.ROUTE))) {
+            chain.doFilter(req, resp);
+            return;
+        }
+        String client = clientAddress.resolve(req);
+        boolean tracked = !(auth.exemptLoopback() && ClientAddress.isLoopback(client));
+        long lockedMs = tracked ? lockout.lockedForMs(client) : 0;
+        if (lockedMs > 0) {
+            gateway.events().authLockedOut();
+            ApiErrors.send(resp, new ApiException(429, "rate_limit_error", null, "auth_lockout", LOCKED_OUT,
+                    (lockedMs + 999) / 1000));
+            return;
+        }
+        String presented = bearer(req.getHeader("Authorization"));
+        if (presented != null && expectedDigest != null
+                && MessageDigest.isEqual(expectedDigest, sha256(presented))) {
+            if (tracked) {
+                lockout.recordSuccess(client);
+            }
+            chain.doFilter(req, resp);
+            return;
+        }
+        gateway.events().authFailed();
+        if (presented != null && tracked && lockout.recordFailure(client)) {
+            gateway.events().authLockedOut();
+        }
+        ApiErrors.send(resp, new ApiException(401, "invalid_request_error", null, "invalid_api_key", UNAUTHORIZED));
+    }
+
+    private boolean needsAuth(RouteFilter.Route route) {
+        if (route == null) {
+            return true;
+        }
+        return route.protectedRoute() && (route != RouteFilter.Route.METRICS || metricsAuth);
+    }
+
+    /** The credential of an {@code Authorization: Bearer} header, trimmed; null when absent, empty or another scheme. */
+    static String bearer(String header) {
+        if (header == null || header.length() <= BEARER.length()
+                || !header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+            return null;
+        }
+        String value = header.substring(BEARER.length()).trim();
+        return value.isEmpty() ? null : value;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

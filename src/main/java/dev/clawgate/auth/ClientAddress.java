@@ -1,0 +1,211 @@
+package dev.clawgate.auth;
+
+import dev.clawgate.config.ConfigException;
+import dev.clawgate.config.ConfigKeys;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Who the client is, for the failed-auth lockout and the request rate limiter: its IP address as text.
+ *
+ * <p>The client is the socket peer ({@code getRemoteAddr()}), unless the peer is one of {@code gateway.trustedProxies}
+ * (IPv4 or IPv6 addresses and CIDRs such as {@code 10.0.0.0/8} or {@code fd00::/8}; default: none). Then the
+ * {@code X-Forwarded-For} hops (all such headers, in order) are walked from the right, skipping trusted hops, and the
+ * first untrusted hop is the client: a proxy appends the address it saw, so hops to its right are written by proxies
+ * we trust and hops to its left could be forged by the client. When every hop is trusted the left-most one is the
+ * client. An untrusted peer's {@code X-Forwarded-For} is ignored. Addresses are normalised
+ * ({@code ::ffff:1.2.3.4} becomes {@code 1.2.3.4}, IPv6 is written in full), so one client has one key. A hop that is
+ * not an address (e.g. {@code unknown}) is used as written, cut to 64 characters.
+ *
+ * <p>{@link #resolve} computes the address once per request and keeps it as request attribute {@link #ATTRIBUTE}.
+ * No name is ever looked up in DNS.
+ */
+public final class ClientAddress {
+    /** Request attribute holding the resolved client address ({@link String}). */
+    public static final String ATTRIBUTE = ClientAddress.class.getName();
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final Pattern IPV4_WITH_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):\\d{1,5}");
+
+    private final List<Cidr> trusted;
+
+    /**
+     * @param trustedProxies entries of {@code gateway.trustedProxies}: addresses or CIDRs
+     * @throws ConfigException naming {@code gateway.trustedProxies} when an entry is neither
+     */
+    public ClientAddress(List<String> trustedProxies) {
+        List<Cidr> list = new ArrayList<>();
+        for (String entry : trustedProxies) {
+            list.add(Cidr.parse(entry.trim()));
+        }
+        this.trusted = List.copyOf(list);
+    }
+
+    /** The client address of {@code request}, computed on first use and then read from {@link #ATTRIBUTE}. */
+    public String resolve(HttpServletRequest request) {
+        Object known = request.getAttribute(ATTRIBUTE);
+        if (known instanceof String s) {
+            return s;
+        }
+        String address = clientOf(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For")));
+        request.setAttribute(ATTRIBUTE, address);
+        return address;
+    }
+
+    /**
+     * The client behind {@code peer}.
+     *
+     * @param peer           the socket peer address
+     * @param forwardedFor   every {@code X-Forwarded-For} header value, in the order received
+     */
+    public String clientOf(String peer, List<String> forwardedFor) {
+        InetAddress peerAddress = parse(peer);
+        String client = peerAddress == null ? sanitise(peer) : text(peerAddress);
+        if (peerAddress == null || !isTrusted(peerAddress)) {
+            return client;
+        }
+        List<String> hops = new ArrayList<>();
+        for (String header : forwardedFor) {
+            for (String hop : header.split(",")) {
+                if (!hop.isBlank()) {
+                    hops.add(hop.trim());
+                }
+            }
+        }
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            InetAddress hop = parse(hops.get(i));
+            if (hop == null) {
+                return sanitise(hops.get(i));
+            }
+            client = text(hop);
+            if (!isTrusted(hop)) {
+                return client;
+            }
+        }
+        return client;
+    }
+
+    /** Whether {@code address} (as {@link #resolve} returns it) is a loopback address. */
+    public static boolean isLoopback(String address) {
+        InetAddress a = parse(address);
+        return a != null && a.isLoopbackAddress();
+    }
+
+    private boolean isTrusted(InetAddress address) {
+        for (Cidr c : trusted) {
+            if (c.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String text(InetAddress a) {
+        return a.getHostAddress();
+    }
+
+    private static String sanitise(String s) {
+        String t = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+        t = t.length() > 64 ? t.substring(0, 64) : t;
+        return t.replaceAll("[^\\x21-\\x7e]", "?");
+    }
+
+    /**
+     * An IP literal, also in the forms proxies write ({@code [v6]}, {@code [v6]:port}, {@code v4:port}); null when
+     * {@code s} is not one. Never resolves a name.
+     */
+    static InetAddress parse(String s) {
+        if (s == null) {
+            return null;
+        }
+        String t = s.trim();
+        if (t.startsWith("[")) {
+            int end = t.indexOf(']');
+            if (end < 0) {
+                return null;
+            }
+            t = t.substring(1, end);
+        } else {
+            var withPort = IPV4_WITH_PORT.matcher(t);
+            if (withPort.matches()) {
+                t = withPort.group(1);
+            }
+        }
+        try {
+            if (IPV4.matcher(t).matches()) {
+                byte[] b = new byte[4];
+                String[] parts = t.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    int n = Integer.parseInt(parts[i]);
+                    if (n > 255) {
+                        return null;
+                    }
+                    b[i] = (byte) n;
+                }
+                return InetAddress.getByAddress(b);
+            }
+            // a string with a colon is only ever parsed as an IPv6 literal, never looked up
+            return IPV6.matcher(t).matches() ? InetAddress.getByName(t) : null;
+        } catch (UnknownHostException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** An address range: network bytes and prefix length. A plain address is a range of one. */
+    private record Cidr(byte[] network, int prefix) {
+        static Cidr parse(String entry) {
+            int slash = entry.indexOf('/');
+            String host = slash < 0 ? entry : entry.substring(0, slash);
+            InetAddress address = ClientAddress.parse(host);
+            if (address == null || !(IPV4.matcher(host).matches() || IPV6.matcher(host).matches())) {
+                throw new ConfigException(ConfigKeys.TRUSTED_PROXIES,
+                        "'" + sanitise(entry) + "' is not an IPv4 or IPv6 address or CIDR");
+            }
+            int bits = host.contains(":") ? 128 : 32;
+            int prefix = address.getAddress().length * 8;
+            if (slash >= 0) {
+                String p = entry.substring(slash + 1);
+                try {
+                    prefix = Integer.parseInt(p);
+                } catch (NumberFormatException e) {
+                    prefix = -1;
+                }
+                if (prefix < 0 || prefix > bits || !p.matches("\\d{1,3}")) {
+                    throw new ConfigException(ConfigKeys.TRUSTED_PROXIES, "'" + sanitise(entry)
+                            + "' has a bad prefix length (0 to " + bits + ")");
+                }
+                if (address instanceof Inet4Address && host.contains(":")) {
+                    // ::ffff:a.b.c.d/n: Java hands back the IPv4 address; the prefix counts IPv6 bits
+                    prefix = Math.max(0, prefix - 96);
+                }
+            }
+            return new Cidr(address.getAddress(), prefix);
+        }
+
+        boolean contains(InetAddress address) {
+            byte[] a = address.getAddress();
+            if (a.length != network.length) {
+                return false;
+            }
+            int full = prefix / 8;
+            for (int i = 0; i < full; i++) {
+                if (a[i] != network[i]) {
+                    return false;
+                }
+            }
+            int rest = prefix % 8;
+            if (rest == 0) {
+                return true;
+            }
+            int mask = (0xff << (8 - rest)) & 0xff;
+            return (a[full] & mask) == (network[full] & mask);
+        }
+    }
+}
