@@ -142,6 +142,30 @@ abstract class ContainerContract {
     }
 
     @Test
+    void aMissingOrWrongTokenIs401WithWwwAuthenticateAndTheRightOneFromTheEnvironmentPasses() {
+        given().baseUri(baseUrl()).contentType("application/json").body(userMessage("openclaw", "hi"))
+                .post("/v1/chat/completions").then().statusCode(401).header("WWW-Authenticate", "Bearer")
+                .body("error.code", equalTo("invalid_api_key"));
+        given().baseUri(baseUrl()).contentType("application/json").header("Authorization", "Bearer wrong")
+                .body(userMessage("openclaw", "hi")).post("/v1/chat/completions").then().statusCode(401);
+        given().baseUri(baseUrl()).get("/v1/models").then().statusCode(401);
+        given().baseUri(baseUrl()).get("/metrics").then().statusCode(401);
+        api().body(userMessage("openclaw", "hi")).post("/v1/chat/completions").then().statusCode(200);
+    }
+
+    @Test
+    void anXForwardedForFromAPeerThatIsNoTrustedProxyIsIgnored() {
+        // no gateway.trustedProxies here: the client stays 127.0.0.1, exempt from the lockout, whatever it claims
+        for (int i = 0; i < 12; i++) {
+            given().baseUri(baseUrl()).contentType("application/json").header("Authorization", "Bearer wrong")
+                    .header("X-Forwarded-For", "10.9.9.8").body(userMessage("openclaw", "hi"))
+                    .post("/v1/chat/completions").then().statusCode(401);
+        }
+        api().header("X-Forwarded-For", "10.9.9.8").body(userMessage("openclaw", "hi")).post("/v1/chat/completions")
+                .then().statusCode(200);
+    }
+
+    @Test
     void healthAndReadinessNeedNoAuth() {
         given().baseUri(baseUrl()).get("/healthz").then().statusCode(200).body("status", equalTo("ok"));
         given().baseUri(baseUrl()).get("/readyz").then().statusCode(200).body("status", equalTo("ready"));

@@ -79,7 +79,8 @@ class MetricsTest {
     @Test
     void headOnMetricsAnswersWithoutABody() throws Exception {
         try (GatewayServer server = GatewayServer.start("gateway.metrics.enabled", "true")) {
-            given().baseUri(server.baseUrl()).head("/metrics").then().statusCode(200)
+            given().baseUri(server.baseUrl()).header("Authorization", "Bearer " + GatewayServer.TOKEN)
+                    .head("/metrics").then().statusCode(200)
                     .header("Content-Type", containsString("text/plain"));
         }
     }

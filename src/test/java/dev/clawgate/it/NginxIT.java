@@ -96,6 +96,34 @@ class NginxIT {
         given().baseUri(nginx.baseUrl()).get("/readyz").then().statusCode(200);
     }
 
+    @Test
+    void theForwardedClientIsLockedOutBecauseNginxIsATrustedProxyWhileLoopbackStaysExempt() {
+        // the shipped Jetty XML: gateway.trustedProxies=127.0.0.1, lockout after 10 wrong secrets, loopback exempt.
+        // nginx appends the peer to the client's X-Forwarded-For, so the gateway sees "10.9.9.9, 127.0.0.1" from a
+        // trusted 127.0.0.1 and takes 10.9.9.9 as the client.
+        for (int i = 0; i < 10; i++) {
+            viaNginx("Bearer wrong-" + i, "10.9.9.9").then().statusCode(401);
+        }
+        viaNginx("Bearer " + JettyDistribution.TOKEN, "10.9.9.9").then().statusCode(429)
+                .body("error.code", equalTo("auth_lockout"));
+        viaNginx("Bearer " + JettyDistribution.TOKEN, "10.9.9.10").then().statusCode(200);
+        // the same peer without a forwarded address is loopback: never locked out
+        for (int i = 0; i < 12; i++) {
+            viaNginx("Bearer wrong", null).then().statusCode(401);
+        }
+        viaNginx("Bearer " + JettyDistribution.TOKEN, null).then().statusCode(200);
+    }
+
+    private static io.restassured.response.Response viaNginx(String authorization, String forwardedFor) {
+        io.restassured.specification.RequestSpecification spec = given().baseUri(nginx.baseUrl())
+                .contentType("application/json").header("Authorization", authorization)
+                .body("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        if (forwardedFor != null) {
+            spec.header("X-Forwarded-For", forwardedFor);
+        }
+        return spec.post("/v1/chat/completions");
+    }
+
     /** Splits the de-chunked SSE body into frames as they arrive, however nginx cut the chunks. */
     static final class SseFrames {
         private final RawHttp http;
