@@ -24,8 +24,4 @@ class JettyIT extends ContainerContract {
         return jetty.baseUrl();
     }
 
-    @Override
-    int encodedSlashStatus() {
-        return 400;
-    }
 }

@@ -11,9 +11,4 @@ class TomcatIT extends ContainerContract {
         return System.getProperty("it.tomcat.url");
     }
 
-    /** Stock Tomcat rejects {@code %2F} in a path with its own 400 (connector {@code encodedSolidusHandling}). */
-    @Override
-    int encodedSlashStatus() {
-        return 400;
-    }
 }
