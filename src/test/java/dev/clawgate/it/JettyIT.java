@@ -23,5 +23,4 @@ class JettyIT extends ContainerContract {
     String baseUrl() {
         return jetty.baseUrl();
     }
-
 }

@@ -10,5 +10,4 @@ class TomcatIT extends ContainerContract {
     String baseUrl() {
         return System.getProperty("it.tomcat.url");
     }
-
 }
