@@ -4,8 +4,8 @@ import dev.clawgate.agent.AgentRouter;
 import dev.clawgate.auth.ClientAddress;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.openai.ChatRequestParser;
-import dev.clawgate.session.MemorySessionStore;
 import dev.clawgate.session.SessionStore;
+import dev.clawgate.session.SessionStores;
 import dev.clawgate.upstream.ProviderRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * Everything one deployed gateway holds, built once at start-up from its {@link GatewayConfig} and closed at
- * undeploy: the agent router, the providers, the session store, one shared timer thread (heartbeats, echo pacing)
+ * undeploy: the agent router, the providers, the session store, one shared timer thread (heartbeats, echo pacing,
+ * the session store's sweep for expired sessions every {@code min(idleTtlMs, 60 s)}, at least 1 s)
  * and the listeners told about every finished request. Filters and servlets find it as the servlet context
  * attribute {@link #ATTRIBUTE}.
  */
@@ -30,6 +31,9 @@ public final class Gateway implements AutoCloseable {
     private final AgentRouter router;
     private final ProviderRegistry providers;
     private final SessionStore sessions;
+    /** Longest pause between two sweeps for expired sessions, ms; shorter when the idle TTL is. */
+    private static final long PRUNE_PERIOD_MAX_MS = 60_000;
+
     private final ChatRequestParser parser = new ChatRequestParser();
     private final List<Consumer<RequestRecord>> requestListeners = new CopyOnWriteArrayList<>();
     private final long startedEpochSeconds;
@@ -41,7 +45,7 @@ public final class Gateway implements AutoCloseable {
      *                                             address or CIDR (checked before any thread starts)
      */
     public Gateway(GatewayConfig config, Clock clock) {
-        this(config, clock, new MemorySessionStore(clock, config.state().maxSessions(), config.state().idleTtlMs()));
+        this(config, clock, SessionStores.open(config.state(), clock));
     }
 
     /** A gateway on the given session store, which it closes at {@link #close()}. */
@@ -57,8 +61,10 @@ public final class Gateway implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
-        this.providers = ProviderRegistry.create(config, scheduler);
         this.sessions = sessions;
+        this.providers = ProviderRegistry.create(config, scheduler);
+        long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
+        scheduler.scheduleWithFixedDelay(sessions::prune, prunePeriodMs, prunePeriodMs, TimeUnit.MILLISECONDS);
         this.startedEpochSeconds = clock.instant().getEpochSecond();
     }
 

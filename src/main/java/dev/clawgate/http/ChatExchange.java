@@ -94,8 +94,7 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         gateway.sessions().acquire(session.value()).whenComplete((granted, failure) -> {
             if (failure != null) {
                 LOG.log(Level.WARNING, "clawgate: session store failed: " + failure.getClass().getName());
-                fail(new ApiException(503, "service_unavailable", null, "session_store_unavailable",
-                        "The session store is unavailable; retry later.", 1L), false);
+                fail(storeUnavailable(), false);
                 return;
             }
             synchronized (this) {
@@ -212,6 +211,9 @@ final class ChatExchange implements DeltaSink, AsyncListener {
             if (!opened) {
                 onOpen();
             }
+            if (!commitTurn()) {
+                return;
+            }
             if (finishReason == null) {
                 onFinish(toolCalls != null ? "tool_calls" : "stop");
             }
@@ -227,13 +229,34 @@ final class ChatExchange implements DeltaSink, AsyncListener {
                 response.setContentLength(body.length);
                 send(body);
             }
-            if (lease != null) {
-                lease.commit(turn());
-                lease = null;
-            }
             end("ok", null);
         }
         writer.close();
+    }
+
+    /**
+     * Commits the turn before the client hears that the run is done, so a client that sends its next message at
+     * once finds this turn stored. When the store fails, the client gets a 503 (or its error frame) instead.
+     */
+    private boolean commitTurn() {
+        if (lease == null) {
+            return true;
+        }
+        SessionStore.Lease held = lease;
+        lease = null;
+        try {
+            held.commit(turn());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "clawgate: session commit failed: " + e.getClass().getName());
+            fail(storeUnavailable(), false);
+            return false;
+        }
+    }
+
+    private static ApiException storeUnavailable() {
+        return new ApiException(503, "service_unavailable", null, "session_store_unavailable",
+                "The session store is unavailable; retry later.", 1L);
     }
 
     @Override

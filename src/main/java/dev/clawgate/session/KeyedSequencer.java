@@ -43,6 +43,12 @@ public final class KeyedSequencer {
         return previous[0].thenApply(v -> ticket);
     }
 
+    /** This caller's ticket if nobody holds or waits for the key, else null; never waits. */
+    public Ticket tryEnter(String key) {
+        Ticket ticket = new Ticket(key);
+        return tails.putIfAbsent(key, ticket.done) == null ? ticket : null;
+    }
+
     /** Keys with a holder or waiters (for tests and metrics). */
     public int activeKeys() {
         return tails.size();

@@ -10,21 +10,35 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Transcripts in the heap, bounded: at most {@code maxSessions} sessions (the least recently used goes first) and a
- * session unused for {@code idleTtlMs} is dropped ({@code gateway.state.maxSessions} [10000],
- * {@code gateway.state.idleTtlMs} [86400000 ms]). Lost at restart. Time comes from the injected {@link Clock}.
+ * Transcripts in the heap, bounded: at most {@code maxSessions} sessions ({@code gateway.state.maxSessions}
+ * [10000]; beyond it the least recently used session is dropped) and a session not used for {@code idleTtlMs}
+ * ({@code gateway.state.idleTtlMs} [86400000 ms]) reads as empty and is dropped by the next write or
+ * {@link #prune()}. "Used" means acquired or committed. Lost at restart. Time comes from the injected {@link Clock}.
+ *
+ * <p>Per session the store holds one immutable message list and its last-use time, nothing else: the per-key
+ * queue lives in a {@link KeyedSequencer} only while a turn is running or waiting. The map's monitor guards only
+ * in-memory work (no I/O), so holding it on a container thread is harmless.
  */
 public final class MemorySessionStore implements SessionStore {
     private final Clock clock;
     private final int maxSessions;
     private final long idleTtlMs;
     private final KeyedSequencer sequencer = new KeyedSequencer();
+    /** In access order, so the head is the least recently used; every access refreshes {@code lastUsedMs}. */
     private final LinkedHashMap<String, Entry> sessions = new LinkedHashMap<>(256, 0.75f, true);
 
     private record Entry(List<ChatMessage> messages, long lastUsedMs) {
     }
 
+    /**
+     * @param clock       time source for the idle TTL
+     * @param maxSessions sessions kept, at least 1
+     * @param idleTtlMs   idle time after which a session is forgotten, milliseconds, at least 1
+     */
     public MemorySessionStore(Clock clock, int maxSessions, long idleTtlMs) {
+        if (maxSessions < 1 || idleTtlMs < 1) {
+            throw new IllegalArgumentException("maxSessions and idleTtlMs must be positive");
+        }
         this.clock = clock;
         this.maxSessions = maxSessions;
         this.idleTtlMs = idleTtlMs;
@@ -35,25 +49,22 @@ public final class MemorySessionStore implements SessionStore {
         return sequencer.enter(key).thenApply(ticket -> new MemoryLease(key, ticket, read(key)));
     }
 
+    /** The live transcript of {@code key}, refreshing its last use; an expired one is dropped and reads empty. */
     private synchronized List<ChatMessage> read(String key) {
         long now = clock.millis();
-        Entry e = sessions.get(key);
+        Entry e = live(key, now);
         if (e == null) {
             return List.of();
         }
-        if (now - e.lastUsedMs >= idleTtlMs) {
-            sessions.remove(key);
-            return List.of();
-        }
+        sessions.put(key, new Entry(e.messages, now));
         return e.messages;
     }
 
     private synchronized void append(String key, List<ChatMessage> turn) {
         long now = clock.millis();
-        Entry e = sessions.get(key);
-        List<ChatMessage> merged = new ArrayList<>(e == null || now - e.lastUsedMs >= idleTtlMs ? 0
-                : e.messages.size() + turn.size());
-        if (e != null && now - e.lastUsedMs < idleTtlMs) {
+        Entry e = live(key, now);
+        List<ChatMessage> merged = new ArrayList<>((e == null ? 0 : e.messages.size()) + turn.size());
+        if (e != null) {
             merged.addAll(e.messages);
         }
         merged.addAll(turn);
@@ -61,11 +72,26 @@ public final class MemorySessionStore implements SessionStore {
         evict(now);
     }
 
+    /** The entry if present and not expired; an expired entry is removed. */
+    private Entry live(String key, long now) {
+        Entry e = sessions.get(key);
+        if (e != null && expired(e, now)) {
+            sessions.remove(key);
+            return null;
+        }
+        return e;
+    }
+
+    private boolean expired(Entry e, long now) {
+        return now - e.lastUsedMs >= idleTtlMs;
+    }
+
+    /** Drops from the least recently used end while over the bound or expired. */
     private void evict(long now) {
         Iterator<Map.Entry<String, Entry>> it = sessions.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Entry> oldest = it.next();
-            if (sessions.size() > maxSessions || now - oldest.getValue().lastUsedMs >= idleTtlMs) {
+            if (sessions.size() > maxSessions || expired(oldest.getValue(), now)) {
                 it.remove();
             } else {
                 break;
@@ -73,7 +99,13 @@ public final class MemorySessionStore implements SessionStore {
         }
     }
 
-    /** Sessions held now. */
+    /** Drops every session idle for {@code idleTtlMs} or longer; cheap, never blocks on I/O. */
+    @Override
+    public synchronized void prune() {
+        evict(clock.millis());
+    }
+
+    /** Sessions held now, expired ones not yet pruned included. */
     public synchronized int size() {
         return sessions.size();
     }
@@ -83,34 +115,17 @@ public final class MemorySessionStore implements SessionStore {
         sessions.clear();
     }
 
-    private final class MemoryLease implements Lease {
+    private final class MemoryLease extends SequencedLease {
         private final String key;
-        private final KeyedSequencer.Ticket ticket;
-        private final List<ChatMessage> transcript;
 
         MemoryLease(String key, KeyedSequencer.Ticket ticket, List<ChatMessage> transcript) {
+            super(ticket, transcript);
             this.key = key;
-            this.ticket = ticket;
-            this.transcript = transcript;
         }
 
         @Override
-        public List<ChatMessage> transcript() {
-            return transcript;
-        }
-
-        @Override
-        public void commit(List<ChatMessage> turn) {
-            try {
-                append(key, turn);
-            } finally {
-                ticket.leave();
-            }
-        }
-
-        @Override
-        public void release() {
-            ticket.leave();
+        void write(List<ChatMessage> turn) {
+            append(key, turn);
         }
     }
 }

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http.UriCompliance.Violation;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -19,8 +22,16 @@ public final class GatewayServer implements AutoCloseable {
     private final WebAppContext context;
 
     private GatewayServer(Map<String, String> params) throws Exception {
+        this(params, false);
+    }
+
+    private GatewayServer(Map<String, String> params, boolean allowEncodedSlash) throws Exception {
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
+        if (allowEncodedSlash) {
+            connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setUriCompliance(
+                    UriCompliance.DEFAULT.with("clawgate-encoded-slash", Violation.AMBIGUOUS_PATH_SEPARATOR));
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -30,6 +41,9 @@ public final class GatewayServer implements AutoCloseable {
         context.setParentLoaderPriority(true);
         context.setThrowUnavailableOnStartupException(true);
         params.forEach(context::setInitParameter);
+        if (allowEncodedSlash) {
+            context.getServletHandler().setDecodeAmbiguousURIs(true);
+        }
         server.setHandler(context);
         server.start();
     }
@@ -49,6 +63,22 @@ public final class GatewayServer implements AutoCloseable {
             params.put(keyValues[i], keyValues[i + 1]);
         }
         return start(params);
+    }
+
+    /**
+     * Like {@link #start(String...)}, on a connector that lets {@code %2F} in a path through, as an operator would
+     * configure Jetty 12 for clients that percent-encode the {@code /} of {@code /v1/models/openclaw%2Fmain}: URI
+     * compliance {@code DEFAULT} plus {@code AMBIGUOUS_PATH_SEPARATOR}, and the servlet handler's
+     * {@code decodeAmbiguousURIs}. Stock Jetty 12 answers such a path with its own 400.
+     */
+    public static GatewayServer startAllowingEncodedSlash(String... keyValues) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("gateway.http.endpoints.chatCompletions.enabled", "true");
+        all.put("gateway.auth.token", TOKEN);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            all.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new GatewayServer(all, true);
     }
 
     /** Exactly {@code params}, nothing added. */
