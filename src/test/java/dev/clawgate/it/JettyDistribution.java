@@ -106,6 +106,11 @@ final class JettyDistribution implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process);
+    }
+
+    /** Stops a server process the tests started: SIGTERM (a graceful stop), then SIGKILL after 30 s. */
+    static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -3,6 +3,7 @@ package dev.clawgate.it;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
+import static dev.clawgate.metrics.GatewayMetricsTest.assertExposes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawgate.Gateway;
@@ -49,12 +50,13 @@ class MetricsTest {
                     .post("/v1/chat/completions").then().statusCode(200);
             assertTrue(done.await(10, TimeUnit.SECONDS));
             String text = scrape(server.baseUrl());
-            assertTrue(text.contains("clawgate_requests_total{agent=\"main\",outcome=\"ok\",status=\"200\",stream=\"true\"} 1.0"), text);
-            assertTrue(text.contains("clawgate_requests_total{agent=\"main\",outcome=\"ok\",status=\"200\",stream=\"false\"} 1.0"), text);
-            assertTrue(text.contains("clawgate_request_duration_seconds_count{agent=\"main\",stream=\"true\"} 1"), text);
-            assertTrue(text.contains("clawgate_time_to_first_token_seconds_count{agent=\"main\",stream=\"false\"} 1"), text);
-            assertTrue(text.contains("clawgate_completion_tokens_total{agent=\"main\"} 6.0"), text);
-            assertTrue(text.contains("clawgate_open_streams{agent=\"main\"} 0.0"), text);
+            assertExposes(text,
+                    "clawgate_requests_total{agent=\"main\",outcome=\"ok\",status=\"200\",stream=\"true\"} 1.0",
+                    "clawgate_requests_total{agent=\"main\",outcome=\"ok\",status=\"200\",stream=\"false\"} 1.0",
+                    "clawgate_request_duration_seconds_count{agent=\"main\",stream=\"true\"} 1",
+                    "clawgate_time_to_first_token_seconds_count{agent=\"main\",stream=\"false\"} 1",
+                    "clawgate_completion_tokens_total{agent=\"main\"} 6.0",
+                    "clawgate_open_streams{agent=\"main\"} 0.0");
         }
     }
 
@@ -71,8 +73,9 @@ class MetricsTest {
             }
             assertTrue(done.await(20, TimeUnit.SECONDS), "the gateway noticed the hang-up");
             String text = scrape(server.baseUrl());
-            assertTrue(text.contains("clawgate_cancelled_runs_total{agent=\"main\"} 1.0"), text);
-            assertTrue(text.contains("clawgate_open_streams{agent=\"main\"} 0.0"), text);
+            assertExposes(text,
+                    "clawgate_cancelled_runs_total{agent=\"main\"} 1.0",
+                    "clawgate_open_streams{agent=\"main\"} 0.0");
         }
     }
 

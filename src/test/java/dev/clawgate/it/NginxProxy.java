@@ -106,17 +106,10 @@ final class NginxProxy implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
+    /** SIGTERM (nginx's fast shutdown), then SIGKILL if it lingers. */
     @Override
     public void close() {
-        process.destroy(); // SIGTERM: nginx's fast shutdown
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        JettyDistribution.stop(process);
     }
 
     static boolean installed() {

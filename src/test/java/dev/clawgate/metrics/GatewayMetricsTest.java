@@ -11,13 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class GatewayMetricsTest {
+public class GatewayMetricsTest {
     private final GatewayMetrics metrics = new GatewayMetrics(List.of("main", "coder"));
 
     private String scrape() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, metrics.registry().scrape());
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Asserts the exposition holds every one of {@code lines} (series and value). */
+    public static void assertExposes(String text, String... lines) {
+        for (String line : lines) {
+            assertTrue(text.contains(line), () -> "missing " + line + " in\n" + text);
+        }
     }
 
     private static RequestRecord record(String agent, boolean stream, int status, String outcome, long ttftNanos) {
@@ -29,13 +36,14 @@ class GatewayMetricsTest {
     void aFinishedRequestMovesTheRequestDurationTtftAndTokenSeries() throws IOException {
         metrics.requestFinished(record("coder", true, 200, "ok", 20_000_000L));
         String text = scrape();
-        assertTrue(text.contains("clawgate_requests_total{agent=\"coder\",outcome=\"ok\",status=\"200\",stream=\"true\"} 1.0"), text);
-        assertTrue(text.contains("clawgate_request_duration_seconds_count{agent=\"coder\",stream=\"true\"} 1"), text);
-        assertTrue(text.contains("clawgate_request_duration_seconds_bucket{agent=\"coder\",stream=\"true\",le=\"2.5\"} 1"), text);
-        assertTrue(text.contains("clawgate_request_duration_seconds_bucket{agent=\"coder\",stream=\"true\",le=\"1.0\"} 0"), text);
-        assertTrue(text.contains("clawgate_time_to_first_token_seconds_bucket{agent=\"coder\",stream=\"true\",le=\"0.025\"} 1"), text);
-        assertTrue(text.contains("clawgate_prompt_tokens_total{agent=\"coder\"} 7.0"), text);
-        assertTrue(text.contains("clawgate_completion_tokens_total{agent=\"coder\"} 11.0"), text);
+        assertExposes(text,
+                "clawgate_requests_total{agent=\"coder\",outcome=\"ok\",status=\"200\",stream=\"true\"} 1.0",
+                "clawgate_request_duration_seconds_count{agent=\"coder\",stream=\"true\"} 1",
+                "clawgate_request_duration_seconds_bucket{agent=\"coder\",stream=\"true\",le=\"2.5\"} 1",
+                "clawgate_request_duration_seconds_bucket{agent=\"coder\",stream=\"true\",le=\"1.0\"} 0",
+                "clawgate_time_to_first_token_seconds_bucket{agent=\"coder\",stream=\"true\",le=\"0.025\"} 1",
+                "clawgate_prompt_tokens_total{agent=\"coder\"} 7.0",
+                "clawgate_completion_tokens_total{agent=\"coder\"} 11.0");
     }
 
     @Test
@@ -43,10 +51,11 @@ class GatewayMetricsTest {
         metrics.requestFinished(record("main", false, 504, "timeout", -1));
         metrics.requestFinished(record("main", true, 200, "cancelled", -1));
         String text = scrape();
-        assertTrue(text.contains("clawgate_requests_total{agent=\"main\",outcome=\"timeout\",status=\"504\",stream=\"false\"} 1.0"), text);
-        assertTrue(text.contains("clawgate_requests_total{agent=\"main\",outcome=\"cancelled\",status=\"200\",stream=\"true\"} 1.0"), text);
-        assertTrue(text.contains("clawgate_cancelled_runs_total{agent=\"main\"} 1.0"), text);
-        assertTrue(text.contains("clawgate_time_to_first_token_seconds_count{agent=\"main\",stream=\"false\"} 0"), text);
+        assertExposes(text,
+                "clawgate_requests_total{agent=\"main\",outcome=\"timeout\",status=\"504\",stream=\"false\"} 1.0",
+                "clawgate_requests_total{agent=\"main\",outcome=\"cancelled\",status=\"200\",stream=\"true\"} 1.0",
+                "clawgate_cancelled_runs_total{agent=\"main\"} 1.0",
+                "clawgate_time_to_first_token_seconds_count{agent=\"main\",stream=\"false\"} 0");
     }
 
     @Test
@@ -65,10 +74,11 @@ class GatewayMetricsTest {
         metrics.rateLimited();
         metrics.upstreamError("main", "status_5xx");
         String text = scrape();
-        assertTrue(text.contains("clawgate_auth_failures_total 2.0"), text);
-        assertTrue(text.contains("clawgate_auth_lockouts_total 1.0"), text);
-        assertTrue(text.contains("clawgate_rate_limited_total 1.0"), text);
-        assertTrue(text.contains("clawgate_upstream_errors_total{agent=\"main\",kind=\"status_5xx\"} 1.0"), text);
+        assertExposes(text,
+                "clawgate_auth_failures_total 2.0",
+                "clawgate_auth_lockouts_total 1.0",
+                "clawgate_rate_limited_total 1.0",
+                "clawgate_upstream_errors_total{agent=\"main\",kind=\"status_5xx\"} 1.0");
     }
 
     @Test
