@@ -35,7 +35,9 @@ import java.util.Map;
  * <tr><td>{@code clawgate_rate_limited_total}</td><td>429s of the request rate limiter</td></tr>
  * <tr><td>{@code clawgate_cancelled_runs_total{agent}}</td><td>runs cancelled because the client went away</td></tr>
  * </table>
- * The per-agent series are bound once at start-up, so the request path does a map lookup and an add.
+ * The per-agent series are bound once at start-up, so the request path does a map lookup and an add. Exemplars are
+ * off: the client samples them on a static timer thread that nothing can stop, which would outlive an undeploy
+ * (Tomcat reports it as a leak).
  */
 public final class GatewayMetrics implements GatewayEvents {
     /** Servlet context attribute under which the listener publishes the metrics for {@link MetricsServlet}. */
@@ -54,30 +56,22 @@ public final class GatewayMetrics implements GatewayEvents {
 
     /** Registers every metric and binds the per-agent series of {@code agents} (the configured agent ids). */
     public GatewayMetrics(Collection<String> agents) {
-        requests = Counter.builder().name("clawgate_requests").help("Finished chat completion requests")
-                .labelNames("agent", "outcome", "status", "stream").register(registry);
-        Histogram duration = Histogram.builder().name("clawgate_request_duration_seconds").unit(Unit.SECONDS)
-                .help("Chat request duration, start to end").labelNames("agent", "stream")
-                .classicOnly().classicUpperBounds(DURATION_BUCKETS).register(registry);
-        Histogram ttft = Histogram.builder().name("clawgate_time_to_first_token_seconds").unit(Unit.SECONDS)
-                .help("Chat request start to the first content or tool-call delta").labelNames("agent", "stream")
-                .classicOnly().classicUpperBounds(TTFT_BUCKETS).register(registry);
+        requests = counter("clawgate_requests", "Finished chat completion requests",
+                "agent", "outcome", "status", "stream");
+        Histogram duration = histogram("clawgate_request_duration_seconds", "Chat request duration, start to end",
+                DURATION_BUCKETS);
+        Histogram ttft = histogram("clawgate_time_to_first_token_seconds",
+                "Chat request start to the first content or tool-call delta", TTFT_BUCKETS);
         Gauge openStreams = Gauge.builder().name("clawgate_open_streams").help("SSE streams open now")
-                .labelNames("agent").register(registry);
-        upstreamErrors = Counter.builder().name("clawgate_upstream_errors").help("Failed upstream calls by kind")
-                .labelNames("agent", "kind").register(registry);
-        Counter promptTokens = Counter.builder().name("clawgate_prompt_tokens")
-                .help("Prompt tokens reported by the upstream").labelNames("agent").register(registry);
-        Counter completionTokens = Counter.builder().name("clawgate_completion_tokens")
-                .help("Completion tokens reported by the upstream").labelNames("agent").register(registry);
-        Counter cancelled = Counter.builder().name("clawgate_cancelled_runs")
-                .help("Runs cancelled because the client went away").labelNames("agent").register(registry);
-        authFailures = Counter.builder().name("clawgate_auth_failures")
-                .help("Requests refused with 401 (missing or wrong bearer secret)").register(registry);
-        lockouts = Counter.builder().name("clawgate_auth_lockouts")
-                .help("Requests refused by the failed-auth lockout (429)").register(registry);
-        rateLimited = Counter.builder().name("clawgate_rate_limited")
-                .help("Requests refused by the request rate limiter (429)").register(registry);
+                .labelNames("agent").withoutExemplars().register(registry);
+        upstreamErrors = counter("clawgate_upstream_errors", "Failed upstream calls by kind", "agent", "kind");
+        Counter promptTokens = counter("clawgate_prompt_tokens", "Prompt tokens reported by the upstream", "agent");
+        Counter completionTokens = counter("clawgate_completion_tokens", "Completion tokens reported by the upstream",
+                "agent");
+        Counter cancelled = counter("clawgate_cancelled_runs", "Runs cancelled because the client went away", "agent");
+        authFailures = counter("clawgate_auth_failures", "Requests refused with 401 (missing or wrong bearer secret)");
+        lockouts = counter("clawgate_auth_lockouts", "Requests refused by the failed-auth lockout (429)");
+        rateLimited = counter("clawgate_rate_limited", "Requests refused by the request rate limiter (429)");
         for (String agent : agents) {
             byAgent.put(agent, new AgentSeries(
                     requests.labelValues(agent, "ok", "200", "true"), requests.labelValues(agent, "ok", "200", "false"),
@@ -86,6 +80,15 @@ public final class GatewayMetrics implements GatewayEvents {
                     openStreams.labelValues(agent), promptTokens.labelValues(agent),
                     completionTokens.labelValues(agent), cancelled.labelValues(agent)));
         }
+    }
+
+    private Counter counter(String name, String help, String... labels) {
+        return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
+    }
+
+    private Histogram histogram(String name, String help, double[] buckets) {
+        return Histogram.builder().name(name).unit(Unit.SECONDS).help(help).labelNames("agent", "stream")
+                .classicOnly().classicUpperBounds(buckets).withoutExemplars().register(registry);
     }
 
     /** The registry the {@code /metrics} servlet exposes. */

@@ -92,6 +92,16 @@ public class GatewayMetricsTest {
     }
 
     @Test
+    void recordingStartsNoThreadThatWouldOutliveAnUndeploy() throws IOException {
+        metrics.requestFinished(record("main", true, 200, "ok", 5_000_000L));
+        metrics.streamOpened("main");
+        metrics.authFailed();
+        scrape();
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("prometheus-metrics")), "the client's exemplar timer started");
+    }
+
+    @Test
     void eachGatewayHasItsOwnRegistrySoARedeployStartsClean() throws IOException {
         metrics.authFailed();
         GatewayMetrics redeployed = new GatewayMetrics(List.of("main"));
