@@ -62,7 +62,7 @@ public final class Gateway implements AutoCloseable {
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
         this.sessions = sessions;
-        this.providers = ProviderRegistry.create(config, scheduler);
+        this.providers = ProviderRegistry.create(config, scheduler, clock);
         long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
         scheduler.scheduleWithFixedDelay(sessions::prune, prunePeriodMs, prunePeriodMs, TimeUnit.MILLISECONDS);
         this.startedEpochSeconds = clock.instant().getEpochSecond();

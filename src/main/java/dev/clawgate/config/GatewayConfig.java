@@ -116,7 +116,8 @@ public record GatewayConfig(
      * @param baseUrl     {@code baseUrl}, e.g. {@code http://127.0.0.1:11434/v1} (required except for echo)
      * @param apiKey      {@code apiKey}: sent as the upstream bearer token [none]; masked
      * @param api         {@code api} [openai-completions]
-     * @param timeoutMs   {@code timeoutMs}: longest wait for the upstream's first byte, ms [120000]
+     * @param timeoutMs   {@code timeoutMs}: longest the upstream may stay silent (before its first byte or between
+     *                    two), ms [120000]
      * @param wordDelayMs {@code wordDelayMs}: echo only, pause between streamed words, ms [0]
      */
     public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {

@@ -18,6 +18,8 @@ import java.util.function.Consumer;
 final class AsyncWriter implements WriteListener {
     /** Frames a client may leave unread before it is dropped as too slow. */
     static final int MAX_QUEUED_FRAMES = 8192;
+    /** Frames still queued below which a paused producer is resumed ({@link #whenDrained}). */
+    static final int LOW_WATER_FRAMES = 16;
 
     private final AsyncContext async;
     private final ServletOutputStream out;
@@ -29,6 +31,7 @@ final class AsyncWriter implements WriteListener {
     private boolean closing;
     private boolean finished;
     private volatile Throwable failure;
+    private Runnable resume;
 
     AsyncWriter(AsyncContext async, Consumer<Throwable> onFailure) throws IOException {
         this.async = async;
@@ -39,6 +42,7 @@ final class AsyncWriter implements WriteListener {
 
     /** Queues {@code bytes}; false when the writer has failed or is closed, so the bytes will never be sent. */
     boolean write(byte[] bytes) {
+        Runnable next;
         lock.lock();
         try {
             if (finished || closing) {
@@ -50,11 +54,27 @@ final class AsyncWriter implements WriteListener {
                 queue.add(bytes);
                 drainLocked();
             }
+            next = takeResumeLocked();
         } finally {
             lock.unlock();
         }
         reportFailure();
+        if (next != null) {
+            resumeLater(next);
+        }
         return failure == null;
+    }
+
+    /**
+     * Resumes a paused producer on a container thread: {@code write} runs inside the producer's own callbacks, so
+     * resuming inline would re-enter it.
+     */
+    private void resumeLater(Runnable next) {
+        try {
+            async.start(next);
+        } catch (IllegalStateException completed) {
+            // the response is over; the producer is being cancelled
+        }
     }
 
     /** Sends what is queued, then completes the async request. */
@@ -96,15 +116,48 @@ final class AsyncWriter implements WriteListener {
         return failure != null;
     }
 
+    /**
+     * Runs {@code next} at once while fewer than {@link #LOW_WATER_FRAMES} frames wait for the client, else once the
+     * client has taken enough of them (from the container's write callback), or when the writer fails or finishes.
+     * This is how a producer (the upstream reader) is paused instead of filling the queue. One waiter at a time.
+     */
+    void whenDrained(Runnable next) {
+        lock.lock();
+        try {
+            if (queue.size() >= LOW_WATER_FRAMES && !finished) {
+                resume = next;
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        next.run();
+    }
+
+    /** Takes the paused producer if the queue is low enough (or the writer is done); call under the lock. */
+    private Runnable takeResumeLocked() {
+        Runnable r = resume;
+        if (r != null && (queue.size() < LOW_WATER_FRAMES || finished)) {
+            resume = null;
+            return r;
+        }
+        return null;
+    }
+
     @Override
     public void onWritePossible() {
+        Runnable next;
         lock.lock();
         try {
             drainLocked();
+            next = takeResumeLocked();
         } finally {
             lock.unlock();
         }
         reportFailure();
+        if (next != null) {
+            next.run();
+        }
     }
 
     @Override

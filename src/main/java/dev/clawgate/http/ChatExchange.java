@@ -16,6 +16,7 @@ import dev.clawgate.session.SessionStore;
 import dev.clawgate.upstream.Cancellable;
 import dev.clawgate.upstream.ChatProvider;
 import dev.clawgate.upstream.DeltaSink;
+import dev.clawgate.upstream.UpstreamErrors;
 import dev.clawgate.upstream.UpstreamRequest;
 import jakarta.json.Json;
 import jakarta.servlet.AsyncContext;
@@ -197,6 +198,16 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         }
     }
 
+    /** A streaming client that is behind pauses the upstream read until its backlog has drained. */
+    @Override
+    public void whenReady(Runnable resume) {
+        if (frames == null) {
+            resume.run();
+        } else {
+            writer.whenDrained(resume);
+        }
+    }
+
     @Override
     public synchronized void onUsage(Usage u) {
         usage = u;
@@ -259,8 +270,18 @@ final class ChatExchange implements DeltaSink, AsyncListener {
                 "The session store is unavailable; retry later.", 1L);
     }
 
+    /** The provider failed; an upstream failure is also counted by its kind ({@link UpstreamErrors#kind}). */
     @Override
     public void onError(ApiException error) {
+        String kind = UpstreamErrors.kind(error);
+        if (kind != null) {
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+            }
+            gateway.events().upstreamError(agent.id(), kind);
+        }
         fail(error, false);
     }
 

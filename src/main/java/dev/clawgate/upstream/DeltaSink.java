@@ -27,6 +27,15 @@ public interface DeltaSink {
     /** Token usage of the run. */
     void onUsage(Usage usage);
 
+    /**
+     * Backpressure: runs {@code resume} once the sink can take more deltas, at once when it can now (the default).
+     * A provider reads nothing more from its upstream until {@code resume} has run, so a slow client slows the
+     * upstream instead of filling memory. {@code resume} may run on any thread and must not block.
+     */
+    default void whenReady(Runnable resume) {
+        resume.run();
+    }
+
     /** The run ended normally. */
     void onComplete();
 

@@ -2,6 +2,7 @@ package dev.clawgate.upstream;
 
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.config.GatewayConfig.ProviderSpec;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,12 +15,18 @@ public final class ProviderRegistry implements AutoCloseable {
         this.providers = Map.copyOf(providers);
     }
 
-    /** Builds every configured provider; the built-in {@code echo} is always there. */
-    public static ProviderRegistry create(GatewayConfig config, ScheduledExecutorService scheduler) {
+    /**
+     * Builds every configured provider; the built-in {@code echo} is always there.
+     *
+     * @param scheduler the gateway's shared timer (echo pacing, upstream silence timeouts)
+     * @param clock     the gateway's clock
+     */
+    public static ProviderRegistry create(GatewayConfig config, ScheduledExecutorService scheduler, Clock clock) {
         Map<String, ChatProvider> out = new LinkedHashMap<>();
         for (ProviderSpec spec : config.providers().values()) {
             out.put(spec.name(), switch (spec.api()) {
                 case "echo" -> new EchoProvider(scheduler, spec.wordDelayMs());
+                case "openai-completions" -> new OpenAiCompatibleProvider(spec, scheduler, clock);
                 default -> throw new IllegalStateException("no provider for api " + spec.api());
             });
         }
@@ -35,8 +42,23 @@ public final class ProviderRegistry implements AutoCloseable {
         return p;
     }
 
+    /** Closes every provider (each cancels its runs and stops its threads), even when one of them fails. */
     @Override
     public void close() {
-        providers.values().forEach(ChatProvider::close);
+        RuntimeException first = null;
+        for (ChatProvider p : providers.values()) {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

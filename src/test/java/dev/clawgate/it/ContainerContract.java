@@ -15,6 +15,8 @@ import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +26,19 @@ import org.junit.jupiter.api.Test;
  */
 abstract class ContainerContract {
     static final String TOKEN = JettyDistribution.TOKEN;
+
+    /** The fake OpenAI-compatible upstream behind agent {@code upstream}, on the port the container was given. */
+    static FakeUpstream upstream;
+
+    @BeforeAll
+    static void startUpstream() throws Exception {
+        upstream = FakeUpstream.start(Integer.getInteger("it.upstream.port"));
+    }
+
+    @AfterAll
+    static void stopUpstream() throws Exception {
+        upstream.close();
+    }
 
     /** {@code http://127.0.0.1:<port>/clawgate}. */
     abstract String baseUrl();
@@ -82,6 +97,34 @@ abstract class ContainerContract {
                 .body("usage.prompt_tokens", equalTo(1));
         api().body(userMessage("openclaw:nobody", "hi")).post("/v1/chat/completions").then().statusCode(404)
                 .body("error.code", equalTo("model_not_found"));
+    }
+
+    @Test
+    void anUpstreamAgentRelaysTheUpstreamsStreamAndItsModelName() throws Exception {
+        upstream.reply(Reply.sse(Reply.role(), Reply.content("Hi"), Reply.content(" there"), Reply.finish("stop")));
+        try (RawHttp http = new RawHttp(port())) {
+            http.post(contextPath() + "/v1/chat/completions", "{\"model\":\"openclaw:upstream\",\"stream\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}", "Authorization: Bearer " + TOKEN);
+            assertSseHead(http.readHead());
+            List<String> frames = frames(http.readChunkedBody());
+            assertEquals("data: [DONE]", frames.get(frames.size() - 1), frames.toString());
+            assertTrue(frames.stream().anyMatch(f -> f.contains("\"delta\":{\"content\":\"Hi\"}")), frames.toString());
+            assertTrue(frames.stream().anyMatch(f -> f.contains("\"delta\":{\"content\":\" there\"}")), frames.toString());
+        }
+        FakeUpstream.Received sent = upstream.nextRequest();
+        assertTrue(sent.body().contains("\"model\":\"gpt-test\""), sent.body());
+        assertEquals("/v1/chat/completions", sent.path());
+    }
+
+    @Test
+    void anUpstream500IsA502AndCountsAsAnUpstreamError() {
+        upstream.reply(Reply.error(500, "{\"error\":{\"message\":\"internal detail\"}}"));
+        String series = "clawgate_upstream_errors_total{agent=\"upstream\",kind=\"status_5xx\"} ";
+        double before = value(scrape(), series);
+        api().body(userMessage("openclaw:upstream", "hi")).post("/v1/chat/completions").then().statusCode(502)
+                .body("error.code", equalTo("upstream_error"));
+        assertEquals(before + 1, value(scrape(), series));
+        upstream.pollRequestBodies();
     }
 
     @Test

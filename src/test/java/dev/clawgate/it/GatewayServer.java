@@ -1,5 +1,7 @@
 package dev.clawgate.it;
 
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -96,6 +98,12 @@ public final class GatewayServer implements AutoCloseable {
 
     public String baseUrl() {
         return uri().toString();
+    }
+
+    /** A RestAssured request to this gateway with a JSON content type and the test token. */
+    public RequestSpecification api() {
+        return RestAssured.given().baseUri(baseUrl()).contentType("application/json")
+                .header("Authorization", "Bearer " + TOKEN);
     }
 
     public WebAppContext context() {

@@ -11,7 +11,7 @@ class JettyIT extends ContainerContract {
     @BeforeAll
     static void start() throws Exception {
         jetty = JettyDistribution.start("contract", Integer.getInteger("it.jetty.port"),
-                Path.of("src/it/jetty/clawgate.xml"));
+                Path.of("src/it/jetty/clawgate.xml"), "it.upstream.port=" + System.getProperty("it.upstream.port"));
     }
 
     @AfterAll

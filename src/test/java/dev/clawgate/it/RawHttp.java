@@ -90,6 +90,17 @@ public final class RawHttp implements AutoCloseable {
         return body.toString(StandardCharsets.UTF_8);
     }
 
+    /** Reads a body of the {@code Content-Length} given in {@code head} (as returned by {@link #readHead()}). */
+    public String readFixedBody(String head) throws IOException {
+        for (String line : head.split("\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                int n = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+                return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+            }
+        }
+        return "";
+    }
+
     /** Reads the next chunk of a chunked body, or null at its end. */
     public String readChunk() throws IOException {
         String size = readLine();

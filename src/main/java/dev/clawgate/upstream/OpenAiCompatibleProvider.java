@@ -1,0 +1,136 @@
+package dev.clawgate.upstream;
+
+import dev.clawgate.config.GatewayConfig.ProviderSpec;
+import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.openai.JsonText;
+import jakarta.json.Json;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonValue;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A provider with {@code api = openai-completions}: any server speaking OpenAI's Chat Completions protocol (Ollama,
+ * vLLM, llama.cpp server, LM Studio, OpenAI). Configured by {@code models.providers.<name>.*}:
+ * {@code baseUrl} (required; {@code /chat/completions} is appended), {@code apiKey} (sent as
+ * {@code Authorization: Bearer}, never logged or echoed) [none], {@code timeoutMs}: the longest the upstream may stay
+ * silent, before its response headers and between two bytes of its stream, ms [120000].
+ *
+ * <p>Every run is one {@code POST {baseUrl}/chat/completions} with the agent's model name, the assembled messages,
+ * {@code "stream": true}, {@code "stream_options": {"include_usage": true}} and the client's sampling and tool
+ * fields as sent; the body is written as JSON text, without reflection. The upstream is always streamed, whatever the
+ * client asked, so the first token reaches the gateway at once and a run can be cancelled mid-way; the caller
+ * assembles a non-streaming reply. Non-blocking end to end: {@code HttpClient.sendAsync} with a body subscriber that
+ * requests one buffer at a time and parses SSE as bytes arrive ({@link SseParser}, {@link ChunkDecoder}); no thread
+ * waits on an upstream. The sink gets {@link DeltaSink#onOpen()} only once the upstream answered 2xx; failures map
+ * as {@link UpstreamErrors} describes. {@link Cancellable#cancel()} cancels the body subscription and the request
+ * future, which closes the HTTP/1.1 connection, so the upstream stops generating. Threads and their clean stop at
+ * undeploy: see {@link UpstreamHttp}.
+ */
+public final class OpenAiCompatibleProvider implements ChatProvider {
+    private final String name;
+    private final URI endpoint;
+    private final String apiKey;
+    private final long timeoutMs;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final UpstreamHttp http;
+    private final JsonReaderFactory readers = Json.createReaderFactory(Map.of());
+    private final Set<UpstreamRun> running = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param spec      the provider's configuration (baseUrl required)
+     * @param scheduler the gateway's timer, for the silence timeout
+     * @param clock     for {@code Retry-After} dates
+     */
+    public OpenAiCompatibleProvider(ProviderSpec spec, ScheduledExecutorService scheduler, Clock clock) {
+        this.name = spec.name();
+        String base = spec.baseUrl().toString();
+        this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                + "/chat/completions");
+        this.apiKey = spec.apiKey() == null ? null : spec.apiKey().reveal();
+        this.timeoutMs = spec.timeoutMs();
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.http = new UpstreamHttp(spec.name());
+    }
+
+    @Override
+    public Cancellable stream(UpstreamRequest request, DeltaSink sink) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body(request)));
+        if (apiKey != null) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        UpstreamRun run = new UpstreamRun(sink, new ChunkDecoder(sink, readers, apiKey), this);
+        running.add(run);
+        run.start(http.client(), b.build(), scheduler);
+        return run;
+    }
+
+    /** The upstream request body: model, messages, stream with usage, then the passed-through fields as sent. */
+    static String body(UpstreamRequest request) {
+        StringBuilder b = new StringBuilder(512);
+        b.append("{\"model\":");
+        JsonText.quote(b, request.model());
+        b.append(",\"messages\":[");
+        boolean first = true;
+        for (ChatMessage m : request.messages()) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            m.appendJson(b);
+        }
+        b.append("],\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+        for (Map.Entry<String, JsonValue> e : request.params().entrySet()) {
+            b.append(',');
+            JsonText.quote(b, e.getKey());
+            b.append(':').append(e.getValue().toString());
+        }
+        return b.append('}').toString();
+    }
+
+    long timeoutMs() {
+        return timeoutMs;
+    }
+
+    ApiException statusError(int status, String body, String retryAfter) {
+        return UpstreamErrors.forStatus(readers, status, body, retryAfter, apiKey, clock);
+    }
+
+    void ended(UpstreamRun run) {
+        running.remove(run);
+    }
+
+    /** Runs in flight (tests). */
+    int running() {
+        return running.size();
+    }
+
+    UpstreamHttp http() {
+        return http;
+    }
+
+    /** Cancels every run in flight, then stops the client and its threads. */
+    @Override
+    public void close() {
+        for (UpstreamRun run : running.toArray(UpstreamRun[]::new)) {
+            run.cancel();
+        }
+        http.close();
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAiCompatibleProvider[" + name + "]";
+    }
+}

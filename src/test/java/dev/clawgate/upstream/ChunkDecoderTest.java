@@ -1,0 +1,63 @@
+package dev.clawgate.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.Usage;
+import jakarta.json.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChunkDecoderTest {
+    private final RecordingSink sink = new RecordingSink();
+    private final ChunkDecoder decoder = new ChunkDecoder(sink, Json.createReaderFactory(Map.of()), "sk-secret-key");
+
+    @Test
+    void contentToolCallsAndTheFirstFinishReasonAreRelayed() {
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"}}]}");
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_9\","
+                + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}}]}");
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,"
+                + "\"function\":{\"arguments\":\"{\\\"city\\\":\"}}]}}]}");
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+        assertEquals(List.of("content:Hi", "tool:1", "tool:1", "finish:tool_calls"), sink.calls);
+        assertEquals(new ToolCallDelta(1, "call_9", "function", "get_weather", ""), sink.toolCalls.get(0));
+        assertEquals(new ToolCallDelta(1, null, null, null, "{\"city\":"), sink.toolCalls.get(1));
+        assertTrue(decoder.finished());
+    }
+
+    @Test
+    void usageWithEmptyChoicesIsKeptWithCachedTokens() {
+        decoder.apply("{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":3,\"total_tokens\":13,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4}}}");
+        assertEquals(new Usage(10, 3, 13, 4L), decoder.usage());
+        assertEquals(List.of(), sink.calls);
+        assertFalse(decoder.finished());
+    }
+
+    @Test
+    void doneEndsTheStream() {
+        assertEquals(ChunkDecoder.Step.DONE, decoder.apply(" [DONE] "));
+    }
+
+    @Test
+    void aPayloadThatIsNotJsonIsAProtocolError() {
+        ApiException e = assertThrows(ApiException.class, () -> decoder.apply("{not json"));
+        assertEquals("upstream_protocol_error", e.code());
+        assertEquals(502, e.status());
+    }
+
+    @Test
+    void anErrorEventIsAnUpstreamErrorWithoutTheKey() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> decoder.apply("{\"error\":{\"message\":\"overloaded, key sk-secret-key\"}}"));
+        assertEquals("upstream_error", e.code());
+        assertEquals("overloaded, key ****", e.getMessage());
+    }
+}

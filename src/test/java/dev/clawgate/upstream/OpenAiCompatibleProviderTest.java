@@ -1,0 +1,168 @@
+package dev.clawgate.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clawgate.config.GatewayConfig.ProviderSpec;
+import dev.clawgate.config.Secret;
+import dev.clawgate.it.FakeUpstream;
+import dev.clawgate.it.Reply;
+import dev.clawgate.openai.ChatMessage;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The provider on its own: when the sink hears what, and that closing it leaves no thread of the webapp behind. */
+class OpenAiCompatibleProviderTest {
+    private FakeUpstream upstream;
+    private ScheduledExecutorService timer;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = FakeUpstream.start();
+        timer = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        timer.shutdownNow();
+        upstream.close();
+    }
+
+    private OpenAiCompatibleProvider provider(long timeoutMs) {
+        return new OpenAiCompatibleProvider(new ProviderSpec("unit", URI.create(upstream.baseUrl() + "/"),
+                Secret.ofNullable("sk-unit"), "openai-completions", timeoutMs, 0), timer, Clock.systemUTC());
+    }
+
+    private static UpstreamRequest request() {
+        return new UpstreamRequest("m", List.of(ChatMessage.text("user", "hi")), Map.of(), null);
+    }
+
+    private static Set<Thread> threads() {
+        return Thread.getAllStackTraces().keySet();
+    }
+
+    @Test
+    void theSinkHearsOpenFirstThenDeltasUsageAndCompletion() throws Exception {
+        upstream.reply(Reply.sse(Reply.content("a"), Reply.finish("stop"), Reply.usage(1, 1, null)));
+        OpenAiCompatibleProvider provider = provider(5000);
+        try {
+            RecordingSink sink = new RecordingSink();
+            provider.stream(request(), sink);
+            assertEquals("complete", sink.end.get(5, TimeUnit.SECONDS));
+            assertEquals(List.of("open", "content:a", "finish:stop", "usage", "complete"), sink.calls);
+            assertEquals("/v1/chat/completions", upstream.nextRequest().path());
+        } finally {
+            provider.close();
+        }
+    }
+
+    @Test
+    void anUpstreamErrorNeverOpensTheSink() throws Exception {
+        upstream.reply(Reply.error(429, "{\"error\":{\"message\":\"busy\"}}").withHeader("Retry-After", "3"));
+        OpenAiCompatibleProvider provider = provider(5000);
+        try {
+            RecordingSink sink = new RecordingSink();
+            provider.stream(request(), sink);
+            assertEquals("error", sink.end.get(5, TimeUnit.SECONDS));
+            assertEquals(List.of("error:429:upstream_rate_limited"), sink.calls);
+            assertEquals(3L, sink.error.retryAfterSeconds());
+        } finally {
+            provider.close();
+        }
+    }
+
+    @Test
+    void aCancelledRunTellsTheSinkNothingAndClosesTheUpstreamConnection() throws Exception {
+        upstream.reply(Reply.silence());
+        OpenAiCompatibleProvider provider = provider(60_000);
+        try {
+            RecordingSink sink = new RecordingSink();
+            Cancellable run = provider.stream(request(), sink);
+            assertTrue(upstream.nextRequest() != null);
+            run.cancel();
+            assertTrue(upstream.awaitClientClose(1, TimeUnit.SECONDS) > 0);
+            assertEquals(List.of(), sink.calls);
+            assertEquals(0, provider.running());
+        } finally {
+            provider.close();
+        }
+    }
+
+    @Test
+    void closeCancelsRunsInFlightAndStopsEveryProviderThread() throws Exception {
+        upstream.reply(Reply.silence());
+        Set<Thread> before = threads();
+        OpenAiCompatibleProvider provider = provider(60_000);
+        provider.stream(request(), new RecordingSink());
+        assertTrue(upstream.nextRequest() != null);
+        provider.close();
+        assertTrue(upstream.awaitClientClose(1, TimeUnit.SECONDS) > 0, "the run in flight was cancelled");
+        assertTrue(provider.http().executor().isTerminated());
+        List<String> left = threads().stream().filter(t -> !before.contains(t) && t.isAlive())
+                .filter(t -> t.getName().startsWith("clawgate-")).map(Thread::getName).collect(Collectors.toList());
+        assertEquals(List.of(), left);
+    }
+
+    @Test
+    void theSelectorThreadDoesNotCarryTheWebappClassLoader() {
+        Set<Thread> before = threads();
+        OpenAiCompatibleProvider provider = provider(5000);
+        try {
+            List<Thread> selectors = threads().stream().filter(t -> !before.contains(t))
+                    .filter(t -> t.getName().contains("SelectorManager")).collect(Collectors.toList());
+            assertEquals(1, selectors.size());
+            ClassLoader webapp = OpenAiCompatibleProvider.class.getClassLoader();
+            assertNotEquals(webapp, selectors.get(0).getContextClassLoader());
+            assertTrue(selectors.get(0).isDaemon());
+        } finally {
+            provider.close();
+        }
+    }
+
+    @Test
+    void theSelectorThreadEndsOnceTheClosedClientIsCollected() throws Exception {
+        upstream.reply(Reply.sse(Reply.content("a"), Reply.finish("stop")));
+        Set<Thread> before = threads();
+        OpenAiCompatibleProvider provider = provider(5000);
+        RecordingSink sink = new RecordingSink();
+        provider.stream(request(), sink);
+        sink.end.get(5, TimeUnit.SECONDS);
+        Thread selector = threads().stream().filter(t -> !before.contains(t))
+                .filter(t -> t.getName().contains("SelectorManager")).findFirst().orElseThrow();
+        provider.close();
+        provider = null;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 20 && selector.isAlive(); i++) {
+            System.gc();
+            selector.join(500);
+        }
+        assertFalse(selector.isAlive(), "the selector thread outlived its closed client by 10 s");
+        System.out.printf("selector thread ended %d ms after close%n", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @Test
+    void closingTheClientIsTriedOnlyWhereTheRuntimeHasIt() {
+        Set<Thread> before = threads();
+        OpenAiCompatibleProvider provider = provider(5000);
+        provider.close();
+        boolean java21 = Runtime.version().feature() >= 21;
+        assertEquals(java21, UpstreamHttp.shutdownNow(java.net.http.HttpClient.newBuilder()
+                .executor(Runnable::run).build()));
+        if (java21) {
+            assertEquals(List.of(), threads().stream().filter(t -> !before.contains(t) && t.isAlive())
+                    .map(Thread::getName).filter(n -> n.contains("SelectorManager")).collect(Collectors.toList()));
+        }
+    }
+}
