@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The built WAR in the Jetty 12 distribution, configured by the shipped {@code deploy/jetty/clawgate.xml}, behind a
- * real nginx running the shipped {@code deploy/nginx/clawgate.conf}. The echo model is paced ({@code models.providers.echo.wordDelayMs=150}), so a
- * stream lasts over a second and buffering anywhere on the way would show. nginx must be installed
+ * real nginx running the shipped {@code deploy/nginx/clawgate.conf}. The echo model is paced
+ * ({@code models.providers.echo.wordDelayMs=150}), so a stream lasts over a second and buffering anywhere on the way
+ * would show. nginx must be installed
  * ({@code .ci/run} installs it); {@code -Dit.nginx.skip=true} skips this class.
  */
 class NginxIT {
