@@ -44,7 +44,10 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile Function<Received, Reply> replies = r -> Reply.sse(Reply.content("hello"), Reply.finish("stop"));
 
     private FakeUpstream(int port) throws IOException {
-        server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        server = new ServerSocket();
+        // a fixed port is reused by the next container IT class: the last one's closed connections sit in TIME_WAIT
+        server.setReuseAddress(true);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         threads.execute(this::acceptLoop);
     }
 

@@ -16,7 +16,9 @@ class JettyIT extends ContainerContract {
 
     @AfterAll
     static void stop() throws Exception {
-        jetty.close();
+        if (jetty != null) {
+            jetty.close();
+        }
     }
 
     @Override
