@@ -45,6 +45,11 @@ public final class Gateway implements AutoCloseable {
      *                                             address or CIDR (checked before any thread starts)
      */
     public Gateway(GatewayConfig config, Clock clock) {
+        this(config, clock, SessionStores.open(config.state(), clock));
+    }
+
+    /** A gateway on the given session store, which it closes at {@link #close()}. */
+    public Gateway(GatewayConfig config, Clock clock, SessionStore sessions) {
         this.config = config;
         this.clock = clock;
         this.clientAddress = new ClientAddress(config.trustedProxies());
@@ -56,7 +61,7 @@ public final class Gateway implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
-        this.sessions = SessionStores.open(config.state(), clock);
+        this.sessions = sessions;
         this.providers = ProviderRegistry.create(config, scheduler, clock);
         long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
         scheduler.scheduleWithFixedDelay(sessions::prune, prunePeriodMs, prunePeriodMs, TimeUnit.MILLISECONDS);

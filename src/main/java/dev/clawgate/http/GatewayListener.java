@@ -4,6 +4,7 @@ import dev.clawgate.Gateway;
 import dev.clawgate.config.ConfigException;
 import dev.clawgate.config.ConfigLoader;
 import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.metrics.GatewayMetrics;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -42,6 +43,11 @@ public final class GatewayListener implements ServletContextListener {
             throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
         }
         requestLog = RequestLog.install(gateway);
+        if (config.metrics().enabled()) {
+            GatewayMetrics metrics = new GatewayMetrics(config.agents().keySet());
+            gateway.events(metrics);
+            context.setAttribute(GatewayMetrics.ATTRIBUTE, metrics);
+        }
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         StartupSummary.log(config);
     }
@@ -59,6 +65,7 @@ public final class GatewayListener implements ServletContextListener {
         Object gateway = event.getServletContext().getAttribute(Gateway.ATTRIBUTE);
         if (gateway instanceof Gateway g) {
             event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
+            event.getServletContext().removeAttribute(GatewayMetrics.ATTRIBUTE);
             if (requestLog != null) {
                 requestLog.flush();
             }

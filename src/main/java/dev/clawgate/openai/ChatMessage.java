@@ -80,16 +80,7 @@ public record ChatMessage(String role, JsonValue content, String name, String to
             b.append(",\"tool_call_id\":");
             JsonText.quote(b, toolCallId);
         }
-        if (!toolCalls.isEmpty()) {
-            b.append(",\"tool_calls\":[");
-            for (int i = 0; i < toolCalls.size(); i++) {
-                if (i > 0) {
-                    b.append(',');
-                }
-                toolCalls.get(i).appendJson(b);
-            }
-            b.append(']');
-        }
+        ToolCall.appendField(b, toolCalls);
         return b.append('}');
     }
 }

@@ -43,13 +43,21 @@ public final class FakeUpstream implements AutoCloseable {
     private final List<Socket> open = new ArrayList<>();
     private volatile Function<Received, Reply> replies = r -> Reply.sse(Reply.content("hello"), Reply.finish("stop"));
 
-    private FakeUpstream() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private FakeUpstream(int port) throws IOException {
+        server = new ServerSocket();
+        // a fixed port is reused by the next container IT class: the last one's closed connections sit in TIME_WAIT
+        server.setReuseAddress(true);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         threads.execute(this::acceptLoop);
     }
 
     public static FakeUpstream start() throws IOException {
-        return new FakeUpstream();
+        return new FakeUpstream(0);
+    }
+
+    /** On a fixed loopback port: for a container configured before the test starts (the container ITs). */
+    public static FakeUpstream start(int port) throws IOException {
+        return new FakeUpstream(port);
     }
 
     /** The base URL to configure: {@code http://127.0.0.1:<port>/v1}. */

@@ -18,6 +18,17 @@ public final class RawHttp implements AutoCloseable {
         in = socket.getInputStream();
     }
 
+    public void get(String path, String... headers) throws IOException {
+        StringBuilder h = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (String header : headers) {
+            h.append(header).append("\r\n");
+        }
+        h.append("\r\n");
+        OutputStream out = socket.getOutputStream();
+        out.write(h.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
     public void post(String path, String body, String... headers) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder h = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"

@@ -27,18 +27,24 @@ class StreamingTest {
                 + (usageNull ? ",\"usage\":null" : "") + "}";
     }
 
+    /** Asserts a 200 with SPEC's SSE headers and no {@code Connection: close}; returns the head lower-cased. */
+    static String assertSseHead(String rawHead) {
+        String head = rawHead.toLowerCase(Locale.ROOT);
+        assertTrue(head.startsWith("http/1.1 200"), head);
+        assertTrue(head.matches("(?s).*\ncontent-type: text/event-stream; ?charset=utf-8\n.*"), head);
+        assertTrue(head.contains("\ncache-control: no-cache\n"), head);
+        assertTrue(head.contains("\nx-accel-buffering: no\n"), head);
+        assertTrue(head.contains("\nx-request-id: "), head);
+        assertFalse(head.contains("connection: close"), head);
+        return head;
+    }
+
     @Test
     void aStreamSendsRoleThenWordsThenFinishThenDoneWithSseHeaders() throws Exception {
         try (GatewayServer server = GatewayServer.start(); RawHttp http = new RawHttp(server.port())) {
             http.post("/v1/chat/completions", "{\"model\":\"openclaw:main\",\"stream\":true,"
                     + "\"messages\":[{\"role\":\"user\",\"content\":\"hello \\\"big\\\" world\"}]}", AUTH);
-            String head = http.readHead().toLowerCase(Locale.ROOT);
-            assertTrue(head.startsWith("http/1.1 200"), head);
-            assertTrue(head.matches("(?s).*\ncontent-type: text/event-stream; ?charset=utf-8\n.*"), head);
-            assertTrue(head.contains("\ncache-control: no-cache\n"), head);
-            assertTrue(head.contains("\nx-accel-buffering: no\n"), head);
-            assertTrue(head.contains("\nx-request-id: "), head);
-            assertFalse(head.contains("connection: close"), head);
+            assertSseHead(http.readHead());
             assertEquals(List.of(
                     choice("{\"role\":\"assistant\"}", "null", false),
                     choice("{\"content\":\"echo:\"}", "null", false),

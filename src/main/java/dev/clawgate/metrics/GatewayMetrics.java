@@ -1,0 +1,170 @@
+package dev.clawgate.metrics;
+
+import dev.clawgate.Gateway.RequestRecord;
+import dev.clawgate.GatewayEvents;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The gateway's Prometheus metrics, kept in a registry of its own (never the global default, so a redeploy in the
+ * same JVM starts clean) and fed through {@link GatewayEvents}. Every label value is bounded: agent ids come from
+ * the configuration, the rest from small fixed sets; no session key, user or request id is ever a label.
+ *
+ * <table>
+ * <caption>Metrics</caption>
+ * <tr><td>{@code clawgate_requests_total{agent,outcome,status,stream}}</td><td>finished chat requests; outcome is
+ *     ok, error, cancelled or timeout</td></tr>
+ * <tr><td>{@code clawgate_request_duration_seconds{agent,stream}}</td><td>histogram, request start to end</td></tr>
+ * <tr><td>{@code clawgate_time_to_first_token_seconds{agent,stream}}</td><td>histogram, request start to the first
+ *     content or tool-call delta</td></tr>
+ * <tr><td>{@code clawgate_open_streams{agent}}</td><td>gauge, SSE streams open now</td></tr>
+ * <tr><td>{@code clawgate_upstream_errors_total{agent,kind}}</td><td>failed upstream calls by kind</td></tr>
+ * <tr><td>{@code clawgate_prompt_tokens_total{agent}}, {@code clawgate_completion_tokens_total{agent}}</td>
+ *     <td>usage reported by the upstream</td></tr>
+ * <tr><td>{@code clawgate_auth_failures_total}</td><td>401s</td></tr>
+ * <tr><td>{@code clawgate_auth_lockouts_total}</td><td>429s of the failed-auth lockout</td></tr>
+ * <tr><td>{@code clawgate_rate_limited_total}</td><td>429s of the request rate limiter</td></tr>
+ * <tr><td>{@code clawgate_cancelled_runs_total{agent}}</td><td>runs cancelled because the client went away</td></tr>
+ * </table>
+ * The per-agent series are bound once at start-up, so the request path does a map lookup and an add. Exemplars are
+ * off: the client samples them on a static timer thread that nothing can stop, which would outlive an undeploy
+ * (Tomcat reports it as a leak).
+ */
+public final class GatewayMetrics implements GatewayEvents {
+    /** Servlet context attribute under which the listener publishes the metrics for {@link MetricsServlet}. */
+    public static final String ATTRIBUTE = GatewayMetrics.class.getName();
+
+    private static final double[] DURATION_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600};
+    private static final double[] TTFT_BUCKETS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Counter upstreamErrors;
+    private final CounterDataPoint authFailures;
+    private final CounterDataPoint lockouts;
+    private final CounterDataPoint rateLimited;
+    private final Map<String, AgentSeries> byAgent = new HashMap<>();
+
+    /** Registers every metric and binds the per-agent series of {@code agents} (the configured agent ids). */
+    public GatewayMetrics(Collection<String> agents) {
+        requests = counter("clawgate_requests", "Finished chat completion requests",
+                "agent", "outcome", "status", "stream");
+        Histogram duration = histogram("clawgate_request_duration_seconds", "Chat request duration, start to end",
+                DURATION_BUCKETS);
+        Histogram ttft = histogram("clawgate_time_to_first_token_seconds",
+                "Chat request start to the first content or tool-call delta", TTFT_BUCKETS);
+        Gauge openStreams = Gauge.builder().name("clawgate_open_streams").help("SSE streams open now")
+                .labelNames("agent").withoutExemplars().register(registry);
+        upstreamErrors = counter("clawgate_upstream_errors", "Failed upstream calls by kind", "agent", "kind");
+        Counter promptTokens = counter("clawgate_prompt_tokens", "Prompt tokens reported by the upstream", "agent");
+        Counter completionTokens = counter("clawgate_completion_tokens", "Completion tokens reported by the upstream",
+                "agent");
+        Counter cancelled = counter("clawgate_cancelled_runs", "Runs cancelled because the client went away", "agent");
+        authFailures = counter("clawgate_auth_failures", "Requests refused with 401 (missing or wrong bearer secret)");
+        lockouts = counter("clawgate_auth_lockouts", "Requests refused by the failed-auth lockout (429)");
+        rateLimited = counter("clawgate_rate_limited", "Requests refused by the request rate limiter (429)");
+        for (String agent : agents) {
+            byAgent.put(agent, new AgentSeries(
+                    requests.labelValues(agent, "ok", "200", "true"), requests.labelValues(agent, "ok", "200", "false"),
+                    duration.labelValues(agent, "true"), duration.labelValues(agent, "false"),
+                    ttft.labelValues(agent, "true"), ttft.labelValues(agent, "false"),
+                    openStreams.labelValues(agent), promptTokens.labelValues(agent),
+                    completionTokens.labelValues(agent), cancelled.labelValues(agent)));
+        }
+    }
+
+    private Counter counter(String name, String help, String... labels) {
+        return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
+    }
+
+    private Histogram histogram(String name, String help, double[] buckets) {
+        return Histogram.builder().name(name).unit(Unit.SECONDS).help(help).labelNames("agent", "stream")
+                .classicOnly().classicUpperBounds(buckets).withoutExemplars().register(registry);
+    }
+
+    /** The registry the {@code /metrics} servlet exposes. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void authFailed() {
+        authFailures.inc();
+    }
+
+    @Override
+    public void authLockedOut() {
+        lockouts.inc();
+    }
+
+    @Override
+    public void rateLimited() {
+        rateLimited.inc();
+    }
+
+    @Override
+    public void streamOpened(String agent) {
+        AgentSeries s = byAgent.get(agent);
+        if (s != null) {
+            s.openStreams.inc();
+        }
+    }
+
+    @Override
+    public void streamClosed(String agent) {
+        AgentSeries s = byAgent.get(agent);
+        if (s != null) {
+            s.openStreams.dec();
+        }
+    }
+
+    @Override
+    public void upstreamError(String agent, String kind) {
+        if (byAgent.containsKey(agent)) {
+            upstreamErrors.labelValues(agent, kind).inc();
+        }
+    }
+
+    @Override
+    public void requestFinished(RequestRecord r) {
+        AgentSeries s = byAgent.get(r.agent());
+        if (s == null) {
+            return;
+        }
+        if (r.status() == 200 && "ok".equals(r.outcome())) {
+            (r.stream() ? s.okStream : s.okPlain).inc();
+        } else {
+            requests.labelValues(r.agent(), r.outcome(), Integer.toString(r.status()), Boolean.toString(r.stream()))
+                    .inc();
+        }
+        if ("cancelled".equals(r.outcome())) {
+            s.cancelled.inc();
+        }
+        (r.stream() ? s.durationStream : s.durationPlain).observe(r.durationNanos() / 1e9);
+        if (r.ttftNanos() >= 0) {
+            (r.stream() ? s.ttftStream : s.ttftPlain).observe(r.ttftNanos() / 1e9);
+        }
+        if (r.promptTokens() > 0) {
+            s.promptTokens.inc(r.promptTokens());
+        }
+        if (r.completionTokens() > 0) {
+            s.completionTokens.inc(r.completionTokens());
+        }
+    }
+
+    private record AgentSeries(CounterDataPoint okStream, CounterDataPoint okPlain,
+                               DistributionDataPoint durationStream, DistributionDataPoint durationPlain,
+                               DistributionDataPoint ttftStream, DistributionDataPoint ttftPlain,
+                               GaugeDataPoint openStreams, CounterDataPoint promptTokens,
+                               CounterDataPoint completionTokens, CounterDataPoint cancelled) {
+    }
+}
