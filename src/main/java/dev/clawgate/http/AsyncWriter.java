@@ -62,10 +62,7 @@ final class AsyncWriter implements WriteListener {
         } finally {
             lock.unlock();
         }
-        reportFailure();
-        if (next != null) {
-            resumeLater(next);
-        }
+        reportThenResume(next);
         return failure == null;
     }
 
@@ -93,6 +90,11 @@ final class AsyncWriter implements WriteListener {
         } finally {
             lock.unlock();
         }
+        reportThenResume(next);
+    }
+
+    /** Outside the lock: reports a failure once, then resumes {@code next} (if any) on a container thread. */
+    private void reportThenResume(Runnable next) {
         reportFailure();
         if (next != null) {
             resumeLater(next);
