@@ -12,12 +12,15 @@ import java.util.function.Consumer;
 /**
  * Non-blocking writes to an async response: bytes are queued and written only while the container says the
  * connection can take them ({@link ServletOutputStream#isReady()}); the rest goes out from
- * {@link #onWritePossible()}. No thread ever waits on a slow client. Everything written in one burst is flushed
- * together. All state is under one per-response lock; the failure callback runs once, outside that lock.
+ * {@link #onWritePossible()}. No thread ever waits on a slow client. Frames queued behind a pending write are
+ * joined into one write, and everything written in one burst is flushed together. All state is under one
+ * per-response lock; the failure callback runs once, outside that lock.
  */
 final class AsyncWriter implements WriteListener {
     /** Frames a client may leave unread before it is dropped as too slow. */
     static final int MAX_QUEUED_FRAMES = 8192;
+    /** Most bytes joined into one container write. */
+    static final int GATHER_BYTES = 32 * 1024;
     /** Frames still queued below which a paused producer is resumed ({@link #whenDrained}). */
     static final int LOW_WATER_FRAMES = 16;
 
@@ -28,6 +31,7 @@ final class AsyncWriter implements WriteListener {
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>(8);
     private final AtomicBoolean failureReported = new AtomicBoolean();
     private boolean flushPending;
+    private boolean corked;
     private boolean closing;
     private boolean finished;
     private volatile Throwable failure;
@@ -58,11 +62,43 @@ final class AsyncWriter implements WriteListener {
         } finally {
             lock.unlock();
         }
+        reportThenResume(next);
+        return failure == null;
+    }
+
+    /**
+     * Holds writes in the queue until {@link #uncork()}: a provider that answers within one call (the built-in echo)
+     * then goes out as one write and one flush instead of a container write and flush per frame.
+     */
+    void cork() {
+        lock.lock();
+        try {
+            corked = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends {@link #cork()} and sends what was held (resuming a producer paused meanwhile). */
+    void uncork() {
+        Runnable next;
+        lock.lock();
+        try {
+            corked = false;
+            drainLocked();
+            next = takeResumeLocked();
+        } finally {
+            lock.unlock();
+        }
+        reportThenResume(next);
+    }
+
+    /** Outside the lock: reports a failure once, then resumes {@code next} (if any) on a container thread. */
+    private void reportThenResume(Runnable next) {
         reportFailure();
         if (next != null) {
             resumeLater(next);
         }
-        return failure == null;
     }
 
     /**
@@ -99,6 +135,7 @@ final class AsyncWriter implements WriteListener {
         lock.lock();
         try {
             closing = true;
+            corked = false;
             if (!finished) {
                 drainLocked();
             }
@@ -172,13 +209,16 @@ final class AsyncWriter implements WriteListener {
     }
 
     private void drainLocked() {
-        if (finished) {
+        if (finished || corked) {
             return;
         }
         try {
             while (out.isReady()) {
                 byte[] next = queue.poll();
                 if (next != null) {
+                    if (!queue.isEmpty()) {
+                        next = gather(next);
+                    }
                     out.write(next);
                     flushPending = true;
                 } else if (flushPending) {
@@ -195,6 +235,35 @@ final class AsyncWriter implements WriteListener {
         } catch (IOException | RuntimeException e) {
             failLocked(e);
         }
+    }
+
+    /**
+     * Joins {@code first} and the frames queued behind it (up to {@link #GATHER_BYTES}) into one array, so a burst
+     * goes out in one container write: a container such as Jetty turns each non-blocking write that it cannot
+     * aggregate into its own socket write and write-possible callback.
+     */
+    private byte[] gather(byte[] first) {
+        int total = first.length;
+        int count = 0;
+        for (byte[] b : queue) {
+            if (total + b.length > GATHER_BYTES) {
+                break;
+            }
+            total += b.length;
+            count++;
+        }
+        if (count == 0) {
+            return first;
+        }
+        byte[] joined = new byte[total];
+        System.arraycopy(first, 0, joined, 0, first.length);
+        int at = first.length;
+        for (int i = 0; i < count; i++) {
+            byte[] b = queue.poll();
+            System.arraycopy(b, 0, joined, at, b.length);
+            at += b.length;
+        }
+        return joined;
     }
 
     private void failLocked(Throwable t) {

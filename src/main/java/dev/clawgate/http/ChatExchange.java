@@ -117,8 +117,13 @@ final class ChatExchange implements DeltaSink, AsyncListener {
             synchronized (this) {
                 fresh = prompt.fresh();
             }
-            handle = provider.stream(new UpstreamRequest(agent.model(), prompt.upstream(), request.upstreamParams(),
-                    request.maxTokens()), this);
+            writer.cork(); // what the provider emits within this call goes out in one write
+            try {
+                handle = provider.stream(new UpstreamRequest(agent.model(), prompt.upstream(),
+                        request.upstreamParams(), request.maxTokens()), this);
+            } finally {
+                writer.uncork();
+            }
         } catch (ApiException e) {
             fail(e, false);
             return;

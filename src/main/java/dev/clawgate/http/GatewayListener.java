@@ -24,6 +24,8 @@ import java.util.Map;
 public final class GatewayListener implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
 
+    private RequestLog requestLog;
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
@@ -40,7 +42,7 @@ public final class GatewayListener implements ServletContextListener {
             LOG.log(Level.ERROR, "clawgate: invalid configuration: " + e.getMessage());
             throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
         }
-        RequestLog.install(gateway);
+        requestLog = RequestLog.install(gateway);
         if (config.metrics().enabled()) {
             GatewayMetrics metrics = new GatewayMetrics(config.agents().keySet());
             gateway.events(metrics);
@@ -64,6 +66,9 @@ public final class GatewayListener implements ServletContextListener {
         if (gateway instanceof Gateway g) {
             event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
             event.getServletContext().removeAttribute(GatewayMetrics.ATTRIBUTE);
+            if (requestLog != null) {
+                requestLog.flush();
+            }
             g.close();
         }
     }

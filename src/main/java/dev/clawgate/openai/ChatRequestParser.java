@@ -9,7 +9,7 @@ import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
-import java.io.ByteArrayInputStream;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +32,9 @@ public final class ChatRequestParser {
 
     /** Reads one JSON value from UTF-8 bytes; 400 when it is not well-formed JSON. */
     public JsonValue readJson(byte[] body, int length) {
-        try (JsonReader reader = readers.createReader(new ByteArrayInputStream(body, 0, length),
-                java.nio.charset.StandardCharsets.UTF_8)) {
+        // decoding to a String first is cheaper than the reader's own InputStreamReader (fresh 8 KB buffers per call)
+        try (JsonReader reader = readers.createReader(new StringReader(
+                new String(body, 0, length, java.nio.charset.StandardCharsets.UTF_8)))) {
             return reader.readValue();
         } catch (JsonException e) {
             throw ApiException.badRequest(null, "invalid_json",

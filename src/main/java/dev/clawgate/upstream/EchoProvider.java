@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * the prompt and in the answer. A {@code max_tokens} cap cuts the answer with finish reason {@code length}.
  *
  * <p>With {@code models.providers.echo.wordDelayMs} above 0 [default 0] the words are paced on the shared
- * scheduler, so a slow stream holds no thread: this is how load tests hold thousands of open streams.
+ * scheduler, so a slow stream holds no thread: this is how load tests hold thousands of open streams. Word k
+ * (from 0) is due {@code (k + 1) * wordDelayMs} after the start, so a stream of n words lasts n delays even when
+ * the timer runs late.
  */
 public final class EchoProvider implements ChatProvider {
     private final ScheduledExecutorService scheduler;
@@ -60,6 +62,8 @@ public final class EchoProvider implements ChatProvider {
         private final List<String> words;
         private final String finishReason;
         private final Usage usage;
+        private final long startNanos = System.nanoTime();
+        private final long delayNanos = TimeUnit.MILLISECONDS.toNanos(wordDelayMs);
         private int next;
         private volatile boolean cancelled;
         private volatile ScheduledFuture<?> pending;
@@ -85,7 +89,9 @@ public final class EchoProvider implements ChatProvider {
             if (cancelled) {
                 return;
             }
-            pending = scheduler.schedule(this::step, wordDelayMs, TimeUnit.MILLISECONDS);
+            // word k is due k delays after the start, so a late timer tick does not push back every later word
+            long dueNanos = startNanos + (next + 1) * delayNanos;
+            pending = scheduler.schedule(this::step, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
         private void step() {
