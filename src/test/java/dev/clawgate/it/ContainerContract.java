@@ -15,7 +15,6 @@ import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,17 +27,21 @@ abstract class ContainerContract {
     static final String TOKEN = JettyDistribution.TOKEN;
     static final String AUTH = "Authorization: Bearer " + TOKEN;
 
-    /** The fake OpenAI-compatible upstream behind agent {@code upstream}, on the port the container was given. */
+    /**
+     * The fake OpenAI-compatible upstream behind agent {@code upstream}, on the port the containers were given. One
+     * for the whole IT run, shared by the container classes in turn: rebinding the fixed port after the previous
+     * class closed it can race with connections the still-running container holds to it.
+     */
     static FakeUpstream upstream;
 
     @BeforeAll
     static void startUpstream() throws Exception {
-        upstream = FakeUpstream.start(Integer.getInteger("it.upstream.port"));
-    }
-
-    @AfterAll
-    static void stopUpstream() throws Exception {
-        upstream.close();
+        synchronized (ContainerContract.class) {
+            if (upstream == null) {
+                upstream = FakeUpstream.start(Integer.getInteger("it.upstream.port"));
+            }
+        }
+        upstream.pollRequestBodies();
     }
 
     /** {@code http://127.0.0.1:<port>/clawgate}. */
