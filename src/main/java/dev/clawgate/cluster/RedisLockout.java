@@ -2,14 +2,9 @@ package dev.clawgate.cluster;
 
 import dev.clawgate.auth.AuthLockout;
 import dev.clawgate.auth.Lockout;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * The failed-auth lockout shared by every node, with {@link AuthLockout}'s semantics: {@code maxAttempts} wrong
@@ -65,7 +60,7 @@ public final class RedisLockout implements Lockout {
 
     @Override
     public long lockedForMs(String client) {
-        Long ttl = await(() -> redis.commands().pttl(KEY + client + ":until"));
+        Long ttl = redis.awaitOnRequestPath("lockout", () -> redis.commands().pttl(KEY + client + ":until"));
         return ttl == null || ttl <= 0 ? 0 : ttl;
     }
 
@@ -73,8 +68,8 @@ public final class RedisLockout implements Lockout {
     public boolean recordFailure(String client) {
         long now = clock.millis();
         String member = now + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        Long locked = await(() -> redis.commands().<Long>eval(RECORD_FAILURE, ScriptOutputType.INTEGER,
-                new String[] {KEY + client + ":fails", KEY + client + ":until"},
+        Long locked = redis.awaitOnRequestPath("lockout", () -> redis.commands().<Long>eval(RECORD_FAILURE,
+                ScriptOutputType.INTEGER, new String[] {KEY + client + ":fails", KEY + client + ":until"},
                 Long.toString(now), windowMs, maxAttempts, lockoutMs, member));
         return locked != null && locked == 1L;
     }
@@ -90,18 +85,5 @@ public final class RedisLockout implements Lockout {
         } catch (RuntimeException e) {
             redis.failed("lockout", e);
         }
-    }
-
-    /** The answer within the request-path bound, or null (reported) when Redis failed or was too slow. */
-    private <T> T await(Supplier<RedisFuture<T>> call) {
-        try {
-            return call.get().get(RedisState.REQUEST_PATH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            redis.failed("lockout", e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            redis.failed("lockout", e);
-        }
-        return null;
     }
 }

@@ -8,9 +8,6 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The request rate limit (SPEC §4) shared by every node: the same bucket as {@link RequestRateLimiter} (capacity
@@ -51,18 +48,10 @@ public final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public RequestRateLimiter.Decision tryAcquire(String client) {
-        try {
-            ConsumptionProbe probe = buckets.builder().build(KEY + client, configuration)
-                    .tryConsumeAndReturnRemaining(1)
-                    .get(RedisState.REQUEST_PATH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            return new RequestRateLimiter.Decision(probe.isConsumed(), capacity, probe.getRemainingTokens(),
-                    probe.getNanosToWaitForReset(), probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            redis.failed("ratelimit", e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            redis.failed("ratelimit", e);
-        }
-        return null;
+        ConsumptionProbe probe = redis.awaitOnRequestPath("ratelimit",
+                () -> buckets.builder().build(KEY + client, configuration).tryConsumeAndReturnRemaining(1));
+        return probe == null ? null : new RequestRateLimiter.Decision(probe.isConsumed(), capacity,
+                probe.getRemainingTokens(), probe.getNanosToWaitForReset(),
+                probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill());
     }
 }

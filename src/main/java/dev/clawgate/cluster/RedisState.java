@@ -18,8 +18,11 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -145,6 +148,23 @@ public final class RedisState implements AutoCloseable {
                     + cause.getClass().getSimpleName() + ")" + (suppressed > 0 ? "; " + suppressed
                     + " more such failures since the last warning" : ""));
         }
+    }
+
+    /**
+     * Runs one Redis call on the request path and waits for its answer at most {@link #REQUEST_PATH_TIMEOUT_MS} ms.
+     *
+     * @return the answer, or null when the call failed or was too slow (then reported as {@code kind})
+     */
+    public <T> T awaitOnRequestPath(String kind, Supplier<? extends CompletionStage<T>> call) {
+        try {
+            return call.get().toCompletableFuture().get(REQUEST_PATH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed(kind, e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            failed(kind, e);
+        }
+        return null;
     }
 
     private static Throwable unwrap(Throwable t) {
