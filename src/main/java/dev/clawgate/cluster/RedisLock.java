@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * compare-and-delete (a Lua script deletes the key only while it still holds this token), so a holder whose lock
  * expired can never free a lock someone else took since. Waiting holds no thread: a refused attempt is retried on
  * the given scheduler after 5 ms, doubling up to 200 ms, until the deadline; then the future fails with
- * {@link LockTimeoutException}. A Redis error fails the future at once.
+ * {@link LockTimeoutException}. A Redis error fails the future at once. {@link #keepAlive} renews a held lock so it
+ * can have a short TTL yet outlive a long turn.
  */
 public final class RedisLock {
     static final long FIRST_RETRY_MS = 5;
@@ -21,6 +23,11 @@ public final class RedisLock {
     /** KEYS: lock; ARGV: token. Deletes the lock only if it holds the token; 1 when deleted. */
     public static final String COMPARE_AND_DELETE = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """;
+    /** KEYS: lock; ARGV: token, ttl ms. Extends the lock only if it holds the token; 1 when extended. */
+    private static final String COMPARE_AND_EXTEND = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
             return 0
             """;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -95,6 +102,28 @@ public final class RedisLock {
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
         }
+    }
+
+    /**
+     * Keeps a held lock alive: every {@code ttlMs / 3} its TTL is set back to {@code ttlMs} while it still holds
+     * {@code token}, so a live holder keeps it for as long as its turn runs and a crashed one loses it within
+     * {@code ttlMs}. A failed renewal is reported and retried at the next period. Cancel the returned task when done.
+     */
+    public ScheduledFuture<?> keepAlive(String key, String token, long ttlMs) {
+        long period = Math.max(1, ttlMs / 3);
+        String ttl = Long.toString(ttlMs);
+        return scheduler.scheduleAtFixedRate(() -> {
+            try {
+                redis.commands().eval(COMPARE_AND_EXTEND, ScriptOutputType.INTEGER, new String[] {key}, token, ttl)
+                        .whenComplete((n, error) -> {
+                            if (error != null) {
+                                redis.failed("session", error);
+                            }
+                        });
+            } catch (RuntimeException e) {
+                redis.failed("session", e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Frees the lock if it still holds {@code token}; does not wait; a failure only means the lock expires later. */

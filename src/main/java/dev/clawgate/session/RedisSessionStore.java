@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * turn in the {@link TurnRecords} format. The list expires {@code gateway.state.idleTtlMs} after its last commit.
  *
  * <p>Ordering: within a node the {@link KeyedSequencer} queues turns on one key; across nodes a lock
- * ({@link RedisLock}, key {@code clawgate:session:<sha256>:lock}, living {@code streamTimeoutMs} + 10 s unless
- * released) is taken before the transcript is read and is held until the turn ends. Waiting for it holds no thread
+ * ({@link RedisLock}, key {@code clawgate:session:<sha256>:lock}, TTL 30 s renewed every 10 s while the turn runs,
+ * so a crashed node frees it within 30 s) is taken before the transcript is read and is held until the turn ends. Waiting for it holds no thread
  * (retries on the gateway's timer) and gives up after {@code streamTimeoutMs}. A commit is one Lua script that checks
  * the lock still holds this turn's token, RPUSHes the one record, refreshes the TTL and frees the lock — atomically,
  * so a turn is stored whole or not at all and never lands after a lock that expired. No turn is lost or interleaved.
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RedisSessionStore implements SessionStore {
     private static final String KEY = RedisState.PREFIX + "session:";
-    private static final long LOCK_MARGIN_MS = 10_000;
+    /** A session lock's TTL, renewed every third of it while its turn runs, ms: a crashed node frees it this soon. */
+    static final long LOCK_TTL_MS = 30_000;
     /** KEYS: list, lock; ARGV: token, record, ttl ms. 1 when stored; 0 when the lock no longer holds the token. */
     private static final String COMMIT = """
             if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
@@ -61,8 +63,7 @@ public final class RedisSessionStore implements SessionStore {
      * @param scheduler       the gateway's timer (lock retries)
      * @param idleTtlMs       {@code gateway.state.idleTtlMs}: a session's list expires this long after its last
      *                        commit, ms, at least 1
-     * @param streamTimeoutMs {@code gateway.http.streamTimeoutMs}: longest wait for the lock, ms; the lock lives 10 s
-     *                        longer
+     * @param streamTimeoutMs {@code gateway.http.streamTimeoutMs}: longest wait for the lock, ms
      */
     public RedisSessionStore(RedisState redis, ScheduledExecutorService scheduler, long idleTtlMs,
                              long streamTimeoutMs) {
@@ -94,8 +95,8 @@ public final class RedisSessionStore implements SessionStore {
         String list = keyOf(key);
         String lockKey = list + ":lock";
         CompletableFuture<Lease> result = new CompletableFuture<>();
-        sequencer.enter(key).thenAccept(ticket -> lock.acquire(lockKey, streamTimeoutMs + LOCK_MARGIN_MS,
-                streamTimeoutMs).whenComplete((token, lockError) -> {
+        sequencer.enter(key).thenAccept(ticket -> lock.acquire(lockKey, LOCK_TTL_MS, streamTimeoutMs)
+                .whenComplete((token, lockError) -> {
                     if (lockError != null) {
                         fail(ticket, lockError, result);
                         return;
@@ -105,8 +106,15 @@ public final class RedisSessionStore implements SessionStore {
                             lock.release(lockKey, token);
                             fail(ticket, readError, result);
                         } else {
-                            handoff(() -> result.complete(new RedisLease(ticket, transcript, list, lockKey, token)),
-                                    result);
+                            RedisLease lease = new RedisLease(ticket, transcript, list, lockKey, token,
+                                    lock.keepAlive(lockKey, token, LOCK_TTL_MS));
+                            if (!handoff(() -> {
+                                if (!result.complete(lease)) {
+                                    lease.release();
+                                }
+                            }, result)) {
+                                lease.release();
+                            }
                         }
                     });
                 }));
@@ -119,11 +127,14 @@ public final class RedisSessionStore implements SessionStore {
         handoff(() -> result.completeExceptionally(error), result);
     }
 
-    private void handoff(Runnable task, CompletableFuture<Lease> result) {
+    /** Runs {@code task} on this store's threads; false (and {@code result} failed) when they are shut down. */
+    private boolean handoff(Runnable task, CompletableFuture<Lease> result) {
         try {
             handoff.execute(task);
+            return true;
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
+            return false;
         }
     }
 
@@ -168,17 +179,20 @@ public final class RedisSessionStore implements SessionStore {
         private final String list;
         private final String lockKey;
         private final String token;
+        private final ScheduledFuture<?> keepAlive;
 
         RedisLease(KeyedSequencer.Ticket ticket, List<ChatMessage> transcript, String list, String lockKey,
-                   String token) {
+                   String token, ScheduledFuture<?> keepAlive) {
             super(ticket, transcript);
             this.list = list;
             this.lockKey = lockKey;
             this.token = token;
+            this.keepAlive = keepAlive;
         }
 
         @Override
         void write(List<ChatMessage> turn) {
+            keepAlive.cancel(false);
             Long stored;
             try {
                 stored = redis.commands().<Long>eval(COMMIT, ScriptOutputType.INTEGER, new String[] {list, lockKey},
@@ -203,6 +217,7 @@ public final class RedisSessionStore implements SessionStore {
 
         @Override
         void released() {
+            keepAlive.cancel(false);
             lock.release(lockKey, token);
         }
     }

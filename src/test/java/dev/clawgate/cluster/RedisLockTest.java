@@ -70,6 +70,20 @@ class RedisLockTest {
     }
 
     @Test
+    void aKeptAliveLockOutlivesItsTtlAndIsFreeOnceTheKeepAliveStops() throws Exception {
+        String key = "test:lock:" + System.nanoTime();
+        String token = lock.acquire(key, 300, 1_000).get(5, TimeUnit.SECONDS);
+        java.util.concurrent.ScheduledFuture<?> renewal = lock.keepAlive(key, token, 300);
+        ExecutionException e = assertThrows(ExecutionException.class, // waits 1.5 s: five TTLs
+                () -> lock.acquire(key, 60_000, 1_500).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(RedisLock.LockTimeoutException.class, e.getCause());
+        assertEquals(token, redis.commands().get(key).get(5, TimeUnit.SECONDS));
+        renewal.cancel(false);
+        String next = lock.acquire(key, 60_000, 10_000).get(15, TimeUnit.SECONDS); // free within one TTL
+        assertNotEquals(token, next);
+    }
+
+    @Test
     void waitingEndsWithATimeoutAtTheDeadline() throws Exception {
         String key = "test:lock:" + System.nanoTime();
         lock.acquire(key, 60_000, 1_000).get(5, TimeUnit.SECONDS);
