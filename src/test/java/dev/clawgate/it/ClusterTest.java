@@ -123,6 +123,31 @@ class ClusterTest {
     }
 
     @Test
+    void concurrentTurnsOnOneSessionThroughBothNodesAreAllKept() throws Exception {
+        List<GatewayServer> nodes = twoNodes();
+        try {
+            String key = "shared-" + System.nanoTime();
+            List<java.util.concurrent.CompletableFuture<Integer>> turns = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                GatewayServer node = nodes.get(i % 2);
+                String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"m" + i + "\"}]}";
+                turns.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> as(node, newClient(),
+                        GatewayServer.TOKEN).header("x-openclaw-session-key", key).body(body).post(CHAT)
+                        .statusCode()));
+            }
+            for (java.util.concurrent.CompletableFuture<Integer> t : turns) {
+                assertEquals(200, t.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            // 8 turns of "mN" + "echo: mN" (3 words each), then the new "last"
+            as(nodes.get(0), newClient(), GatewayServer.TOKEN).header("x-openclaw-session-key", key)
+                    .body("{\"messages\":[{\"role\":\"user\",\"content\":\"last\"}]}")
+                    .post(CHAT).then().statusCode(200).body("usage.prompt_tokens", equalTo(8 * 3 + 1));
+        } finally {
+            close(nodes);
+        }
+    }
+
+    @Test
     void whileRedisIsDownLimitsAreOpenStatefulRequestsGet503AndTheNodesRecoverWhenItReturns() throws Exception {
         List<GatewayServer> nodes = twoNodes("gateway.http.rateLimit.requestsPerMinute", "1",
                 "gateway.auth.rateLimit.maxAttempts", "1");
