@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,19 +19,21 @@ public final class RedisServer implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 20;
 
     private final int port;
+    private final String[] extraArgs;
     private Process process;
 
-    private RedisServer(int port) {
+    private RedisServer(int port, String[] extraArgs) {
         this.port = port;
+        this.extraArgs = extraArgs;
     }
 
-    /** Starts a fresh server on a free port. */
-    public static RedisServer start() throws IOException {
+    /** Starts a fresh server on a free port, with extra {@code redis-server} arguments (e.g. --requirepass). */
+    public static RedisServer start(String... extraArgs) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        RedisServer server = new RedisServer(port);
+        RedisServer server = new RedisServer(port, extraArgs);
         server.startAgain();
         return server;
     }
@@ -46,8 +50,10 @@ public final class RedisServer implements AutoCloseable {
     /** Starts the process (again) on the same port; returns once it accepts connections. */
     public void startAgain() throws IOException {
         String binary = find();
-        process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
-                "--bind", "127.0.0.1").redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--save", "",
+                "--appendonly", "no", "--bind", "127.0.0.1"));
+        command.addAll(List.of(extraArgs));
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader log = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
         java.util.concurrent.CompletableFuture<Boolean> ready = new java.util.concurrent.CompletableFuture<>();

@@ -191,6 +191,33 @@ class ClusterTest {
     }
 
     @Test
+    void theRedisPasswordNeverReachesTheLogEvenThroughAnOutage() throws Exception {
+        String password = "redis-pw-never-logged-0123456789";
+        try (RedisServer locked = RedisServer.start("--requirepass", password);
+             LogCapture log = LogCapture.atLeast(java.util.logging.Level.ALL)) {
+            GatewayServer node = GatewayServer.start("gateway.state.redis.url",
+                    "redis://:" + password + "@127.0.0.1:" + locked.port());
+            try {
+                as(node, newClient(), GatewayServer.TOKEN)
+                        .body("{\"user\":\"erin\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}")
+                        .post(CHAT).then().statusCode(200);
+                locked.stop();
+                awaitReadiness(node, 503);
+                as(node, newClient(), GatewayServer.TOKEN)
+                        .body("{\"user\":\"erin\",\"messages\":[{\"role\":\"user\",\"content\":\"b\"}]}")
+                        .post(CHAT).then().statusCode(503);
+            } finally {
+                node.close();
+            }
+            List<String> lines = log.lines();
+            assertTrue(lines.stream().anyMatch(l -> l.contains("Redis at 127.0.0.1:" + locked.port())), lines::toString);
+            for (String line : lines) {
+                assertFalse(line.contains(password), line);
+            }
+        }
+    }
+
+    @Test
     void undeployStopsEveryRedisClientThread() throws Exception {
         close(twoNodes());
         for (Thread t : Thread.getAllStackTraces().keySet()) {
