@@ -2,6 +2,7 @@ package dev.clawgate;
 
 import dev.clawgate.agent.AgentRouter;
 import dev.clawgate.auth.ClientAddress;
+import dev.clawgate.cluster.RedisState;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.openai.ChatRequestParser;
 import dev.clawgate.session.SessionStore;
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Everything one deployed gateway holds, built once at start-up from its {@link GatewayConfig} and closed at
- * undeploy: the agent router, the providers, the session store, one shared timer thread (heartbeats, echo pacing,
+ * undeploy: the agent router, the providers, the session store, the Redis connection of a cluster (only when
+ * {@code gateway.state.redis.url} is set), one shared timer thread (heartbeats, echo pacing,
  * the session store's sweep for expired sessions every {@code min(idleTtlMs, 60 s)}, at least 1 s)
  * and the listeners told about every finished request. Filters and servlets find it as the servlet context
  * attribute {@link #ATTRIBUTE}.
@@ -31,6 +33,8 @@ public final class Gateway implements AutoCloseable {
     private final AgentRouter router;
     private final ProviderRegistry providers;
     private final SessionStore sessions;
+    /** The shared state of a cluster ({@code gateway.state.redis.url}); null on a single node. */
+    private final RedisState redis;
     /** Longest pause between two sweeps for expired sessions, ms; shorter when the idle TTL is. */
     private static final long PRUNE_PERIOD_MAX_MS = 60_000;
 
@@ -45,11 +49,14 @@ public final class Gateway implements AutoCloseable {
      *                                             address or CIDR (checked before any thread starts)
      */
     public Gateway(GatewayConfig config, Clock clock) {
-        this(config, clock, SessionStores.open(config.state(), clock));
+        this(config, clock, null);
     }
 
-    /** A gateway on the given session store, which it closes at {@link #close()}. */
-    public Gateway(GatewayConfig config, Clock clock, SessionStore sessions) {
+    /**
+     * A gateway on the given session store, which it closes at {@link #close()}; null: the store the configuration
+     * asks for ({@link SessionStores}, Redis when {@code gateway.state.redis.url} is set).
+     */
+    public Gateway(GatewayConfig config, Clock clock, SessionStore store) {
         this.config = config;
         this.clock = clock;
         this.clientAddress = new ClientAddress(config.trustedProxies());
@@ -61,8 +68,18 @@ public final class Gateway implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
-        this.sessions = sessions;
-        this.providers = ProviderRegistry.create(config, scheduler, clock);
+        this.redis = config.state().redisUrl() == null ? null
+                : new RedisState(config.state().redisUrl(), scheduler, this::events);
+        try {
+            this.sessions = store != null ? store : SessionStores.open(config, clock, redis, scheduler);
+            this.providers = ProviderRegistry.create(config, scheduler, clock);
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            if (redis != null) {
+                redis.close();
+            }
+            throw e;
+        }
         long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
         scheduler.scheduleWithFixedDelay(sessions::prune, prunePeriodMs, prunePeriodMs, TimeUnit.MILLISECONDS);
         this.startedEpochSeconds = clock.instant().getEpochSecond();
@@ -96,6 +113,11 @@ public final class Gateway implements AutoCloseable {
 
     public SessionStore sessions() {
         return sessions;
+    }
+
+    /** The Redis connection shared by lockout, rate limit and sessions; null unless gateway.state.redis.url is set. */
+    public RedisState redis() {
+        return redis;
     }
 
     public ChatRequestParser parser() {
@@ -152,6 +174,9 @@ public final class Gateway implements AutoCloseable {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (redis != null) {
+            redis.close();
         }
     }
 

@@ -38,6 +38,15 @@ public interface GatewayEvents {
     default void upstreamError(String agent, String kind) {
     }
 
+    /**
+     * The shared state store (Redis, {@code gateway.state.redis.url}) failed or timed out; the request went on as
+     * documented (limits and lockout open, stateful requests 503).
+     *
+     * @param kind what was being done: {@code ratelimit}, {@code lockout}, {@code session} or {@code ping}
+     */
+    default void stateStoreError(String kind) {
+    }
+
     /** A chat request finished, however it ended. */
     default void requestFinished(Gateway.RequestRecord record) {
     }

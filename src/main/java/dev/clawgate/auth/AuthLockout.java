@@ -25,7 +25,7 @@ import java.util.Map;
  * (the alternative, a global lock, would let an attacker deny service to every client). Time comes from the injected
  * {@link Clock}; the class starts no thread. Thread-safe (one lock, held for O(1) work except the sweep).
  */
-public final class AuthLockout {
+public final class AuthLockout implements Lockout {
     private static final long SWEEP_INTERVAL_MS = 1000;
 
     private final Clock clock;
@@ -55,7 +55,7 @@ public final class AuthLockout {
         this.maxTrackedClients = maxTrackedClients;
     }
 
-    /** Milliseconds until {@code client}'s lockout ends, or 0 when it is not locked out. */
+    @Override
     public synchronized long lockedForMs(String client) {
         Entry e = entries.get(client);
         if (e == null || e.lockedUntilMs == 0) {
@@ -69,11 +69,7 @@ public final class AuthLockout {
         return 0;
     }
 
-    /**
-     * Counts a wrong secret from {@code client}.
-     *
-     * @return true when this failure locked the address out
-     */
+    @Override
     public synchronized boolean recordFailure(String client) {
         long now = clock.millis();
         Entry e = entries.remove(client);
@@ -97,7 +93,7 @@ public final class AuthLockout {
         return false;
     }
 
-    /** Forgets {@code client}'s failures: it presented the right secret. */
+    @Override
     public synchronized void recordSuccess(String client) {
         entries.remove(client);
     }

@@ -1,6 +1,7 @@
 package dev.clawgate.auth;
 
 import dev.clawgate.Gateway;
+import dev.clawgate.cluster.RedisLockout;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.config.GatewayConfig.AuthMode;
 import dev.clawgate.config.Secret;
@@ -32,7 +33,8 @@ import java.util.Locale;
  * resolution, {@link ClientAddress}) skip the lockout when {@code gateway.auth.rateLimit.exemptLoopback} [true].
  * Routes whose {@link RouteFilter.Route#protectedRoute()} is false ({@code /healthz}, {@code /readyz}) pass
  * untouched, and {@code /metrics} does unless {@code gateway.metrics.auth} [true]. Neither the secret nor the
- * presented header is ever logged or echoed.
+ * presented header is ever logged or echoed. With {@code gateway.state.redis.url} the lockout is shared by every
+ * node ({@link RedisLockout}) and fails open when Redis does not answer within 250 ms.
  */
 public final class BearerAuthFilter extends HttpFilter {
     static final String UNAUTHORIZED = "Unauthorized";
@@ -42,7 +44,7 @@ public final class BearerAuthFilter extends HttpFilter {
     private transient GatewayConfig.Auth auth;
     private transient boolean metricsAuth;
     private transient byte[] expectedDigest;
-    private transient AuthLockout lockout;
+    private transient Lockout lockout;
     private transient ClientAddress clientAddress;
     private transient Gateway gateway;
 
@@ -53,8 +55,11 @@ public final class BearerAuthFilter extends HttpFilter {
         metricsAuth = gateway.config().metrics().auth();
         Secret expected = auth.expectedSecret();
         expectedDigest = expected == null ? null : sha256(expected.reveal());
-        lockout = new AuthLockout(gateway.clock(), auth.maxAttempts(), auth.windowMs(), auth.lockoutMs(),
-                auth.maxTrackedClients());
+        lockout = gateway.redis() == null
+                ? new AuthLockout(gateway.clock(), auth.maxAttempts(), auth.windowMs(), auth.lockoutMs(),
+                        auth.maxTrackedClients())
+                : new RedisLockout(gateway.redis(), gateway.clock(), auth.maxAttempts(), auth.windowMs(),
+                        auth.lockoutMs());
         clientAddress = gateway.clientAddress();
     }
 

@@ -52,6 +52,8 @@ public final class GatewayMetrics implements GatewayEvents {
     private final CounterDataPoint authFailures;
     private final CounterDataPoint lockouts;
     private final CounterDataPoint rateLimited;
+    /** Redis failures by kind: ratelimit, lockout, session, ping (a fixed set, bound at start-up). */
+    private final Map<String, CounterDataPoint> stateStoreErrors = new HashMap<>();
     private final Map<String, AgentSeries> byAgent = new HashMap<>();
 
     /** Registers every metric and binds the per-agent series of {@code agents} (the configured agent ids). */
@@ -72,6 +74,11 @@ public final class GatewayMetrics implements GatewayEvents {
         authFailures = counter("clawgate_auth_failures", "Requests refused with 401 (missing or wrong bearer secret)");
         lockouts = counter("clawgate_auth_lockouts", "Requests refused by the failed-auth lockout (429)");
         rateLimited = counter("clawgate_rate_limited", "Requests refused by the request rate limiter (429)");
+        Counter storeErrors = counter("clawgate_state_store_errors",
+                "Failed or timed-out calls to the shared state store (Redis) by kind", "kind");
+        for (String kind : new String[] {"ratelimit", "lockout", "session", "ping"}) {
+            stateStoreErrors.put(kind, storeErrors.labelValues(kind));
+        }
         for (String agent : agents) {
             byAgent.put(agent, new AgentSeries(
                     requests.labelValues(agent, "ok", "200", "true"), requests.labelValues(agent, "ok", "200", "false"),
@@ -124,6 +131,14 @@ public final class GatewayMetrics implements GatewayEvents {
         AgentSeries s = byAgent.get(agent);
         if (s != null) {
             s.openStreams.dec();
+        }
+    }
+
+    @Override
+    public void stateStoreError(String kind) {
+        CounterDataPoint c = stateStoreErrors.get(kind);
+        if (c != null) {
+            c.inc();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.clawgate.ratelimit;
 
 import dev.clawgate.Gateway;
+import dev.clawgate.cluster.RedisRateLimiter;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.http.ApiErrors;
 import dev.clawgate.http.GatewayListener;
@@ -22,7 +23,9 @@ import java.io.IOException;
  * passed through carries {@code x-ratelimit-limit-requests} (the capacity), {@code x-ratelimit-remaining-requests}
  * and {@code x-ratelimit-reset-requests} (time until full, e.g. {@code 6m0s}), set before the servlet runs, so
  * streams carry them too. Over the limit: 429 {@code rate_limit_error} / {@code rate_limit_exceeded} with
- * {@code Retry-After} in seconds, rounded up. Never blocks.
+ * {@code Retry-After} in seconds, rounded up. Never blocks, except with {@code gateway.state.redis.url}: then the
+ * buckets are shared by every node ({@link RedisRateLimiter}) and the filter waits for Redis at most 250 ms, after
+ * which the request passes unlimited and without the headers (fail open).
  */
 public final class RateLimitFilter extends HttpFilter {
     public static final String LIMIT = "x-ratelimit-limit-requests";
@@ -30,16 +33,20 @@ public final class RateLimitFilter extends HttpFilter {
     public static final String RESET = "x-ratelimit-reset-requests";
 
     private transient Gateway gateway;
-    private transient RequestRateLimiter limiter;
+    private transient RateLimiter limiter;
 
     @Override
     public void init() throws ServletException {
         gateway = GatewayListener.gateway(getServletContext());
         GatewayConfig.Http http = gateway.config().http();
-        limiter = http.rateLimitEnabled()
-                ? new RequestRateLimiter(TimeMeter.SYSTEM_NANOTIME, http.requestsPerMinute(), http.burst(),
-                        http.maxTrackedClients())
-                : null;
+        if (!http.rateLimitEnabled()) {
+            limiter = null;
+        } else if (gateway.redis() == null) {
+            limiter = new RequestRateLimiter(TimeMeter.SYSTEM_NANOTIME, http.requestsPerMinute(), http.burst(),
+                    http.maxTrackedClients());
+        } else {
+            limiter = new RedisRateLimiter(gateway.redis(), http.requestsPerMinute(), http.burst());
+        }
     }
 
     @Override
@@ -51,6 +58,10 @@ public final class RateLimitFilter extends HttpFilter {
             return;
         }
         RequestRateLimiter.Decision d = limiter.tryAcquire(gateway.clientAddress().resolve(req));
+        if (d == null) {
+            chain.doFilter(req, resp);
+            return;
+        }
         resp.setHeader(LIMIT, Long.toString(d.limit()));
         resp.setHeader(REMAINING, Long.toString(d.remaining()));
         resp.setHeader(RESET, OpenAiDuration.format(d.resetNanos()));

@@ -1,5 +1,6 @@
 package dev.clawgate.ratelimit;
 
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -25,7 +26,7 @@ import java.util.Map;
  * least recent one starts over with a full bucket. Time comes from a Bucket4j {@link TimeMeter}, so tests move it.
  * Thread-safe.
  */
-public final class RequestRateLimiter {
+public final class RequestRateLimiter implements RateLimiter {
     private final TimeMeter time;
     private final long capacity;
     private final long requestsPerMinute;
@@ -52,7 +53,8 @@ public final class RequestRateLimiter {
         };
     }
 
-    /** Takes one token from {@code client}'s bucket, if there is one. Never blocks. */
+    /** Takes one token from {@code client}'s bucket, if there is one. Never blocks; never null. */
+    @Override
     public Decision tryAcquire(String client) {
         Bucket bucket;
         synchronized (buckets) {
@@ -70,15 +72,20 @@ public final class RequestRateLimiter {
         }
     }
 
+    /** The one limit of a client's bucket: {@code burst} tokens, refilled greedily with {@code requestsPerMinute}. */
+    public static Bandwidth bandwidth(long requestsPerMinute, long burst) {
+        return Bandwidth.builder().capacity(burst).refillGreedy(requestsPerMinute, Duration.ofMinutes(1)).build();
+    }
+
     private Bucket newBucket() {
         return Bucket.builder()
-                .addLimit(limit -> limit.capacity(capacity).refillGreedy(requestsPerMinute, Duration.ofMinutes(1)))
+                .addLimit(bandwidth(requestsPerMinute, capacity))
                 .withCustomTimePrecision(time)
                 .build();
     }
 
     /**
-     * The answer for one request.
+     * The answer for one request (also the Redis-backed limiter's).
      *
      * @param allowed          whether a token was taken
      * @param limit            the bucket capacity ({@code x-ratelimit-limit-requests})

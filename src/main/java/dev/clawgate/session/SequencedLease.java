@@ -18,6 +18,10 @@ abstract class SequencedLease implements SessionStore.Lease {
     /** Stores the turn as one unit, or throws and stores nothing. */
     abstract void write(List<ChatMessage> turn);
 
+    /** Called once when the lease ends by {@link #release()}, before the next turn on the key may start. */
+    void released() {
+    }
+
     @Override
     public final List<ChatMessage> transcript() {
         return transcript;
@@ -38,7 +42,11 @@ abstract class SequencedLease implements SessionStore.Lease {
     @Override
     public final void release() {
         if (ended.compareAndSet(false, true)) {
-            ticket.leave();
+            try {
+                released();
+            } finally {
+                ticket.leave();
+            }
         }
     }
 }

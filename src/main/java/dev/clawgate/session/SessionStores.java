@@ -1,10 +1,12 @@
 package dev.clawgate.session;
 
+import dev.clawgate.cluster.RedisState;
 import dev.clawgate.config.ConfigException;
 import dev.clawgate.config.ConfigKeys;
 import dev.clawgate.config.GatewayConfig;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** Picks the session store the configuration asks for, once at start-up. */
 public final class SessionStores {
@@ -12,18 +14,25 @@ public final class SessionStores {
     }
 
     /**
-     * Files under {@code gateway.state.dir} when it is set ({@link FileSessionStore}), else memory
-     * ({@link MemorySessionStore}, bounded by {@code gateway.state.maxSessions}). Both forget a session after
-     * {@code gateway.state.idleTtlMs}. A Redis store ({@code gateway.state.redis.url}) will be chosen here, ahead of
-     * the other two; until then the key is reported and ignored.
+     * Redis ({@link RedisSessionStore}) when {@code gateway.state.redis.url} is set (then {@code gateway.state.dir}
+     * is ignored, with a warning); else files under {@code gateway.state.dir} when it is set
+     * ({@link FileSessionStore}); else memory ({@link MemorySessionStore}, bounded by
+     * {@code gateway.state.maxSessions}). All forget a session after {@code gateway.state.idleTtlMs}.
      *
+     * @param redis     the node's Redis connection, null when {@code gateway.state.redis.url} is unset
+     * @param scheduler the gateway's timer (the Redis store retries its lock there)
      * @throws ConfigException naming {@code gateway.state.dir} when the directory cannot be created
      */
-    public static SessionStore open(GatewayConfig.State state, Clock clock) {
-        if (state.redisUrl() != null) {
-            System.getLogger(SessionStores.class.getName()).log(System.Logger.Level.WARNING, "clawgate: "
-                    + ConfigKeys.STATE_REDIS_URL + " is not supported yet; sessions stay in "
-                    + (state.dir() != null ? "files" : "memory"));
+    public static SessionStore open(GatewayConfig config, Clock clock, RedisState redis,
+                                    ScheduledExecutorService scheduler) {
+        GatewayConfig.State state = config.state();
+        if (redis != null) {
+            if (state.dir() != null) {
+                System.getLogger(SessionStores.class.getName()).log(System.Logger.Level.WARNING, "clawgate: "
+                        + ConfigKeys.STATE_DIR + " is ignored: sessions live in Redis ("
+                        + ConfigKeys.STATE_REDIS_URL + ")");
+            }
+            return new RedisSessionStore(redis, scheduler, state.idleTtlMs(), config.http().streamTimeoutMs());
         }
         if (state.dir() != null) {
             try {
