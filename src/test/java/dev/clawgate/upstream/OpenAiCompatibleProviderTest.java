@@ -109,6 +109,12 @@ class OpenAiCompatibleProviderTest {
         provider.close();
         assertTrue(upstream.awaitClientClose(1, TimeUnit.SECONDS) > 0, "the run in flight was cancelled");
         assertTrue(provider.http().client().isStopped());
+        // a terminated pool's last worker may still be on its way out: give each a bounded join
+        for (Thread t : threads()) {
+            if (!before.contains(t) && t.getName().startsWith("clawgate-")) {
+                t.join(2_000);
+            }
+        }
         List<String> left = threads().stream().filter(t -> !before.contains(t) && t.isAlive())
                 .filter(t -> t.getName().startsWith("clawgate-")).map(Thread::getName).collect(Collectors.toList());
         assertEquals(List.of(), left);
