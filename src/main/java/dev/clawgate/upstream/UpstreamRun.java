@@ -24,7 +24,8 @@ import org.eclipse.jetty.io.Content;
  * ({@link DeltaSink#whenReady}), so a slow client pauses the upstream read (and, through TCP, the upstream) instead
  * of queueing its stream in memory. It ends exactly once: {@link DeltaSink#onComplete()}, {@link DeltaSink#onError}
  * or a cancel (which tells the sink nothing and aborts the request, closing its connection). After a normal end the
- * rest of the response (its last chunk) is still read, so the connection goes back to the pool.
+ * rest of the response (its last chunk) is still read, so the connection goes back to the pool; an upstream that
+ * keeps the response open after {@code [DONE]} for {@code timeoutMs} has its connection closed.
  */
 final class UpstreamRun implements Cancellable {
     /** Bytes of a non-2xx body read for its error message; the rest is not read. */
@@ -38,6 +39,7 @@ final class UpstreamRun implements Cancellable {
     private volatile boolean terminated;
     private volatile boolean done;
     private volatile boolean opened;
+    private volatile boolean exchangeEnded;
     private volatile long lastActivityNanos;
     private volatile boolean paused;
     private volatile ScheduledFuture<?> timer;
@@ -150,7 +152,12 @@ final class UpstreamRun implements Cancellable {
     }
 
     private void onComplete(Result result) {
+        exchangeEnded = true;
         if (terminated) {
+            ScheduledFuture<?> t = timer;
+            if (t != null) {
+                t.cancel(false);
+            }
             return;
         }
         if (result.isFailed()) {
@@ -233,11 +240,21 @@ final class UpstreamRun implements Cancellable {
         }
         done = true;
         terminate();
+        if (!exchangeEnded) {
+            timer = scheduler.schedule(this::abandonDrain, provider.timeoutMs(), TimeUnit.MILLISECONDS);
+        }
         Usage usage = decoder.usage();
         if (usage != null) {
             sink.onUsage(usage);
         }
         sink.onComplete();
+    }
+
+    /** The upstream finished its answer but kept the response open for {@code timeoutMs}: close the connection. */
+    private void abandonDrain() {
+        if (!exchangeEnded) {
+            abort();
+        }
     }
 
     private void fail(ApiException error) {

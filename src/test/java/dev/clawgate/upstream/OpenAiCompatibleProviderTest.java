@@ -100,6 +100,22 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
+    void anUpstreamThatKeepsTheResponseOpenAfterDoneHasItsConnectionClosedAfterTimeoutMs() throws Exception {
+        upstream.reply(new Reply(200, Map.of(), "", List.of(Reply.content("a"), Reply.finish("stop")), "\n", false,
+                true, -1, 0, true, false));
+        OpenAiCompatibleProvider provider = provider(300);
+        try {
+            RecordingSink sink = new RecordingSink();
+            provider.stream(request(), sink);
+            assertEquals("complete", sink.end.get(5, TimeUnit.SECONDS));
+            assertTrue(upstream.awaitClientClose(5, TimeUnit.SECONDS) > 0, "the held connection was closed");
+            assertEquals(List.of("open", "content:a", "finish:stop", "complete"), sink.calls);
+        } finally {
+            provider.close();
+        }
+    }
+
+    @Test
     void closeCancelsRunsInFlightAndStopsEveryProviderThread() throws Exception {
         upstream.reply(Reply.silence());
         Set<Thread> before = threads();
