@@ -8,12 +8,16 @@ import jakarta.json.Json;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 
 /**
  * A provider with {@code api = openai-completions}: any server speaking OpenAI's Chat Completions protocol (Ollama,
@@ -26,17 +30,18 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@code "stream": true}, {@code "stream_options": {"include_usage": true}} and the client's sampling and tool
  * fields as sent; the body is written as JSON text, without reflection. The upstream is always streamed, whatever the
  * client asked, so the first token reaches the gateway at once and a run can be cancelled mid-way; the caller
- * assembles a non-streaming reply. Non-blocking end to end: {@code HttpClient.sendAsync} with a body subscriber that
- * requests one buffer at a time and parses SSE as bytes arrive ({@link SseParser}, {@link ChunkDecoder}); no thread
- * waits on an upstream. The sink gets {@link DeltaSink#onOpen()} only once the upstream answered 2xx; failures map
- * as {@link UpstreamErrors} describes. {@link Cancellable#cancel()} cancels the body subscription and the request
- * future, which closes the HTTP/1.1 connection, so the upstream stops generating. Threads and their clean stop at
- * undeploy: see {@link UpstreamHttp}.
+ * assembles a non-streaming reply. Non-blocking end to end: Jetty's {@code HttpClient} with an asynchronous content
+ * listener that parses SSE as bytes arrive ({@link SseParser}, {@link ChunkDecoder}) and demands the next chunk only
+ * when the client can take more; no thread waits on an upstream. The sink gets {@link DeltaSink#onOpen()} only once
+ * the upstream answered 2xx; failures map as {@link UpstreamErrors} describes. {@link Cancellable#cancel()} aborts
+ * the request, which closes its HTTP/1.1 connection, so the upstream stops generating. One client per provider;
+ * its threads and their clean stop at undeploy: see {@link UpstreamHttp}.
  */
 public final class OpenAiCompatibleProvider implements ChatProvider {
     private final String name;
     private final URI endpoint;
     private final String apiKey;
+    private final String authorization;
     private final long timeoutMs;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
@@ -55,24 +60,28 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
                 + "/chat/completions");
         this.apiKey = spec.apiKey() == null ? null : spec.apiKey().reveal();
+        this.authorization = apiKey == null ? null : "Bearer " + apiKey;
         this.timeoutMs = spec.timeoutMs();
         this.scheduler = scheduler;
         this.clock = clock;
-        this.http = new UpstreamHttp(spec.name());
+        this.http = new UpstreamHttp(spec.name(), spec.timeoutMs(), scheduler);
     }
 
     @Override
     public Cancellable stream(UpstreamRequest request, DeltaSink sink) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body(request)));
-        if (apiKey != null) {
-            b.header("Authorization", "Bearer " + apiKey);
-        }
+        Request call = http.client().newRequest(endpoint)
+                .method(HttpMethod.POST)
+                .idleTimeout(0, TimeUnit.MILLISECONDS) // the run's silence timer owns timeouts
+                .headers(h -> {
+                    h.put(HttpHeader.ACCEPT, "text/event-stream");
+                    if (authorization != null) {
+                        h.put(HttpHeader.AUTHORIZATION, authorization);
+                    }
+                })
+                .body(new StringRequestContent("application/json", body(request)));
         UpstreamRun run = new UpstreamRun(sink, new ChunkDecoder(sink, readers, apiKey), this);
         running.add(run);
-        run.start(http.client(), b.build(), scheduler);
+        run.start(call, scheduler);
         return run;
     }
 

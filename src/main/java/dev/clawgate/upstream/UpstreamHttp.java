@@ -1,112 +1,116 @@
 package dev.clawgate.upstream;
 
-import java.lang.System.Logger.Level;
-import java.lang.reflect.Method;
-import java.net.http.HttpClient;
-import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * The JDK {@link HttpClient} of one provider, built so that undeploying the WAR leaves no thread of it behind, even
- * on Java 17 where the client has no {@code close()}.
+ * The Jetty {@link HttpClient} of one provider (one client per provider, so providers share no connection pool or
+ * threads), started at construction and stopped, with every thread it started, by {@link #close()}.
  *
  * <ul>
- *   <li>Every callback of the client (response handlers, body subscribers, completions) runs on an executor this
- *       class owns: at most {@link #THREADS} daemon threads named {@code clawgate-upstream-<provider>-N}, which
- *       time out when idle and are shut down (and awaited) by {@link #close()}.</li>
- *   <li>The client's own selector thread ({@code HttpClient-N-SelectorManager}) is started while the creating
- *       thread's context class loader is the webapp loader's <em>parent</em>: the thread inherits that loader, so it
- *       neither pins the webapp class loader nor is reported by Tomcat's leak detector against the webapp.</li>
- *   <li>{@link #close()} drops the client; on Java 21+ it first calls {@code shutdownNow()} and
- *       {@code awaitTermination} reflectively, which stop the selector thread at once. On Java 17 the selector
- *       thread ends by itself once the dropped client is garbage-collected (the JDK keeps it alive only while the
- *       client is referenced or has exchanges in flight, and the provider cancels every run before closing).</li>
+ *   <li>Threads: a {@link QueuedThreadPool} of {@value #MIN_THREADS}–{@value #MAX_THREADS} daemon threads named
+ *       {@code clawgate-upstream-<provider>-N}; the one selector runs on that pool, and the client's timers (connect
+ *       and idle timeouts) on the gateway's shared scheduler, so the client has no timer thread. Callbacks are short and never block, so a few threads carry
+ *       thousands of streams.</li>
+ *   <li>HTTP/1.1 only, no redirects followed, no protocol handlers (a 401 or 407 reaches the provider as it came),
+ *       no cookies kept, no {@code Accept-Encoding} (the SSE stream arrives as sent), {@code User-Agent: clawgate}.
+ *       </li>
+ *   <li>Up to {@value #MAX_CONNECTIONS} connections and as many queued requests per upstream address: each
+ *       streaming run holds its connection for the whole stream.</li>
+ *   <li>Connect timeout: the provider's {@code timeoutMs}. No idle timeout on a running exchange: the provider's own
+ *       silence timer owns that (it does not count time a slow client made it pause); idle pooled connections close
+ *       after {@value #POOL_IDLE_MS} ms.</li>
  * </ul>
- * Requests use HTTP/1.1, so cancelling a body subscription closes the upstream connection at once.
+ * The client is created while the thread's context class loader is the webapp loader's parent, so threads it
+ * starts do not carry the webapp loader (Tomcat's leak detector); they end at {@link #close()} anyway.
  */
 final class UpstreamHttp implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(UpstreamHttp.class.getName());
-    /** Most executor threads per provider; callbacks are short and never block. */
-    static final int THREADS = 2;
+    static final int MIN_THREADS = 2;
+    static final int MAX_THREADS = 8;
+    static final int MAX_CONNECTIONS = 10_000;
+    static final long POOL_IDLE_MS = 30_000;
 
-    private final ThreadPoolExecutor executor;
-    private volatile HttpClient client;
+    private final HttpClient client;
 
-    /** @param name provider name, used in thread names */
-    UpstreamHttp(String name) {
-        ClassLoader webapp = UpstreamHttp.class.getClassLoader();
-        AtomicInteger count = new AtomicInteger();
-        executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "clawgate-upstream-" + name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(webapp);
-            return t;
-        });
-        executor.allowCoreThreadTimeOut(true);
+    /**
+     * @param name             provider name, used in thread names
+     * @param connectTimeoutMs longest wait for a TCP connection, ms
+     * @param timer            the gateway's shared scheduler, for the client's timeouts
+     */
+    UpstreamHttp(String name, long connectTimeoutMs, ScheduledExecutorService timer) {
         Thread current = Thread.currentThread();
         ClassLoader saved = current.getContextClassLoader();
-        ClassLoader parent = webapp == null || webapp.getParent() == null
-                ? ClassLoader.getPlatformClassLoader() : webapp.getParent();
-        current.setContextClassLoader(parent);
+        ClassLoader webapp = UpstreamHttp.class.getClassLoader();
+        current.setContextClassLoader(webapp == null || webapp.getParent() == null
+                ? ClassLoader.getPlatformClassLoader() : webapp.getParent());
         try {
-            client = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .executor(executor)
-                    .build();
+            QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+            threads.setName("clawgate-upstream-" + name);
+            threads.setDaemon(true);
+            Scheduler timers = new SharedTimer(timer);
+            ClientConnector connector = new ClientConnector();
+            connector.setSelectors(1);
+            connector.setExecutor(threads);
+            connector.setScheduler(timers);
+            client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+            client.setExecutor(threads);
+            client.setScheduler(timers);
+            client.setFollowRedirects(false);
+            client.setConnectTimeout(connectTimeoutMs);
+            client.setIdleTimeout(POOL_IDLE_MS);
+            client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
+            client.setMaxRequestsQueuedPerDestination(MAX_CONNECTIONS);
+            client.setHttpCookieStore(new HttpCookieStore.Empty());
+            client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "clawgate"));
+            client.getProtocolHandlers().clear();
+            client.getContentDecoderFactories().clear();
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client of provider " + name, e);
         } finally {
             current.setContextClassLoader(saved);
         }
     }
 
-    /** The client; only valid until {@link #close()}. */
+    /** The started client. */
     HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            throw new IllegalStateException("provider closed");
-        }
-        return c;
+        return client;
     }
 
-    /** The executor the client calls back on (tests check it stops). */
-    ThreadPoolExecutor executor() {
-        return executor;
-    }
-
-    /** Stops the client (Java 21+) and the executor, waiting up to 5 s for its threads. */
+    /** Stops the client: aborts its exchanges, closes its connections and ends its threads. */
     @Override
     public void close() {
-        HttpClient c = client;
-        client = null;
-        if (c != null) {
-            shutdownNow(c);
-        }
-        executor.shutdownNow();
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, "clawgate: upstream threads did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            client.stop();
+        } catch (Exception e) {
+            System.getLogger(UpstreamHttp.class.getName()).log(System.Logger.Level.WARNING,
+                    "clawgate: upstream HTTP client did not stop cleanly: " + e.getClass().getName());
         }
     }
 
-    /** {@code HttpClient.shutdownNow()} + {@code awaitTermination(1 s)} where the runtime has them (Java 21+). */
-    static boolean shutdownNow(HttpClient c) {
-        try {
-            Method shutdownNow = HttpClient.class.getMethod("shutdownNow");
-            shutdownNow.invoke(c);
-            Method await = HttpClient.class.getMethod("awaitTermination", Duration.class);
-            await.invoke(c, Duration.ofSeconds(1));
-            return true;
-        } catch (NoSuchMethodException java17) {
-            return false;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.WARNING, "clawgate: HttpClient shutdown failed: " + e.getClass().getName());
-            return false;
+    /** Jetty's {@link Scheduler} over the gateway's scheduler; stopping it leaves that scheduler running. */
+    private static final class SharedTimer extends AbstractLifeCycle implements Scheduler {
+        private final ScheduledExecutorService executor;
+
+        SharedTimer(ScheduledExecutorService executor) {
+            this.executor = executor;
+        }
+
+        @Override
+        public Task schedule(Runnable task, long delay, TimeUnit unit) {
+            ScheduledFuture<?> f = executor.schedule(task, delay, unit);
+            return () -> f.cancel(false);
         }
     }
 }

@@ -3,34 +3,31 @@ package dev.clawgate.upstream;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.Usage;
 import java.io.ByteArrayOutputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscriber;
-import java.net.http.HttpResponse.ResponseInfo;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 
 /**
- * One call to an OpenAI-compatible upstream: the response handler (2xx → stream, else error body), the body
- * subscriber (one buffer requested at a time, parsed as it comes), the silence timer, and the cancel handle.
- * Sink calls hold this object's monitor, so the sink sees one thread at a time; {@link #cancel()} takes no lock.
- * After each buffer the next one is requested only once the sink is ready ({@link DeltaSink#whenReady}), so a slow
- * client pauses the upstream read (and, through TCP, the upstream) instead of queueing its stream in memory.
- * It ends exactly once: {@link DeltaSink#onComplete()}, {@link DeltaSink#onError} or a cancel (which tells the
- * sink nothing).
+ * One call to an OpenAI-compatible upstream over Jetty's client: the response listeners (headers: 2xx → stream,
+ * else collect the error body; content: parse SSE as it comes; complete: end or failure), the silence timer, and the
+ * cancel handle. Sink calls hold this object's monitor, so the sink sees one thread at a time; {@link #cancel()}
+ * takes no lock. After each chunk of a stream the next one is demanded only once the sink is ready
+ * ({@link DeltaSink#whenReady}), so a slow client pauses the upstream read (and, through TCP, the upstream) instead
+ * of queueing its stream in memory. It ends exactly once: {@link DeltaSink#onComplete()}, {@link DeltaSink#onError}
+ * or a cancel (which tells the sink nothing and aborts the request, closing its connection). After a normal end the
+ * rest of the response (its last chunk) is still read, so the connection goes back to the pool; an upstream that
+ * keeps the response open after {@code [DONE]} for {@code timeoutMs} has its connection closed.
  */
-final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
+final class UpstreamRun implements Cancellable {
     /** Bytes of a non-2xx body read for its error message; the rest is not read. */
     static final int MAX_ERROR_BODY_BYTES = 16 * 1024;
 
@@ -38,15 +35,18 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
     private final ChunkDecoder decoder;
     private final OpenAiCompatibleProvider provider;
     private final SseParser parser;
-    private volatile CompletableFuture<HttpResponse<Void>> future;
-    private volatile Flow.Subscription subscription;
+    private volatile Request request;
     private volatile boolean terminated;
-    private volatile long lastActivityNanos;
     private volatile boolean done;
+    private volatile boolean opened;
+    private volatile boolean exchangeEnded;
+    private volatile long lastActivityNanos;
     private volatile boolean paused;
     private volatile ScheduledFuture<?> timer;
-    private boolean opened;
     private ScheduledExecutorService scheduler;
+    private int status;
+    private String retryAfter;
+    private ByteArrayOutputStream errorBody;
 
     UpstreamRun(DeltaSink sink, ChunkDecoder decoder, OpenAiCompatibleProvider provider) {
         this.sink = sink;
@@ -55,44 +55,91 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
         this.parser = new SseParser(this::onEvent);
     }
 
-    void start(HttpClient client, HttpRequest request, ScheduledExecutorService timerThread) {
+    void start(Request call, ScheduledExecutorService timerThread) {
+        request = call;
         scheduler = timerThread;
         lastActivityNanos = System.nanoTime();
         timer = scheduler.schedule(this::checkSilence, provider.timeoutMs(), TimeUnit.MILLISECONDS);
-        CompletableFuture<HttpResponse<Void>> f;
+        call.onResponseHeaders(this::onHeaders).onResponseContentAsync(this::onContent);
         try {
-            f = client.sendAsync(request, this);
+            call.send(this::onComplete);
         } catch (RuntimeException e) {
             cancel();
             throw e;
         }
-        future = f;
-        f.whenComplete((response, failure) -> {
-            if (failure != null) {
-                transportFailed(failure);
+    }
+
+    // ---- response listeners (Jetty calls them in order, one at a time) ----
+
+    private void onHeaders(Response response) {
+        lastActivityNanos = System.nanoTime();
+        int code = response.getStatus();
+        synchronized (this) {
+            if (terminated) {
+                return;
             }
-        });
-        if (terminated && !done) {
-            f.cancel(true);
+            status = code;
+            if (code >= 200 && code < 300) {
+                opened = true;
+                sink.onOpen();
+            } else {
+                retryAfter = response.getHeaders().get(HttpHeader.RETRY_AFTER);
+                errorBody = new ByteArrayOutputStream();
+            }
         }
     }
 
-    // ---- response handler: called once the status line and headers are in ----
-
-    @Override
-    public BodySubscriber<Void> apply(ResponseInfo info) {
+    private void onContent(Response response, Content.Chunk chunk, Runnable demander) {
         lastActivityNanos = System.nanoTime();
-        int status = info.statusCode();
-        if (status >= 200 && status < 300) {
-            synchronized (this) {
-                if (!terminated) {
-                    opened = true;
-                    sink.onOpen();
-                }
-            }
-            return new Body(true, null, 0);
+        if (done) {
+            demander.run();
+            return;
         }
-        return new Body(false, info.headers().firstValue("retry-after").orElse(null), status);
+        if (terminated) {
+            return;
+        }
+        ByteBuffer bytes = chunk.getByteBuffer();
+        if (!opened) {
+            if (collectErrorBody(bytes)) {
+                failWithStatus();
+            } else {
+                demander.run();
+            }
+            return;
+        }
+        synchronized (this) {
+            try {
+                parser.feed(bytes);
+            } catch (ApiException e) {
+                fail(e);
+            } catch (SseParser.SseProtocolException e) {
+                fail(UpstreamErrors.protocol(e.getMessage()));
+            }
+        }
+        if (done) {
+            demander.run();
+        } else if (!terminated) {
+            paused = true;
+            sink.whenReady(() -> resume(demander));
+        }
+    }
+
+    /** Appends to the error body; true once it is full. */
+    private synchronized boolean collectErrorBody(ByteBuffer bytes) {
+        int n = Math.min(bytes.remaining(), MAX_ERROR_BODY_BYTES - errorBody.size());
+        byte[] copy = new byte[n];
+        bytes.get(copy);
+        errorBody.write(copy, 0, n);
+        return errorBody.size() >= MAX_ERROR_BODY_BYTES;
+    }
+
+    /** The sink caught up: read on (time spent paused by a slow client is not upstream silence). */
+    private void resume(Runnable demander) {
+        lastActivityNanos = System.nanoTime();
+        paused = false;
+        if (!terminated) {
+            demander.run();
+        }
     }
 
     private void onEvent(String data) {
@@ -104,144 +151,70 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
         }
     }
 
-    /** The response body: SSE for a 2xx, else the start of an error body. */
-    private final class Body implements BodySubscriber<Void> {
-        private final boolean stream;
-        private final String retryAfter;
-        private final int status;
-        private final CompletableFuture<Void> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream errorBody;
-
-        Body(boolean stream, String retryAfter, int status) {
-            this.stream = stream;
-            this.retryAfter = retryAfter;
-            this.status = status;
-            this.errorBody = stream ? null : new ByteArrayOutputStream();
-        }
-
-        @Override
-        public CompletionStage<Void> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (terminated && !done) {
-                s.cancel();
-            } else {
-                s.request(1);
+    private void onComplete(Result result) {
+        exchangeEnded = true;
+        if (terminated) {
+            ScheduledFuture<?> t = timer;
+            if (t != null) {
+                t.cancel(false);
             }
+            return;
         }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            lastActivityNanos = System.nanoTime();
-            if (terminated && !done) {
-                subscription.cancel();
+        if (result.isFailed()) {
+            transportFailed(result.getFailure());
+            return;
+        }
+        if (!opened) {
+            failWithStatus();
+            return;
+        }
+        synchronized (this) {
+            try {
+                parser.end();
+            } catch (ApiException e) {
+                fail(e);
+                return;
+            } catch (SseParser.SseProtocolException e) {
+                fail(UpstreamErrors.protocol(e.getMessage()));
                 return;
             }
-            if (stream) {
-                synchronized (UpstreamRun.this) {
-                    try {
-                        for (ByteBuffer b : buffers) {
-                            parser.feed(b);
-                        }
-                    } catch (ApiException e) {
-                        fail(e);
-                    } catch (SseParser.SseProtocolException e) {
-                        fail(UpstreamErrors.protocol(e.getMessage()));
-                    }
-                }
+            if (decoder.finished()) {
+                complete();
             } else {
-                for (ByteBuffer b : buffers) {
-                    int n = Math.min(b.remaining(), MAX_ERROR_BODY_BYTES - errorBody.size());
-                    byte[] bytes = new byte[n];
-                    b.get(bytes);
-                    errorBody.write(bytes, 0, n);
-                }
-                if (errorBody.size() >= MAX_ERROR_BODY_BYTES) {
-                    subscription.cancel();
-                    onComplete();
-                    return;
-                }
+                fail(UpstreamErrors.dropped());
             }
-            if (terminated && !done) {
-                subscription.cancel();
-            } else if (stream && !done) {
-                paused = true;
-                sink.whenReady(UpstreamRun.this::resume);
-            } else {
-                subscription.request(1);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.complete(null);
-            if (stream) {
-                fail(opened ? UpstreamErrors.dropped() : UpstreamErrors.unavailable());
-            } else {
-                fail(provider.statusError(status, errorBody.toString(StandardCharsets.UTF_8), retryAfter));
-            }
-        }
-
-        @Override
-        public void onComplete() {
-            if (result.isDone()) {
-                return;
-            }
-            result.complete(null);
-            if (!stream) {
-                fail(provider.statusError(status, errorBody.toString(StandardCharsets.UTF_8), retryAfter));
-                return;
-            }
-            synchronized (UpstreamRun.this) {
-                try {
-                    parser.end();
-                } catch (ApiException e) {
-                    fail(e);
-                    return;
-                } catch (SseParser.SseProtocolException e) {
-                    fail(UpstreamErrors.protocol(e.getMessage()));
-                    return;
-                }
-                if (decoder.finished()) {
-                    complete();
-                } else {
-                    fail(UpstreamErrors.dropped());
-                }
-            }
-        }
-    }
-
-    /** The sink caught up: read on (time spent paused by a slow client is not upstream silence). */
-    private void resume() {
-        lastActivityNanos = System.nanoTime();
-        paused = false;
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.request(1);
         }
     }
 
     // ---- ends ----
 
-    private void transportFailed(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
-        if (t instanceof CancellationException) {
-            return;
-        }
-        if (t instanceof HttpTimeoutException) {
+    private void transportFailed(Throwable t) {
+        if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
             fail(UpstreamErrors.timeout(provider.timeoutMs()));
             return;
         }
-        boolean streaming;
+        boolean refused;
         synchronized (this) {
-            streaming = opened;
+            refused = errorBody != null;
         }
-        fail(streaming ? UpstreamErrors.dropped() : UpstreamErrors.unavailable());
+        if (refused) {
+            failWithStatus();
+        } else {
+            fail(opened ? UpstreamErrors.dropped() : UpstreamErrors.unavailable());
+        }
+    }
+
+    /** A non-2xx answer (or no headers at all): mapped from its status and the body read so far. */
+    private void failWithStatus() {
+        ApiException error;
+        synchronized (this) {
+            if (errorBody == null) {
+                error = UpstreamErrors.unavailable();
+            } else {
+                error = provider.statusError(status, errorBody.toString(StandardCharsets.UTF_8), retryAfter);
+            }
+        }
+        fail(error);
     }
 
     private void checkSilence() {
@@ -258,7 +231,6 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
             }
         }
         fail(UpstreamErrors.timeout(provider.timeoutMs()));
-        cancelTransport();
     }
 
     /** Normal end: usage (when the upstream sent it), then completion. */
@@ -268,11 +240,21 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
         }
         done = true;
         terminate();
+        if (!exchangeEnded) {
+            timer = scheduler.schedule(this::abandonDrain, provider.timeoutMs(), TimeUnit.MILLISECONDS);
+        }
         Usage usage = decoder.usage();
         if (usage != null) {
             sink.onUsage(usage);
         }
         sink.onComplete();
+    }
+
+    /** The upstream finished its answer but kept the response open for {@code timeoutMs}: close the connection. */
+    private void abandonDrain() {
+        if (!exchangeEnded) {
+            abort();
+        }
     }
 
     private void fail(ApiException error) {
@@ -283,7 +265,7 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
             terminate();
             sink.onError(error);
         }
-        cancelTransport();
+        abort();
     }
 
     private void terminate() {
@@ -301,17 +283,21 @@ final class UpstreamRun implements Cancellable, HttpResponse.BodyHandler<Void> {
             return;
         }
         terminate();
-        cancelTransport();
+        abort();
     }
 
-    private void cancelTransport() {
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
+    /** Aborts the exchange, which closes its connection: the upstream stops generating. */
+    private void abort() {
+        Request r = request;
+        if (r != null) {
+            r.abort(new Aborted());
         }
-        CompletableFuture<HttpResponse<Void>> f = future;
-        if (f != null) {
-            f.cancel(true);
+    }
+
+    /** The reason given to Jetty for an abort; no stack trace, nothing secret. */
+    private static final class Aborted extends RuntimeException {
+        Aborted() {
+            super("upstream run ended by the gateway", null, false, false);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.clawgate.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawgate.config.GatewayConfig.ProviderSpec;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The provider on its own: when the sink hears what, and that closing it leaves no thread of the webapp behind. */
+/** The provider on its own: when the sink hears what, and that closing it stops every thread it started. */
 class OpenAiCompatibleProviderTest {
     private FakeUpstream upstream;
     private ScheduledExecutorService timer;
@@ -101,6 +100,22 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
+    void anUpstreamThatKeepsTheResponseOpenAfterDoneHasItsConnectionClosedAfterTimeoutMs() throws Exception {
+        upstream.reply(new Reply(200, Map.of(), "", List.of(Reply.content("a"), Reply.finish("stop")), "\n", false,
+                true, -1, 0, true, false));
+        OpenAiCompatibleProvider provider = provider(300);
+        try {
+            RecordingSink sink = new RecordingSink();
+            provider.stream(request(), sink);
+            assertEquals("complete", sink.end.get(5, TimeUnit.SECONDS));
+            assertTrue(upstream.awaitClientClose(5, TimeUnit.SECONDS) > 0, "the held connection was closed");
+            assertEquals(List.of("open", "content:a", "finish:stop", "complete"), sink.calls);
+        } finally {
+            provider.close();
+        }
+    }
+
+    @Test
     void closeCancelsRunsInFlightAndStopsEveryProviderThread() throws Exception {
         upstream.reply(Reply.silence());
         Set<Thread> before = threads();
@@ -109,7 +124,7 @@ class OpenAiCompatibleProviderTest {
         assertTrue(upstream.nextRequest() != null);
         provider.close();
         assertTrue(upstream.awaitClientClose(1, TimeUnit.SECONDS) > 0, "the run in flight was cancelled");
-        assertTrue(provider.http().executor().isTerminated());
+        assertTrue(provider.http().client().isStopped());
         // a terminated pool's last worker may still be on its way out: give each a bounded join
         for (Thread t : threads()) {
             if (!before.contains(t) && t.getName().startsWith("clawgate-")) {
@@ -122,53 +137,20 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
-    void theSelectorThreadDoesNotCarryTheWebappClassLoader() {
-        Set<Thread> before = threads();
-        OpenAiCompatibleProvider provider = provider(5000);
-        try {
-            List<Thread> selectors = threads().stream().filter(t -> !before.contains(t))
-                    .filter(t -> t.getName().contains("SelectorManager")).collect(Collectors.toList());
-            assertEquals(1, selectors.size());
-            ClassLoader webapp = OpenAiCompatibleProvider.class.getClassLoader();
-            assertNotEquals(webapp, selectors.get(0).getContextClassLoader());
-            assertTrue(selectors.get(0).isDaemon());
-        } finally {
-            provider.close();
-        }
-    }
-
-    @Test
-    void theSelectorThreadEndsOnceTheClosedClientIsCollected() throws Exception {
+    void closeStopsEveryThreadTheProviderStarted() throws Exception {
         upstream.reply(Reply.sse(Reply.content("a"), Reply.finish("stop")));
         Set<Thread> before = threads();
         OpenAiCompatibleProvider provider = provider(5000);
         RecordingSink sink = new RecordingSink();
         provider.stream(request(), sink);
-        sink.end.get(5, TimeUnit.SECONDS);
-        Thread selector = threads().stream().filter(t -> !before.contains(t))
-                .filter(t -> t.getName().contains("SelectorManager")).findFirst().orElseThrow();
+        assertEquals("complete", sink.end.get(5, TimeUnit.SECONDS));
+        List<Thread> started = threads().stream().filter(t -> !before.contains(t))
+                .filter(t -> t.getName().startsWith("clawgate-upstream-unit")).collect(Collectors.toList());
+        assertFalse(started.isEmpty(), "the client runs on the provider's own named threads");
+        assertTrue(started.stream().allMatch(Thread::isDaemon));
         provider.close();
-        provider = null;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < 20 && selector.isAlive(); i++) {
-            System.gc();
-            selector.join(500);
-        }
-        assertFalse(selector.isAlive(), "the selector thread outlived its closed client by 10 s");
-        System.out.printf("selector thread ended %d ms after close%n", (System.nanoTime() - t0) / 1_000_000);
-    }
-
-    @Test
-    void closingTheClientIsTriedOnlyWhereTheRuntimeHasIt() {
-        Set<Thread> before = threads();
-        OpenAiCompatibleProvider provider = provider(5000);
-        provider.close();
-        boolean java21 = Runtime.version().feature() >= 21;
-        assertEquals(java21, UpstreamHttp.shutdownNow(java.net.http.HttpClient.newBuilder()
-                .executor(Runnable::run).build()));
-        if (java21) {
-            assertEquals(List.of(), threads().stream().filter(t -> !before.contains(t) && t.isAlive())
-                    .map(Thread::getName).filter(n -> n.contains("SelectorManager")).collect(Collectors.toList()));
-        }
+        assertTrue(provider.http().client().isStopped());
+        assertEquals(List.of(), started.stream().filter(Thread::isAlive).map(Thread::getName)
+                .collect(Collectors.toList()));
     }
 }
