@@ -15,9 +15,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 
 /**
- * {@code POST /v1/chat/completions}. Reads and validates the body (at most {@code gateway.http.maxBodyBytes}),
- * picks the agent and the session, then calls {@code startAsync()} and returns: the run goes on without a container
- * thread, and an open stream costs memory, not a thread. The async timeout is {@code gateway.http.streamTimeoutMs}.
+ * {@code POST /v1/chat/completions}. Calls {@code startAsync()} and returns at once: the body (at most
+ * {@code gateway.http.maxBodyBytes}) is read without blocking by {@link BodyReader}, then validated, the agent and the
+ * session picked, and the run goes on without a container thread; an open stream costs memory, not a thread. The async timeout is {@code gateway.http.streamTimeoutMs}.
  * Route, method, auth and rate limit were checked by the filters before this servlet runs.
  */
 public final class ChatCompletionsServlet extends HttpServlet {
@@ -35,29 +35,50 @@ public final class ChatCompletionsServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long start = System.nanoTime();
-        ChatRequest request;
-        AgentSpec agent;
-        SessionKey session;
-        try {
-            BodyReader.Body body = BodyReader.read(req, gateway.config().http().maxBodyBytes());
-            request = gateway.parser().parse(body.bytes(), body.length());
-            agent = gateway.router().route(request.model(), req.getHeader(AGENT_HEADER));
-            session = SessionKeys.resolve(req.getHeader(SESSION_HEADER), request.user(), agent.id());
-        } catch (ApiException e) {
-            ApiErrors.send(resp, e);
+        long maxBytes = gateway.config().http().maxBodyBytes();
+        long declared = req.getContentLengthLong();
+        if (declared > maxBytes) {
+            ApiErrors.send(resp, BodyReader.tooLarge(maxBytes));
             return;
         }
         AsyncContext async = req.startAsync();
         async.setTimeout(gateway.config().http().streamTimeoutMs());
+        String agentHeader = req.getHeader(AGENT_HEADER);
+        String sessionHeader = req.getHeader(SESSION_HEADER);
+        BodyReader[] reader = new BodyReader[1];
+        reader[0] = BodyReader.start(async, maxBytes, declared,
+                body -> begin(async, resp, body, agentHeader, sessionHeader, reader[0], start));
+    }
+
+    /** The whole body is there (on a container thread): validate, route, and hand the request to its exchange. */
+    private void begin(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, String agentHeader,
+                       String sessionHeader, BodyReader reader, long start) {
         try {
+            ChatRequest request = gateway.parser().parse(body.bytes(), body.length());
+            AgentSpec agent = gateway.router().route(request.model(), agentHeader);
+            SessionKey session = SessionKeys.resolve(sessionHeader, request.user(), agent.id());
             String requestId = resp.getHeader(RouteFilter.REQUEST_ID);
-            new ChatExchange(gateway, async, request, agent, session, requestId, start).start();
+            ChatExchange exchange = new ChatExchange(gateway, async, request, agent, session, requestId, start);
+            reader.handOff(exchange);
+            exchange.start();
+        } catch (ApiException e) {
+            sendAndComplete(async, resp, e);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "clawgate: could not start a chat exchange: " + e.getClass().getName());
-            if (!resp.isCommitted()) {
-                ApiErrors.send(resp, ApiException.internal());
-            }
+            sendAndComplete(async, resp, ApiException.internal());
+        }
+    }
+
+    private static void sendAndComplete(AsyncContext async, HttpServletResponse resp, ApiException e) {
+        try {
+            ApiErrors.send(resp, e);
+        } catch (IOException | RuntimeException ignored) {
+            // the client is gone
+        }
+        try {
             async.complete();
+        } catch (IllegalStateException ignored) {
+            // already completed
         }
     }
 }

@@ -82,7 +82,6 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         this.frames = request.stream() ? new SseFrames(completionId, created, request.echoModel(), request.includeUsage())
                 : null;
         this.content = request.stream() && !session.stateful() ? null : new StringBuilder();
-        async.addListener(this);
         this.writer = new AsyncWriter(async, this::clientGone);
     }
 

@@ -24,11 +24,12 @@ public final class GatewayServer implements AutoCloseable {
     private final WebAppContext context;
 
     private GatewayServer(Map<String, String> params) throws Exception {
-        this(params, false);
+        this(params, false, 0);
     }
 
-    private GatewayServer(Map<String, String> params, boolean allowEncodedSlash) throws Exception {
-        server = new Server();
+    private GatewayServer(Map<String, String> params, boolean allowEncodedSlash, int maxThreads) throws Exception {
+        server = maxThreads > 0 ? new Server(new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads))
+                : new Server();
         ServerConnector connector = new ServerConnector(server);
         if (allowEncodedSlash) {
             connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setUriCompliance(
@@ -80,7 +81,18 @@ public final class GatewayServer implements AutoCloseable {
         for (int i = 0; i < keyValues.length; i += 2) {
             all.put(keyValues[i], keyValues[i + 1]);
         }
-        return new GatewayServer(all, true);
+        return new GatewayServer(all, true, 0);
+    }
+
+    /** Like {@link #start(String...)}, with a container request thread pool of at most {@code maxThreads}. */
+    public static GatewayServer startWithThreads(int maxThreads, String... keyValues) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("gateway.http.endpoints.chatCompletions.enabled", "true");
+        all.put("gateway.auth.token", TOKEN);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            all.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new GatewayServer(all, false, maxThreads);
     }
 
     /** Exactly {@code params}, nothing added. */

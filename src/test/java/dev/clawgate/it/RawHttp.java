@@ -13,9 +13,18 @@ public final class RawHttp implements AutoCloseable {
     private final InputStream in;
 
     public RawHttp(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    private RawHttp(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
+    }
+
+    /** Reads the response on a socket the caller opened and wrote to itself. */
+    public static RawHttp over(Socket socket) throws IOException {
+        return new RawHttp(socket);
     }
 
     public void get(String path, String... headers) throws IOException {
