@@ -7,8 +7,6 @@ import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.ChatRequest;
-import dev.clawgate.openai.JsonText;
-import dev.clawgate.openai.ToolCall;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.session.SessionKey;
@@ -18,7 +16,6 @@ import dev.clawgate.upstream.ChatProvider;
 import dev.clawgate.upstream.DeltaSink;
 import dev.clawgate.upstream.UpstreamErrors;
 import dev.clawgate.upstream.UpstreamRequest;
-import jakarta.json.Json;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -28,7 +25,6 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -62,10 +58,7 @@ final class ChatExchange implements DeltaSink, AsyncListener {
     private long firstDeltaNanos = -1;
     private long lastWriteNanos;
     private ScheduledFuture<?> heartbeat;
-    private final StringBuilder content;
-    private TreeMap<Integer, ToolCallBuilder> toolCalls;
-    private String finishReason;
-    private Usage usage;
+    private final AssistantReply reply;
 
     ChatExchange(Gateway gateway, AsyncContext async, ChatRequest request, AgentSpec agent, SessionKey session,
                  String requestId, long startNanos) throws IOException {
@@ -81,7 +74,7 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         this.created = gateway.clock().instant().getEpochSecond();
         this.frames = request.stream() ? new SseFrames(completionId, created, request.echoModel(), request.includeUsage())
                 : null;
-        this.content = request.stream() && !session.stateful() ? null : new StringBuilder();
+        this.reply = new AssistantReply(!request.stream() || session.stateful());
         this.writer = new AsyncWriter(async, this::clientGone);
     }
 
@@ -166,9 +159,7 @@ final class ChatExchange implements DeltaSink, AsyncListener {
             return;
         }
         markFirstDelta();
-        if (content != null) {
-            content.append(text);
-        }
+        reply.content(text);
         if (frames != null) {
             send(frames.content(text));
         }
@@ -180,12 +171,7 @@ final class ChatExchange implements DeltaSink, AsyncListener {
             return;
         }
         markFirstDelta();
-        if (content != null) {
-            if (toolCalls == null) {
-                toolCalls = new TreeMap<>();
-            }
-            toolCalls.computeIfAbsent(delta.index(), i -> new ToolCallBuilder()).add(delta);
-        }
+        reply.toolCall(delta);
         if (frames != null) {
             send(frames.toolCall(delta));
         }
@@ -193,12 +179,11 @@ final class ChatExchange implements DeltaSink, AsyncListener {
 
     @Override
     public synchronized void onFinish(String reason) {
-        if (ended || finishReason != null) {
+        if (ended || !reply.finish(reason)) {
             return;
         }
-        finishReason = reason == null ? "stop" : reason;
         if (frames != null) {
-            send(frames.finish(finishReason));
+            send(frames.finish(reply.finishReason()));
         }
     }
 
@@ -214,7 +199,7 @@ final class ChatExchange implements DeltaSink, AsyncListener {
 
     @Override
     public synchronized void onUsage(Usage u) {
-        usage = u;
+        reply.usage(u);
     }
 
     @Override
@@ -229,16 +214,17 @@ final class ChatExchange implements DeltaSink, AsyncListener {
             if (!commitTurn()) {
                 return;
             }
-            if (finishReason == null) {
-                onFinish(toolCalls != null ? "tool_calls" : "stop");
+            if (reply.finishReason() == null) {
+                onFinish(reply.defaultFinishReason());
             }
             if (frames != null) {
                 if (request.includeUsage()) {
-                    send(frames.usage(usage()));
+                    send(frames.usage(reply.usage()));
                 }
                 send(SseFrames.DONE);
             } else {
-                byte[] body = completionJson().getBytes(StandardCharsets.UTF_8);
+                byte[] body = reply.completionJson(completionId, created, request.echoModel())
+                        .getBytes(StandardCharsets.UTF_8);
                 response.setStatus(200);
                 response.setContentType("application/json; charset=utf-8");
                 response.setContentLength(body.length);
@@ -372,7 +358,7 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         }
         long now = System.nanoTime();
         int status = streamStarted() || "ok".equals(kind) ? 200 : error != null ? error.status() : 499;
-        Usage u = usage();
+        Usage u = reply.usage();
         gateway.requestFinished(new RequestRecord(requestId, agent.id(), session.kind().label(), request.stream(),
                 status, kind, error == null ? null : error.type(), now - startNanos,
                 firstDeltaNanos < 0 ? -1 : firstDeltaNanos - startNanos, u.promptTokens(), u.completionTokens()));
@@ -413,67 +399,10 @@ final class ChatExchange implements DeltaSink, AsyncListener {
         scheduleHeartbeat(Math.max(1, TimeUnit.NANOSECONDS.toMillis(periodNanos - idle)));
     }
 
-    private Usage usage() {
-        return usage != null ? usage : Usage.of(0, 0);
-    }
-
-    private List<ToolCall> completedToolCalls() {
-        if (toolCalls == null) {
-            return List.of();
-        }
-        List<ToolCall> out = new ArrayList<>(toolCalls.size());
-        toolCalls.values().forEach(b -> out.add(b.build()));
-        return out;
-    }
-
     private List<ChatMessage> turn() {
         List<ChatMessage> turn = new ArrayList<>(fresh.size() + 1);
         turn.addAll(fresh);
-        String text = content.toString();
-        List<ToolCall> calls = completedToolCalls();
-        turn.add(new ChatMessage("assistant", text.isEmpty() && !calls.isEmpty() ? null : Json.createValue(text),
-                null, null, calls));
+        turn.add(reply.message());
         return turn;
-    }
-
-    private String completionJson() {
-        String text = content.toString();
-        List<ToolCall> calls = completedToolCalls();
-        StringBuilder b = new StringBuilder(256 + text.length());
-        b.append("{\"id\":");
-        JsonText.quote(b, completionId);
-        b.append(",\"object\":\"chat.completion\",\"created\":").append(created).append(",\"model\":");
-        JsonText.quote(b, request.echoModel());
-        b.append(",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
-        JsonText.quote(b, text.isEmpty() && !calls.isEmpty() ? null : text);
-        ToolCall.appendField(b, calls);
-        b.append(",\"refusal\":null},\"logprobs\":null,\"finish_reason\":");
-        JsonText.quote(b, finishReason);
-        b.append("}],\"usage\":");
-        usage().appendJson(b);
-        return b.append('}').toString();
-    }
-
-    /** Joins the fragments of one streamed tool call. */
-    private static final class ToolCallBuilder {
-        private String id;
-        private String name;
-        private final StringBuilder arguments = new StringBuilder();
-
-        void add(ToolCallDelta d) {
-            if (d.id() != null) {
-                id = d.id();
-            }
-            if (d.name() != null) {
-                name = name == null ? d.name() : name + d.name();
-            }
-            if (d.arguments() != null) {
-                arguments.append(d.arguments());
-            }
-        }
-
-        ToolCall build() {
-            return new ToolCall(id, name, arguments.toString());
-        }
     }
 }
