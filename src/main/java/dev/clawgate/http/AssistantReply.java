@@ -84,12 +84,8 @@ final class AssistantReply {
     String completionJson(String id, long created, String model) {
         String s = text.toString();
         List<ToolCall> calls = calls();
-        StringBuilder b = new StringBuilder(256 + s.length());
-        b.append("{\"id\":");
-        JsonText.quote(b, id);
-        b.append(",\"object\":\"chat.completion\",\"created\":").append(created).append(",\"model\":");
-        JsonText.quote(b, model);
-        b.append(",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
+        StringBuilder b = SseFrames.appendHead(new StringBuilder(256 + s.length()), id, "chat.completion", created, model)
+                .append("[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
         JsonText.quote(b, s.isEmpty() && !calls.isEmpty() ? null : s);
         ToolCall.appendField(b, calls);
         b.append(",\"refusal\":null},\"logprobs\":null,\"finish_reason\":");

@@ -18,14 +18,21 @@ final class SseFrames {
     private final String usageNull;
 
     SseFrames(String id, long created, String model, boolean includeUsage) {
-        StringBuilder b = new StringBuilder(96 + model.length());
-        b.append("data: {\"id\":");
-        JsonText.quote(b, id);
-        b.append(",\"object\":\"chat.completion.chunk\",\"created\":").append(created).append(",\"model\":");
-        JsonText.quote(b, model);
-        b.append(",\"system_fingerprint\":null,\"choices\":");
-        this.head = b.toString();
+        this.head = appendHead(new StringBuilder(96 + model.length()).append("data: "), id, "chat.completion.chunk",
+                created, model).toString();
         this.usageNull = includeUsage ? ",\"usage\":null" : "";
+    }
+
+    /**
+     * Appends what every completion object starts with, up to and including {@code "choices":}: {@code id},
+     * {@code object}, {@code created}, {@code model} and a null {@code system_fingerprint}.
+     */
+    static StringBuilder appendHead(StringBuilder b, String id, String object, long created, String model) {
+        b.append("{\"id\":");
+        JsonText.quote(b, id);
+        b.append(",\"object\":\"").append(object).append("\",\"created\":").append(created).append(",\"model\":");
+        JsonText.quote(b, model);
+        return b.append(",\"system_fingerprint\":null,\"choices\":");
     }
 
     byte[] role() {
