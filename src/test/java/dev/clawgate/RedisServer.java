@@ -48,6 +48,12 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** Starts the process (again) on the same port; returns once it accepts connections. */
+    /** A gateway's Redis connection to this server, with no observers, on {@code scheduler}. */
+    public dev.clawgate.cluster.RedisState connect(java.util.concurrent.ScheduledExecutorService scheduler) {
+        return new dev.clawgate.cluster.RedisState(dev.clawgate.config.Secret.ofNullable(url()), scheduler,
+                () -> GatewayEvents.NONE);
+    }
+
     public void startAgain() throws IOException {
         String binary = find();
         List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--save", "",

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clawgate.GatewayEvents;
 import dev.clawgate.RedisServer;
-import dev.clawgate.config.Secret;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -29,7 +27,7 @@ class RedisLockTest {
     static void start() throws Exception {
         server = RedisServer.start();
         scheduler = new ScheduledThreadPoolExecutor(1);
-        redis = new RedisState(Secret.ofNullable(server.url()), scheduler, () -> GatewayEvents.NONE);
+        redis = server.connect(scheduler);
         lock = new RedisLock(redis, scheduler);
     }
 

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clawgate.GatewayEvents;
 import dev.clawgate.RedisServer;
 import dev.clawgate.cluster.RedisState;
-import dev.clawgate.config.Secret;
 import dev.clawgate.openai.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +30,8 @@ class RedisSessionStoreTest {
     static void start() throws Exception {
         server = RedisServer.start();
         scheduler = new ScheduledThreadPoolExecutor(1);
-        nodeA = new RedisState(Secret.ofNullable(server.url()), scheduler, () -> GatewayEvents.NONE);
-        nodeB = new RedisState(Secret.ofNullable(server.url()), scheduler, () -> GatewayEvents.NONE);
+        nodeA = server.connect(scheduler);
+        nodeB = server.connect(scheduler);
         storeA = new RedisSessionStore(nodeA, scheduler, 60_000, 30_000);
         storeB = new RedisSessionStore(nodeB, scheduler, 60_000, 30_000);
     }
