@@ -48,9 +48,4 @@ public final class KeyedSequencer {
         Ticket ticket = new Ticket(key);
         return tails.putIfAbsent(key, ticket.done) == null ? ticket : null;
     }
-
-    /** Keys with a holder or waiters (for tests and metrics). */
-    public int activeKeys() {
-        return tails.size();
-    }
 }

@@ -11,11 +11,6 @@ public interface ChatProvider {
      */
     Cancellable stream(UpstreamRequest request, DeltaSink sink);
 
-    /** Whether the built-in model answers synchronously (its 200 can be sent before the first delta). */
-    default boolean builtIn() {
-        return false;
-    }
-
     /** Releases what the provider holds (connections, threads). Called once at undeploy. */
     default void close() {
     }

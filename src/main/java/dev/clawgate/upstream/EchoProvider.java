@@ -32,11 +32,6 @@ public final class EchoProvider implements ChatProvider {
     }
 
     @Override
-    public boolean builtIn() {
-        return true;
-    }
-
-    @Override
     public Cancellable stream(UpstreamRequest request, DeltaSink sink) {
         List<String> words = words("echo: " + lastUserText(request.messages()));
         long prompt = 0;

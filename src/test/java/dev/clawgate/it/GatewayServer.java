@@ -95,11 +95,6 @@ public final class GatewayServer implements AutoCloseable {
         return new GatewayServer(all, false, maxThreads);
     }
 
-    /** Exactly {@code params}, nothing added. */
-    public static GatewayServer startRaw(Map<String, String> params) throws Exception {
-        return new GatewayServer(params);
-    }
-
     public int port() {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
