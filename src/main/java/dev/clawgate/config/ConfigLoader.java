@@ -5,6 +5,7 @@ import dev.clawgate.config.GatewayConfig.AuthMode;
 import dev.clawgate.config.GatewayConfig.ProviderSpec;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ public final class ConfigLoader {
         String file = interpolate(ConfigKeys.CONFIG_FILE,
                 systemProperties.getOrDefault(ConfigKeys.CONFIG_FILE, initParameters.get(ConfigKeys.CONFIG_FILE)));
         if (file != null && !file.isBlank()) {
-            JsonConfigFile.read(Path.of(file.trim())).forEach((k, v) -> {
+            JsonConfigFile.read(path(ConfigKeys.CONFIG_FILE, file)).forEach((k, v) -> {
                 if (ignoredOpenClawKey(k) || notOurField(k)) {
                     LOG.log(Level.DEBUG, "clawgate: ignoring OpenClaw key {0}, which has no meaning in a WAR", k);
                 } else {
@@ -73,6 +74,15 @@ public final class ConfigLoader {
         Map<String, String> values = new TreeMap<>();
         merged.forEach((k, v) -> values.put(k, interpolate(k, v)));
         return new Parser(values).parse();
+    }
+
+    /** A file-system path from a config value; a value the platform cannot use as a path names its key. */
+    private static Path path(String key, String value) {
+        try {
+            return Path.of(value.trim());
+        } catch (InvalidPathException e) {
+            throw new ConfigException(key, "is not a usable path (" + e.getReason() + ")");
+        }
     }
 
     private static Map<String, String> ours(Map<String, String> source) {
@@ -163,7 +173,7 @@ public final class ConfigLoader {
                 throw new ConfigException(ConfigKeys.STATE_REDIS_URL, "must start with redis:// or rediss://");
             }
             GatewayConfig.State state = new GatewayConfig.State(
-                    dir == null || dir.isBlank() ? null : Path.of(dir.trim()),
+                    dir == null || dir.isBlank() ? null : path(ConfigKeys.STATE_DIR, dir),
                     Secret.ofNullable(redis),
                     (int) number(ConfigKeys.STATE_MAX_SESSIONS, 1, Integer.MAX_VALUE),
                     number(ConfigKeys.STATE_IDLE_TTL_MS, 1, Long.MAX_VALUE));

@@ -32,15 +32,64 @@ public final class ChatRequestParser {
 
     /** Reads one JSON value from UTF-8 bytes; 400 when it is not well-formed JSON. */
     public JsonValue readJson(byte[] body, int length) {
+        JsonValue value;
         // decoding to a String first is cheaper than the reader's own InputStreamReader (fresh 8 KB buffers per call)
         try (JsonReader reader = readers.createReader(new StringReader(
                 new String(body, 0, length, java.nio.charset.StandardCharsets.UTF_8)))) {
-            return reader.readValue();
-        } catch (JsonException e) {
+            value = reader.readValue();
+        } catch (JsonException | NumberFormatException | ArithmeticException e) {
+            // Parsson reports a number it cannot hold (an exponent past int range: 1e99999999999) as a
+            // NumberFormatException, not a JsonException
             throw ApiException.badRequest(null, "invalid_json",
                     "We could not parse the JSON body of your request. Send a JSON object with Content-Type: "
                             + "application/json.");
         }
+        if (hasLoneSurrogate(value)) {
+            throw ApiException.badRequest(null, "invalid_json", "The JSON body of your request has a \\u escape "
+                    + "of half a UTF-16 surrogate pair (\\uD800-\\uDFFF without its other half), which is not "
+                    + "text.");
+        }
+        return value;
+    }
+
+    /**
+     * Whether a string or name anywhere in {@code root} holds an unpaired surrogate ({@code "\\ud800"} is valid JSON
+     * but no text): UTF-8 cannot carry it, so what the upstream and the session store got would not be what was
+     * validated. Walks the tree without recursion.
+     */
+    private static boolean hasLoneSurrogate(JsonValue root) {
+        java.util.ArrayDeque<JsonValue> pending = new java.util.ArrayDeque<>();
+        pending.push(root);
+        while (!pending.isEmpty()) {
+            JsonValue v = pending.pop();
+            if (v instanceof JsonString s) {
+                if (loneSurrogate(s.getString())) {
+                    return true;
+                }
+            } else if (v instanceof JsonObject o) {
+                for (Map.Entry<String, JsonValue> e : o.entrySet()) {
+                    if (loneSurrogate(e.getKey())) {
+                        return true;
+                    }
+                    pending.push(e.getValue());
+                }
+            } else if (v instanceof JsonArray a) {
+                a.forEach(pending::push);
+            }
+        }
+        return false;
+    }
+
+    private static boolean loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public ChatRequest parse(byte[] body, int length) {
