@@ -30,6 +30,7 @@ mkdir -p "$OUT"
 cd "$ROOT"
 "${LOCK[@]}" mvn -B -q -o test-compile || "${LOCK[@]}" mvn -B -q test-compile
 : > "$OUT/summary.txt"
+touch "$OUT/.started"
 status=0
 for target in "${TARGETS[@]}"; do
   log="$OUT/$(echo "$target" | tr '#' '.').log"
@@ -46,5 +47,5 @@ for target in "${TARGETS[@]}"; do
   echo "$line" | tee -a "$OUT/summary.txt"
   [ $rc -eq 0 ] || status=1
 done
-find src/test/resources -name 'crash-*' -newer "$OUT/summary.txt" -print | sed 's/^/new finding: /' | tee -a "$OUT/summary.txt"
+find src/test/resources -name 'crash-*' -newer "$OUT/.started" -print | sed 's/^/new finding: /' | tee -a "$OUT/summary.txt"
 exit $status
