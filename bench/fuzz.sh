@@ -36,7 +36,7 @@ for target in "${TARGETS[@]}"; do
   log="$OUT/$(echo "$target" | tr '#' '.').log"
   echo "fuzzing $target for $DURATION (log: $log)"
   set +e
-  JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$DURATION" JAZZER_INSTRUMENT='dev.clawgate.**:org.eclipse.parsson.**' \
+  JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$DURATION" JAZZER_INSTRUMENT='dev.clawgate.**,org.eclipse.parsson.**' \
     "${LOCK[@]}" mvn -B -o surefire:test@fuzz -Dtest="$target" > "$log" 2>&1
   rc=$?
   set -e
