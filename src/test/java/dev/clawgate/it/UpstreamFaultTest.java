@@ -64,6 +64,19 @@ class UpstreamFaultTest {
         server.close();
         endless.close();
         upstream.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (providerThreads() > 0 && System.nanoTime() < deadline) {
+            // bounded polling: the clients stop their threads as the gateways undeploy
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        assertEquals(0, providerThreads(), "provider threads left after undeploy");
+    }
+
+    /** Live threads of this class's providers' HTTP clients. */
+    static long providerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> PROVIDERS.stream().anyMatch(p -> t.getName().startsWith("clawgate-upstream-" + p + "-")))
+                .count();
     }
 
     @BeforeEach
