@@ -45,8 +45,7 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean closing;
 
     /**
-     * @throws dev.clawgate.config.ConfigException when {@code gateway.trustedProxies} holds something that is not an
-     *                                             address or CIDR (checked before any thread starts)
+     * @throws dev.clawgate.config.ConfigException when the Redis of {@code gateway.state.redis.url} does not answer
      */
     public Gateway(GatewayConfig config, Clock clock) {
         this(config, clock, null);
@@ -59,7 +58,7 @@ public final class Gateway implements AutoCloseable {
     public Gateway(GatewayConfig config, Clock clock, SessionStore store) {
         this.config = config;
         this.clock = clock;
-        this.clientAddress = new ClientAddress(config.trustedProxies());
+        this.clientAddress = new ClientAddress(config.trustedProxyRanges());
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "clawgate-timer");
             t.setDaemon(true);
@@ -68,8 +67,8 @@ public final class Gateway implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.router = new AgentRouter(config);
-        this.redis = config.state().redisUrl() == null ? null
-                : new RedisState(config.state().redisUrl(), scheduler, this::events);
+        this.redis = config.state().redis() == null ? null
+                : new RedisState(config.state().redis(), scheduler, this::events);
         try {
             this.sessions = store != null ? store : SessionStores.open(config, clock, redis, scheduler);
             this.providers = ProviderRegistry.create(config, scheduler, clock);

@@ -50,7 +50,8 @@ public final class RedisServer implements AutoCloseable {
     /** Starts the process (again) on the same port; returns once it accepts connections. */
     /** A gateway's Redis connection to this server, with no observers, on {@code scheduler}. */
     public dev.clawgate.cluster.RedisState connect(java.util.concurrent.ScheduledExecutorService scheduler) {
-        return new dev.clawgate.cluster.RedisState(dev.clawgate.config.Secret.ofNullable(url()), scheduler,
+        return new dev.clawgate.cluster.RedisState(
+                dev.clawgate.config.RedisEndpoint.parse(dev.clawgate.config.ConfigKeys.STATE_REDIS_URL, url()), scheduler,
                 () -> GatewayEvents.NONE);
     }
 

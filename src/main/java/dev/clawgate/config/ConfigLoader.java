@@ -6,20 +6,23 @@ import dev.clawgate.config.GatewayConfig.ProviderSpec;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Builds the {@link GatewayConfig} from its sources, highest first: JVM system properties, servlet context init
- * parameters, the JSON file named by {@code gateway.configFile}, the built-in defaults ({@link ConfigKeys}).
+ * parameters, the JSON file named by {@code gateway.configFile}, the built-in defaults. Every value is parsed and
+ * checked by its descriptor ({@link ConfigKey}); cross-key rules (the default agent exists, an agent's provider
+ * exists, a secret is set when the endpoint is on) are checked here.
  * Values may contain {@code ${env:NAME}}. The two gateway secrets fall back to {@code OPENCLAW_GATEWAY_TOKEN} and
  * {@code OPENCLAW_GATEWAY_PASSWORD}. Anything wrong throws a {@link ConfigException} naming the key; nothing here
  * knows about servlets, so the loader is tested without a container.
@@ -57,10 +60,11 @@ public final class ConfigLoader {
     /** Reads, merges, interpolates and validates; throws {@link ConfigException} on the first bad key. */
     public GatewayConfig load() {
         Map<String, String> merged = new TreeMap<>();
-        String file = interpolate(ConfigKeys.CONFIG_FILE,
-                systemProperties.getOrDefault(ConfigKeys.CONFIG_FILE, initParameters.get(ConfigKeys.CONFIG_FILE)));
-        if (file != null && !file.isBlank()) {
-            JsonConfigFile.read(Path.of(file.trim())).forEach((k, v) -> {
+        String fileName = ConfigKeys.CONFIG_FILE;
+        Path file = ConfigKey.CONFIG_FILE.parse(fileName, interpolate(fileName,
+                systemProperties.getOrDefault(fileName, initParameters.get(fileName))), env);
+        if (file != null) {
+            JsonConfigFile.read(file).forEach((k, v) -> {
                 if (ignoredOpenClawKey(k) || notOurField(k)) {
                     LOG.log(Level.DEBUG, "clawgate: ignoring OpenClaw key {0}, which has no meaning in a WAR", k);
                 } else {
@@ -78,7 +82,7 @@ public final class ConfigLoader {
     private static Map<String, String> ours(Map<String, String> source) {
         Map<String, String> out = new TreeMap<>();
         source.forEach((k, v) -> {
-            if (k.startsWith("gateway.") || k.startsWith("agents.") || k.startsWith("models.")) {
+            if (ConfigKeys.ours(k)) {
                 out.put(k, v);
             }
         });
@@ -122,7 +126,7 @@ public final class ConfigLoader {
         return out.toString();
     }
 
-    /** Typed reads over the merged values. */
+    /** Typed reads over the merged values, each through its {@link ConfigKey}. */
     private final class Parser {
         private final Map<String, String> values;
 
@@ -131,94 +135,128 @@ public final class ConfigLoader {
         }
 
         GatewayConfig parse() {
-            for (String key : values.keySet()) {
-                if (key.startsWith("gateway.") && !ConfigKeys.GATEWAY_DEFAULTS.containsKey(key)) {
-                    throw new ConfigException(key, "unknown key (see the configuration reference)");
-                }
-            }
+            values.keySet().forEach(this::checkKnown);
             Map<String, ProviderSpec> providers = providers();
             Map<String, AgentSpec> agents = agents(providers);
-            String defaultAgent = string(ConfigKeys.DEFAULT_AGENT, "main").toLowerCase(Locale.ROOT);
+            String defaultAgent = get(ConfigKey.DEFAULT_AGENT).trim().toLowerCase(Locale.ROOT);
             if (!agents.containsKey(defaultAgent)) {
                 throw new ConfigException(ConfigKeys.DEFAULT_AGENT, "names agent '" + defaultAgent
                         + "', which is not configured (configured: " + String.join(", ", agents.keySet()) + ")");
             }
-            long rpm = number(ConfigKeys.RATE_RPM, 0, Long.MAX_VALUE);
-            String burstValue = values.get(ConfigKeys.RATE_BURST);
-            long burst = burstValue == null ? rpm : number(ConfigKeys.RATE_BURST, rpm > 0 ? 1 : 0, Long.MAX_VALUE);
-            GatewayConfig.Http http = new GatewayConfig.Http(
-                    number(ConfigKeys.MAX_BODY_BYTES, 1, Integer.MAX_VALUE - 8),
-                    number(ConfigKeys.STREAM_TIMEOUT_MS, 1, Long.MAX_VALUE),
-                    number(ConfigKeys.HEARTBEAT_MS, 1, Long.MAX_VALUE),
-                    rpm, burst,
-                    (int) number(ConfigKeys.RATE_MAX_TRACKED, 1, Integer.MAX_VALUE),
-                    list(ConfigKeys.CORS_ORIGINS));
-            boolean enabled = bool(ConfigKeys.CHAT_ENABLED);
-            GatewayConfig.Metrics metrics = new GatewayConfig.Metrics(bool(ConfigKeys.METRICS_ENABLED),
-                    bool(ConfigKeys.METRICS_AUTH));
-            GatewayConfig.Auth auth = auth(enabled || metrics.enabled() && metrics.auth());
-            String dir = values.get(ConfigKeys.STATE_DIR);
-            String redis = values.get(ConfigKeys.STATE_REDIS_URL);
-            if (redis != null && !redis.isBlank() && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
-                throw new ConfigException(ConfigKeys.STATE_REDIS_URL, "must start with redis:// or rediss://");
+            long rpm = get(ConfigKey.RATE_RPM);
+            Long burst = get(ConfigKey.RATE_BURST);
+            if (rpm > 0 && burst != null && burst < 1) {
+                throw new ConfigException(ConfigKeys.RATE_BURST, "must be between 1 and " + Long.MAX_VALUE
+                        + ", not " + burst);
             }
-            GatewayConfig.State state = new GatewayConfig.State(
-                    dir == null || dir.isBlank() ? null : Path.of(dir.trim()),
-                    Secret.ofNullable(redis),
-                    (int) number(ConfigKeys.STATE_MAX_SESSIONS, 1, Integer.MAX_VALUE),
-                    number(ConfigKeys.STATE_IDLE_TTL_MS, 1, Long.MAX_VALUE));
-            return new GatewayConfig(enabled, http, auth, list(ConfigKeys.TRUSTED_PROXIES), state, metrics,
+            GatewayConfig.Http http = new GatewayConfig.Http(get(ConfigKey.MAX_BODY_BYTES),
+                    get(ConfigKey.STREAM_TIMEOUT_MS), get(ConfigKey.HEARTBEAT_MS), rpm, burst == null ? rpm : burst,
+                    get(ConfigKey.RATE_MAX_TRACKED), get(ConfigKey.CORS_ORIGINS));
+            boolean enabled = get(ConfigKey.CHAT_ENABLED);
+            GatewayConfig.Metrics metrics = new GatewayConfig.Metrics(get(ConfigKey.METRICS_ENABLED),
+                    get(ConfigKey.METRICS_AUTH));
+            GatewayConfig.Auth auth = auth(enabled || metrics.enabled() && metrics.auth());
+            return new GatewayConfig(enabled, http, auth, get(ConfigKey.TRUSTED_PROXIES), state(), metrics,
                     defaultAgent, agents, providers);
         }
 
+        private <T> T get(ConfigKey<T> key) {
+            return key.parse(key.name(), values.get(key.name()), env);
+        }
+
+        /** The field {@code key} of agent or provider {@code id}, from that one's fields. */
+        private <T> T get(ConfigKey<T> key, String id, Map<String, String> fields) {
+            return key.parse(key.nameFor(id), fields.get(key.field()), env);
+        }
+
+        /** One precise error for a key of ours that no descriptor describes. */
+        private void checkKnown(String key) {
+            Optional<ConfigKey<?>> known = ConfigKey.find(key);
+            if (known.isPresent()) {
+                String id = known.get().placeholderIn(key);
+                if (id != null && key.startsWith("agents.")
+                        && !ConfigKeys.AGENT_ID.matcher(id.toLowerCase(Locale.ROOT)).matches()) {
+                    throw new ConfigException(key, "agent id must match " + ConfigKeys.AGENT_ID.pattern());
+                }
+            } else if (key.startsWith("agents.")) {
+                throw new ConfigException(key, "unknown agent key (agents are agents.<id>."
+                        + String.join(", .", ConfigKeys.AGENT_FIELDS) + ")");
+            } else if (PROVIDER_KEY.matcher(key).matches()) {
+                throw new ConfigException(key, "unknown provider field (known: "
+                        + String.join(", ", new TreeSet<>(ConfigKeys.PROVIDER_FIELDS)) + ")");
+            } else if (key.startsWith("models.")) {
+                throw new ConfigException(key, "unknown key (providers are models.providers.<name>.<field>)");
+            } else {
+                throw new ConfigException(key, "unknown key (see the configuration reference)");
+            }
+        }
+
+        private GatewayConfig.State state() {
+            Path dir = get(ConfigKey.STATE_DIR);
+            RedisEndpoint redis = get(ConfigKey.STATE_REDIS_URL);
+            if (redis != null && dir != null) {
+                LOG.log(Level.WARNING, "clawgate: " + ConfigKeys.STATE_DIR + " is ignored: sessions live in Redis ("
+                        + ConfigKeys.STATE_REDIS_URL + ")");
+            } else if (dir != null) {
+                checkDirectory(dir);
+            }
+            String url = values.get(ConfigKeys.STATE_REDIS_URL);
+            return new GatewayConfig.State(dir, redis == null ? null : Secret.ofNullable(url.trim()),
+                    get(ConfigKey.STATE_MAX_SESSIONS), get(ConfigKey.STATE_IDLE_TTL_MS), redis);
+        }
+
+        /** The session directory exists and is writable, or its nearest existing ancestor is a writable directory. */
+        private void checkDirectory(Path dir) {
+            Path p = dir.toAbsolutePath();
+            while (p != null && !Files.exists(p)) {
+                p = p.getParent();
+            }
+            String problem = p == null ? "no part of it exists" : !Files.isDirectory(p) ? p + " is not a directory"
+                    : !Files.isWritable(p) ? p + " is not writable" : null;
+            if (problem != null) {
+                throw new ConfigException(ConfigKeys.STATE_DIR, "cannot create the directory " + dir + ": " + problem);
+            }
+        }
+
         private GatewayConfig.Auth auth(boolean secretRequired) {
-            String modeValue = string(ConfigKeys.AUTH_MODE, "token").trim().toLowerCase(Locale.ROOT);
-            AuthMode mode = switch (modeValue) {
-                case "token" -> AuthMode.TOKEN;
-                case "password" -> AuthMode.PASSWORD;
-                case "none" -> AuthMode.NONE;
-                default -> throw new ConfigException(ConfigKeys.AUTH_MODE,
-                        "must be token, password or none, not '" + modeValue + "'");
-            };
-            if (mode == AuthMode.NONE && !bool(ConfigKeys.AUTH_ALLOW_NONE)) {
+            AuthMode mode = get(ConfigKey.AUTH_MODE);
+            if (mode == AuthMode.NONE && !get(ConfigKey.AUTH_ALLOW_NONE)) {
                 throw new ConfigException(ConfigKeys.AUTH_MODE, "none is refused unless "
                         + ConfigKeys.AUTH_ALLOW_NONE + "=true (anyone who can reach the gateway gets operator access)");
             }
-            Secret token = secret(ConfigKeys.AUTH_TOKEN, ConfigKeys.ENV_TOKEN);
-            Secret password = secret(ConfigKeys.AUTH_PASSWORD, ConfigKeys.ENV_PASSWORD);
+            Secret token = get(ConfigKey.AUTH_TOKEN);
+            Secret password = get(ConfigKey.AUTH_PASSWORD);
             if (secretRequired && mode != AuthMode.NONE) {
-                String key = mode == AuthMode.TOKEN ? ConfigKeys.AUTH_TOKEN : ConfigKeys.AUTH_PASSWORD;
-                String envName = mode == AuthMode.TOKEN ? ConfigKeys.ENV_TOKEN : ConfigKeys.ENV_PASSWORD;
+                ConfigKey<Secret> key = mode == AuthMode.TOKEN ? ConfigKey.AUTH_TOKEN : ConfigKey.AUTH_PASSWORD;
                 Secret expected = mode == AuthMode.TOKEN ? token : password;
                 if (expected == null) {
-                    throw new ConfigException(key, "is required for auth mode " + modeValue + " (or set " + envName + ")");
+                    throw new ConfigException(key.name(), "is required for auth mode "
+                            + mode.name().toLowerCase(Locale.ROOT) + " (or set " + key.env() + ")");
                 }
                 if (isPlaceholder(expected.reveal())) {
-                    throw new ConfigException(key, "is a placeholder value; set a long random secret");
+                    throw new ConfigException(key.name(), "is a placeholder value; set a long random secret");
                 }
             }
-            return new GatewayConfig.Auth(mode, token, password,
-                    (int) number(ConfigKeys.LOCKOUT_MAX_ATTEMPTS, 1, Integer.MAX_VALUE),
-                    number(ConfigKeys.LOCKOUT_WINDOW_MS, 1, Long.MAX_VALUE),
-                    number(ConfigKeys.LOCKOUT_MS, 1, Long.MAX_VALUE),
-                    bool(ConfigKeys.LOCKOUT_EXEMPT_LOOPBACK),
-                    (int) number(ConfigKeys.LOCKOUT_MAX_TRACKED, 1, Integer.MAX_VALUE));
+            return new GatewayConfig.Auth(mode, token, password, get(ConfigKey.LOCKOUT_MAX_ATTEMPTS),
+                    get(ConfigKey.LOCKOUT_WINDOW_MS), get(ConfigKey.LOCKOUT_MS), get(ConfigKey.LOCKOUT_EXEMPT_LOOPBACK),
+                    get(ConfigKey.LOCKOUT_MAX_TRACKED));
+        }
+
+        /** Fields by lower-case owner, for keys {@code pattern} matches (group 1: owner, group 2: field). */
+        private Map<String, Map<String, String>> grouped(Pattern pattern, boolean lowerCase) {
+            Map<String, Map<String, String>> out = new LinkedHashMap<>();
+            values.forEach((k, v) -> {
+                Matcher m = pattern.matcher(k);
+                if (m.matches() && !k.equals(ConfigKeys.DEFAULT_AGENT)) {
+                    String owner = lowerCase ? m.group(1).toLowerCase(Locale.ROOT) : m.group(1);
+                    out.computeIfAbsent(owner, o -> new LinkedHashMap<>()).put(m.group(2), v);
+                }
+            });
+            return out;
         }
 
         private Map<String, ProviderSpec> providers() {
-            Map<String, Map<String, String>> byName = new LinkedHashMap<>();
-            values.forEach((k, v) -> {
-                Matcher m = PROVIDER_KEY.matcher(k);
-                if (m.matches()) {
-                    if (!ConfigKeys.PROVIDER_FIELDS.contains(m.group(2))) {
-                        throw new ConfigException(k, "unknown provider field (known: "
-                                + String.join(", ", new java.util.TreeSet<>(ConfigKeys.PROVIDER_FIELDS)) + ")");
-                    }
-                    byName.computeIfAbsent(m.group(1), n -> new LinkedHashMap<>()).put(m.group(2), v);
-                } else if (k.startsWith("models.")) {
-                    throw new ConfigException(k, "unknown key (providers are models.providers.<name>.<field>)");
-                }
-            });
+            Map<String, Map<String, String>> byName = grouped(PROVIDER_KEY, false);
             byName.putIfAbsent("echo", new LinkedHashMap<>());
             Map<String, ProviderSpec> out = new LinkedHashMap<>();
             byName.forEach((name, fields) -> out.put(name, provider(name, fields)));
@@ -226,131 +264,57 @@ public final class ConfigLoader {
         }
 
         private ProviderSpec provider(String name, Map<String, String> fields) {
-            String prefix = "models.providers." + name + ".";
-            String api = fields.getOrDefault("api", "openai-completions").trim();
-            long timeout = number(prefix + "timeoutMs", 1, Long.MAX_VALUE, "120000");
-            long wordDelay = number(prefix + "wordDelayMs", 0, 3_600_000, "0");
-            Secret apiKey = Secret.ofNullable(fields.get("apiKey"));
+            String api = get(ConfigKey.PROVIDER_API, name, fields).trim();
+            long timeout = get(ConfigKey.PROVIDER_TIMEOUT_MS, name, fields);
+            long wordDelay = get(ConfigKey.PROVIDER_WORD_DELAY_MS, name, fields);
+            Secret apiKey = get(ConfigKey.PROVIDER_API_KEY, name, fields);
+            String baseUrlKey = ConfigKey.PROVIDER_BASE_URL.nameFor(name);
             if (name.equals("echo")) {
-                if (fields.containsKey("baseUrl")) {
-                    throw new ConfigException(prefix + "baseUrl", "the built-in echo provider takes no baseUrl");
+                if (fields.containsKey(ConfigKey.PROVIDER_BASE_URL.field())) {
+                    throw new ConfigException(baseUrlKey, "the built-in echo provider takes no baseUrl");
                 }
                 return new ProviderSpec(name, null, null, "echo", timeout, wordDelay);
             }
-            if (!api.equals("openai-completions")) {
-                throw new ConfigException(prefix + "api", "'" + api + "' is not supported (supported: openai-completions)");
+            if (!api.equals(ConfigKey.PROVIDER_API.defaultValue())) {
+                throw new ConfigException(ConfigKey.PROVIDER_API.nameFor(name), "'" + api
+                        + "' is not supported (supported: " + ConfigKey.PROVIDER_API.defaultValue() + ")");
             }
-            if (fields.containsKey("wordDelayMs")) {
-                throw new ConfigException(prefix + "wordDelayMs", "applies to the echo provider only");
+            if (fields.containsKey(ConfigKey.PROVIDER_WORD_DELAY_MS.field())) {
+                throw new ConfigException(ConfigKey.PROVIDER_WORD_DELAY_MS.nameFor(name),
+                        "applies to the echo provider only");
             }
-            String base = fields.get("baseUrl");
-            if (base == null || base.isBlank()) {
-                throw new ConfigException(prefix + "baseUrl", "is required, e.g. http://127.0.0.1:11434/v1");
-            }
-            URI uri;
-            try {
-                uri = URI.create(base.trim());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(prefix + "baseUrl", "is not a valid URL");
-            }
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException(prefix + "baseUrl", "must be an http:// or https:// URL with a host");
+            URI uri = get(ConfigKey.PROVIDER_BASE_URL, name, fields);
+            if (uri == null) {
+                throw new ConfigException(baseUrlKey, "is required, e.g. http://127.0.0.1:11434/v1");
             }
             return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay);
         }
 
         private Map<String, AgentSpec> agents(Map<String, ProviderSpec> providers) {
-            Map<String, Map<String, String>> byId = new LinkedHashMap<>();
-            values.forEach((k, v) -> {
-                if (k.equals(ConfigKeys.DEFAULT_AGENT)) {
-                    return;
-                }
-                Matcher m = AGENT_KEY.matcher(k);
-                if (!k.startsWith("agents.")) {
-                    return;
-                }
-                if (!m.matches() || !ConfigKeys.AGENT_FIELDS.contains(m.group(2))) {
-                    throw new ConfigException(k, "unknown agent key (agents are agents.<id>.model, .systemPrompt, "
-                            + ".maxHistoryMessages)");
-                }
-                String id = m.group(1).toLowerCase(Locale.ROOT);
-                if (!ConfigKeys.AGENT_ID.matcher(id).matches()) {
-                    throw new ConfigException(k, "agent id must match [a-z0-9][a-z0-9_-]{0,63}");
-                }
-                byId.computeIfAbsent(id, i -> new LinkedHashMap<>()).put(m.group(2), v);
-            });
+            Map<String, Map<String, String>> byId = grouped(AGENT_KEY, true);
             if (byId.isEmpty()) {
-                byId.put("main", new LinkedHashMap<>(Map.of("model", "echo/echo")));
+                byId.put("main", new LinkedHashMap<>(Map.of(ConfigKey.AGENT_MODEL.field(), "echo/echo")));
             }
             Map<String, AgentSpec> out = new LinkedHashMap<>();
             byId.forEach((id, fields) -> {
-                String prefix = "agents." + id + ".";
-                String model = fields.get("model");
-                if (model == null || model.isBlank()) {
-                    throw new ConfigException(prefix + "model", "is required, as <provider>/<model>, e.g. echo/echo");
+                String modelKey = ConfigKey.AGENT_MODEL.nameFor(id);
+                String model = get(ConfigKey.AGENT_MODEL, id, fields);
+                if (model == null) {
+                    throw new ConfigException(modelKey, "is required, as <provider>/<model>, e.g. echo/echo");
                 }
                 int slash = model.indexOf('/');
                 if (slash <= 0 || slash == model.length() - 1) {
-                    throw new ConfigException(prefix + "model", "must be <provider>/<model>, not '" + model + "'");
+                    throw new ConfigException(modelKey, "must be <provider>/<model>, not '" + model + "'");
                 }
                 String provider = model.substring(0, slash).trim();
                 if (!providers.containsKey(provider)) {
-                    throw new ConfigException(prefix + "model", "names provider '" + provider
-                            + "', which is not configured (add models.providers." + provider + ".baseUrl)");
+                    throw new ConfigException(modelKey, "names provider '" + provider
+                            + "', which is not configured (add " + ConfigKey.PROVIDER_BASE_URL.nameFor(provider) + ")");
                 }
-                String prompt = fields.get("systemPrompt");
                 out.put(id, new AgentSpec(id, provider, model.substring(slash + 1).trim(),
-                        prompt == null || prompt.isBlank() ? null : prompt,
-                        (int) number(prefix + "maxHistoryMessages", 0, 100_000, "50")));
+                        get(ConfigKey.AGENT_SYSTEM_PROMPT, id, fields), get(ConfigKey.AGENT_MAX_HISTORY, id, fields)));
             });
             return out;
-        }
-
-        private Secret secret(String key, String envName) {
-            String v = values.get(key);
-            if (v == null || v.isBlank()) {
-                v = env.apply(envName);
-            }
-            return Secret.ofNullable(v == null ? null : v.trim());
-        }
-
-        private String string(String key, String fallback) {
-            String v = values.get(key);
-            return v == null || v.isBlank() ? fallback : v;
-        }
-
-        private List<String> list(String key) {
-            String v = values.getOrDefault(key, "");
-            List<String> out = new ArrayList<>();
-            Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
-            return out;
-        }
-
-        private boolean bool(String key) {
-            String v = string(key, ConfigKeys.GATEWAY_DEFAULTS.get(key)).trim().toLowerCase(Locale.ROOT);
-            return switch (v) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new ConfigException(key, "must be true or false, not '" + v + "'");
-            };
-        }
-
-        private long number(String key, long min, long max) {
-            return number(key, min, max, ConfigKeys.GATEWAY_DEFAULTS.get(key));
-        }
-
-        private long number(String key, long min, long max, String fallback) {
-            String v = string(key, fallback).trim();
-            long n;
-            try {
-                n = Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key, "must be a whole number, not '" + v + "'");
-            }
-            if (n < min || n > max) {
-                throw new ConfigException(key, "must be between " + min + " and " + max + ", not " + n);
-            }
-            return n;
         }
     }
 

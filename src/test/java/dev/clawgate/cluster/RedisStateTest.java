@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clawgate.GatewayEvents;
 import dev.clawgate.config.ConfigException;
 import dev.clawgate.config.ConfigKeys;
-import dev.clawgate.config.Secret;
+import dev.clawgate.config.RedisEndpoint;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -25,7 +25,7 @@ class RedisStateTest {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
         try {
             ConfigException e = assertThrows(ConfigException.class, () -> new RedisState(
-                    Secret.ofNullable("redis://:s3cret-pass@127.0.0.1:" + port), scheduler, () -> GatewayEvents.NONE));
+                    RedisEndpoint.parse(ConfigKeys.STATE_REDIS_URL, "redis://:s3cret-pass@127.0.0.1:" + port), scheduler, () -> GatewayEvents.NONE));
             assertTrue(e.getMessage().contains(ConfigKeys.STATE_REDIS_URL), e.getMessage());
             assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
             assertFalse(e.getMessage().contains("s3cret-pass"), e.getMessage());
