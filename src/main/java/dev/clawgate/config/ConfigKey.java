@@ -24,13 +24,20 @@ import java.util.regex.Pattern;
 
 /**
  * One configuration key, described once: its name, the type its text parses to (with the range of a number), its
- * built-in default, its unit and a one-line doc. {@link ConfigLoader} parses every value through its descriptor,
- * {@link GatewayConfig} holds the parsed values, and a test holds the README's configuration table and web.xml's
- * key list to {@link #all()}.
+ * built-in default, its unit and a one-line doc. {@link ConfigParser} reads every value through its descriptor
+ * ({@link #parse}: blank is unset, then the key's environment variable, then the default), {@link GatewayConfig}
+ * holds the parsed values, {@link ConfigKeys} derives the string names and key sets from {@link #all()}, and
+ * {@code ConfigReferenceTest} holds README.md's configuration table and web.xml's key list to it.
  *
  * <p>A name may hold one placeholder segment, {@code <id>} or {@code <name>} ({@code agents.<id>.model}), matching
- * any one segment of a concrete key. To add a key: one constant here, one record component in {@link GatewayConfig}
- * read in {@link ConfigLoader}, and one line each in README.md and web.xml (the test says what to write).
+ * any one segment of a concrete key. A key of ours ({@link ConfigKeys#NAMESPACES}) that matches no descriptor is
+ * refused by the parser, naming it.
+ *
+ * <p>To add a key: one constant here (the name, a {@link ValueType}, the default, the unit, the doc); one record
+ * component in {@link GatewayConfig}, filled in {@link ConfigParser} with {@code get(KEY)} (or
+ * {@code get(KEY, id, fields)} for an agent or provider field); one row in README.md and one line in web.xml, which
+ * the test prints when they are missing. Keys under a new placeholder prefix (e.g. {@code mcp.servers.<name>.*})
+ * group like {@code models.providers.<name>.*} in the parser.
  *
  * @param <T> the parsed value
  */

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How the text of one configuration value becomes a typed value. {@link #parse} gets the text already trimmed of
- * nothing (a type trims what it needs) and blank only for an empty default; a value it cannot use is a {@link ConfigException} naming
- * the key and, unless the key is secret, quoting the value.
+ * How the text of one configuration value becomes a typed value. {@link #parse} gets the text untrimmed (a type
+ * trims what it needs), blank only for an empty default; a value it cannot use is a {@link ConfigException} naming
+ * the key and, unless the type {@link #isSecret() is secret}, quoting the value.
  *
  * @param <T> the parsed value
  */
