@@ -49,9 +49,9 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the process (again) on the same port; returns once it accepts connections. */
     /** A gateway's Redis connection to this server, with no observers, on {@code scheduler}. */
-    public dev.clawgate.cluster.RedisState connect(java.util.concurrent.ScheduledExecutorService scheduler) {
+    public dev.clawgate.cluster.RedisState connect(dev.clawgate.time.Scheduler scheduler) {
         return new dev.clawgate.cluster.RedisState(dev.clawgate.config.Secret.ofNullable(url()), scheduler,
-                () -> GatewayEvents.NONE);
+                kind -> { });
     }
 
     public void startAgain() throws IOException {

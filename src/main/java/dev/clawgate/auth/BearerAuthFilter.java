@@ -1,13 +1,10 @@
 package dev.clawgate.auth;
 
-import dev.clawgate.Gateway;
-import dev.clawgate.cluster.RedisLockout;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.config.GatewayConfig.AuthMode;
 import dev.clawgate.config.Secret;
-import dev.clawgate.http.ApiErrors;
-import dev.clawgate.http.GatewayListener;
-import dev.clawgate.http.RouteFilter;
+import dev.clawgate.events.GatewayEvents;
+import dev.clawgate.http.Route;
 import dev.clawgate.openai.ApiException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,42 +28,47 @@ import java.util.Locale;
  * right secret); then a missing credential is a 401 that does not count towards the lockout; a wrong one is a 401
  * that does ({@link AuthLockout}); a right one resets the client's failures. Loopback clients (after trusted-proxy
  * resolution, {@link ClientAddress}) skip the lockout when {@code gateway.auth.rateLimit.exemptLoopback} [true].
- * Routes whose {@link RouteFilter.Route#protectedRoute()} is false ({@code /healthz}, {@code /readyz}) pass
+ * Routes whose {@link Route#protectedRoute()} is false ({@code /healthz}, {@code /readyz}) pass
  * untouched, and {@code /metrics} does unless {@code gateway.metrics.auth} [true]. Neither the secret nor the
  * presented header is ever logged or echoed. With {@code gateway.state.redis.url} the lockout is shared by every
  * node ({@link RedisLockout}) and fails open when Redis does not answer within 250 ms.
+ *
+ * <p>A refusal is thrown as an {@link ApiException}; the route filter renders it.
  */
 public final class BearerAuthFilter extends HttpFilter {
     static final String UNAUTHORIZED = "Unauthorized";
     static final String LOCKED_OUT = "Too many failed authentication attempts. Please try again later.";
     private static final String BEARER = "bearer ";
 
-    private transient GatewayConfig.Auth auth;
-    private transient boolean metricsAuth;
-    private transient byte[] expectedDigest;
-    private transient Lockout lockout;
-    private transient ClientAddress clientAddress;
-    private transient Gateway gateway;
+    private final transient GatewayConfig.Auth auth;
+    private final boolean metricsAuth;
+    private final byte[] expectedDigest;
+    private final transient Lockout lockout;
+    private final transient ClientAddress clientAddress;
+    private final transient GatewayEvents events;
 
-    @Override
-    public void init() throws ServletException {
-        gateway = GatewayListener.gateway(getServletContext());
-        auth = gateway.config().auth();
-        metricsAuth = gateway.config().metrics().auth();
+    /**
+     * @param auth          {@code gateway.auth.*}
+     * @param metricsAuth   {@code gateway.metrics.auth}: whether {@code /metrics} needs the secret
+     * @param lockout       the failed-auth lockout ({@link AuthLockout} or {@link RedisLockout})
+     * @param clientAddress resolves the client address (trusted proxies)
+     * @param events        told about 401s and lockouts
+     */
+    public BearerAuthFilter(GatewayConfig.Auth auth, boolean metricsAuth, Lockout lockout,
+                            ClientAddress clientAddress, GatewayEvents events) {
+        this.auth = auth;
+        this.metricsAuth = metricsAuth;
         Secret expected = auth.expectedSecret();
-        expectedDigest = expected == null ? null : sha256(expected.reveal());
-        lockout = gateway.redis() == null
-                ? new AuthLockout(gateway.clock(), auth.maxAttempts(), auth.windowMs(), auth.lockoutMs(),
-                        auth.maxTrackedClients())
-                : new RedisLockout(gateway.redis(), gateway.clock(), auth.maxAttempts(), auth.windowMs(),
-                        auth.lockoutMs());
-        clientAddress = gateway.clientAddress();
+        this.expectedDigest = expected == null ? null : sha256(expected.reveal());
+        this.lockout = lockout;
+        this.clientAddress = clientAddress;
+        this.events = events;
     }
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
-        if (auth.mode() == AuthMode.NONE || !needsAuth((RouteFilter.Route) req.getAttribute(RouteFilter.ROUTE))) {
+        if (auth.mode() == AuthMode.NONE || !needsAuth(Route.of(req))) {
             chain.doFilter(req, resp);
             return;
         }
@@ -74,10 +76,8 @@ public final class BearerAuthFilter extends HttpFilter {
         boolean tracked = !(auth.exemptLoopback() && ClientAddress.isLoopback(client));
         long lockedMs = tracked ? lockout.lockedForMs(client) : 0;
         if (lockedMs > 0) {
-            gateway.events().authLockedOut();
-            ApiErrors.send(resp, new ApiException(429, "rate_limit_error", null, "auth_lockout", LOCKED_OUT,
-                    (lockedMs + 999) / 1000));
-            return;
+            events.authLockedOut();
+            throw new ApiException(429, "rate_limit_error", null, "auth_lockout", LOCKED_OUT, (lockedMs + 999) / 1000);
         }
         String presented = bearer(req.getHeader("Authorization"));
         if (presented != null && expectedDigest != null
@@ -88,18 +88,18 @@ public final class BearerAuthFilter extends HttpFilter {
             chain.doFilter(req, resp);
             return;
         }
-        gateway.events().authFailed();
+        events.authFailed();
         if (presented != null && tracked && lockout.recordFailure(client)) {
-            gateway.events().authLockedOut();
+            events.authLockedOut();
         }
-        ApiErrors.send(resp, new ApiException(401, "invalid_request_error", null, "invalid_api_key", UNAUTHORIZED));
+        throw new ApiException(401, "invalid_request_error", null, "invalid_api_key", UNAUTHORIZED);
     }
 
-    private boolean needsAuth(RouteFilter.Route route) {
+    private boolean needsAuth(Route route) {
         if (route == null) {
             return true;
         }
-        return route.protectedRoute() && (route != RouteFilter.Route.METRICS || metricsAuth);
+        return route.protectedRoute() && (route != Route.METRICS || metricsAuth);
     }
 
     /** The credential of an {@code Authorization: Bearer} header, trimmed; null when absent, empty or another scheme. */

@@ -2,7 +2,7 @@ package dev.clawgate.auth;
 
 /**
  * The failed-auth lockout (SPEC §3): in-process ({@link AuthLockout}, the default) or shared by every node through
- * Redis ({@code dev.clawgate.cluster.RedisLockout}, when {@code gateway.state.redis.url} is set). A shared
+ * Redis ({@link RedisLockout}, when {@code gateway.state.redis.url} is set). A shared
  * implementation fails open: when its store does not answer it reports "not locked" and "did not lock".
  */
 public interface Lockout {

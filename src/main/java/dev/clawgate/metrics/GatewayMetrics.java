@@ -1,7 +1,7 @@
 package dev.clawgate.metrics;
 
-import dev.clawgate.Gateway.RequestRecord;
-import dev.clawgate.GatewayEvents;
+import dev.clawgate.events.GatewayEvents;
+import dev.clawgate.events.RequestRecord;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
@@ -40,9 +40,6 @@ import java.util.Map;
  * (Tomcat reports it as a leak).
  */
 public final class GatewayMetrics implements GatewayEvents {
-    /** Servlet context attribute under which the listener publishes the metrics for {@link MetricsServlet}. */
-    public static final String ATTRIBUTE = GatewayMetrics.class.getName();
-
     private static final double[] DURATION_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600};
     private static final double[] TTFT_BUCKETS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 

@@ -3,6 +3,7 @@ package dev.clawgate.session;
 import dev.clawgate.cluster.RedisLock;
 import dev.clawgate.cluster.RedisState;
 import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.time.Scheduler;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,8 +13,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,7 +64,7 @@ public final class RedisSessionStore implements SessionStore {
      *                        commit, ms, at least 1
      * @param streamTimeoutMs {@code gateway.http.streamTimeoutMs}: longest wait for the lock, ms
      */
-    public RedisSessionStore(RedisState redis, ScheduledExecutorService scheduler, long idleTtlMs,
+    public RedisSessionStore(RedisState redis, Scheduler scheduler, long idleTtlMs,
                              long streamTimeoutMs) {
         if (idleTtlMs < 1 || streamTimeoutMs < 1) {
             throw new IllegalArgumentException("idleTtlMs and streamTimeoutMs must be positive");
@@ -179,10 +178,10 @@ public final class RedisSessionStore implements SessionStore {
         private final String list;
         private final String lockKey;
         private final String token;
-        private final ScheduledFuture<?> keepAlive;
+        private final Scheduler.Task keepAlive;
 
         RedisLease(KeyedSequencer.Ticket ticket, List<ChatMessage> transcript, String list, String lockKey,
-                   String token, ScheduledFuture<?> keepAlive) {
+                   String token, Scheduler.Task keepAlive) {
             super(ticket, transcript);
             this.list = list;
             this.lockKey = lockKey;
@@ -192,7 +191,7 @@ public final class RedisSessionStore implements SessionStore {
 
         @Override
         void write(List<ChatMessage> turn) {
-            keepAlive.cancel(false);
+            keepAlive.cancel();
             Long stored;
             try {
                 stored = redis.commands().<Long>eval(COMMIT, ScriptOutputType.INTEGER, new String[] {list, lockKey},
@@ -217,7 +216,7 @@ public final class RedisSessionStore implements SessionStore {
 
         @Override
         void released() {
-            keepAlive.cancel(false);
+            keepAlive.cancel();
             lock.release(lockKey, token);
         }
     }

@@ -4,9 +4,9 @@ import dev.clawgate.cluster.RedisState;
 import dev.clawgate.config.ConfigException;
 import dev.clawgate.config.ConfigKeys;
 import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.time.Scheduler;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.concurrent.ScheduledExecutorService;
 
 /** Picks the session store the configuration asks for, once at start-up. */
 public final class SessionStores {
@@ -24,7 +24,7 @@ public final class SessionStores {
      * @throws ConfigException naming {@code gateway.state.dir} when the directory cannot be created
      */
     public static SessionStore open(GatewayConfig config, Clock clock, RedisState redis,
-                                    ScheduledExecutorService scheduler) {
+                                    Scheduler scheduler) {
         GatewayConfig.State state = config.state();
         if (redis != null) {
             if (state.dir() != null) {

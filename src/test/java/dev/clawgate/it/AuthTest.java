@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.clawgate.Gateway;
-import dev.clawgate.GatewayEvents;
+import dev.clawgate.events.GatewayEvents;
 import io.restassured.specification.RequestSpecification;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawgate.Gateway;
-import dev.clawgate.GatewayEvents;
+import dev.clawgate.events.GatewayEvents;
 import dev.clawgate.RedisServer;
 import io.restassured.specification.RequestSpecification;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.clawgate.metrics;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clawgate.Gateway.RequestRecord;
+import dev.clawgate.events.RequestRecord;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -11,7 +11,7 @@ import dev.clawgate.openai.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import dev.clawgate.time.SystemScheduler;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Sessions in a real redis-server of the test's own, seen by two stores as two nodes would. */
 class RedisSessionStoreTest {
     static RedisServer server;
-    static ScheduledThreadPoolExecutor scheduler;
+    static SystemScheduler scheduler;
     static RedisState nodeA;
     static RedisState nodeB;
     static RedisSessionStore storeA;
@@ -29,7 +29,7 @@ class RedisSessionStoreTest {
     @BeforeAll
     static void start() throws Exception {
         server = RedisServer.start();
-        scheduler = new ScheduledThreadPoolExecutor(1);
+        scheduler = new SystemScheduler();
         nodeA = server.connect(scheduler);
         nodeB = server.connect(scheduler);
         storeA = new RedisSessionStore(nodeA, scheduler, 60_000, 30_000);
@@ -42,7 +42,7 @@ class RedisSessionStoreTest {
         storeB.close();
         nodeA.close();
         nodeB.close();
-        scheduler.shutdownNow();
+        scheduler.close();
         server.close();
     }
 

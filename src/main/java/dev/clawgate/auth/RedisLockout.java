@@ -1,7 +1,6 @@
-package dev.clawgate.cluster;
+package dev.clawgate.auth;
 
-import dev.clawgate.auth.AuthLockout;
-import dev.clawgate.auth.Lockout;
+import dev.clawgate.cluster.RedisState;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
