@@ -25,7 +25,7 @@ public final class AssistantReply {
     private Usage usage;
 
     /** @param keepText whether to keep the text and tool calls (non-streaming clients and stored sessions) */
-    AssistantReply(boolean keepText) {
+    public AssistantReply(boolean keepText) {
         this.text = keepText ? new StringBuilder() : null;
     }
 
