@@ -12,8 +12,13 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
 
     public SystemScheduler() {
+        this("clawgate-timer");
+    }
+
+    /** A scheduler whose one daemon thread has the given name. */
+    public SystemScheduler(String threadName) {
         executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "clawgate-timer");
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });

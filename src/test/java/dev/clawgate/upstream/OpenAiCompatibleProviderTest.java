@@ -29,7 +29,7 @@ class OpenAiCompatibleProviderTest {
     @BeforeEach
     void start() throws Exception {
         upstream = FakeUpstream.start();
-        timer = new SystemScheduler();
+        timer = new SystemScheduler("test-timer");
     }
 
     @AfterEach
