@@ -25,6 +25,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -81,12 +82,18 @@ final class ChatExchange implements DeltaSink, AsyncListener {
     /** Takes the session (waiting, without a thread, behind earlier turns on it) and starts the run. */
     void start() {
         if (!session.stateful()) {
-            begin(List.of());
+            begin(null);
             return;
         }
         gateway.sessions().acquire(session.value()).whenComplete((granted, failure) -> {
             if (failure != null) {
-                LOG.log(Level.WARNING, "clawgate: session store failed: " + failure.getClass().getName());
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause()
+                        != null ? failure.getCause() : failure;
+                if (cause instanceof ApiException refused) { // session_busy
+                    fail(refused, false);
+                    return;
+                }
+                LOG.log(Level.WARNING, "clawgate: session store failed: " + cause.getClass().getName());
                 fail(storeUnavailable(), false);
                 return;
             }
@@ -97,15 +104,19 @@ final class ChatExchange implements DeltaSink, AsyncListener {
                 }
                 lease = granted;
             }
-            begin(granted.transcript());
+            begin(granted);
         });
     }
 
-    private void begin(List<ChatMessage> transcript) {
+    private void begin(SessionStore.Lease held) {
         ChatProvider provider = gateway.providers().get(agent.provider());
         Cancellable handle;
         try {
-            PromptAssembler.Prompt prompt = PromptAssembler.assemble(agent, request.messages(), transcript);
+            PromptAssembler.Prompt prompt = PromptAssembler.assemble(agent, request.messages(),
+                    held == null ? List.of() : held.transcript());
+            if (held != null) {
+                held.admit(prompt.fresh()); // 413 turn_too_large before the run
+            }
             synchronized (this) {
                 fresh = prompt.fresh();
             }
@@ -204,6 +215,8 @@ final class ChatExchange implements DeltaSink, AsyncListener {
 
     @Override
     public void onComplete() {
+        SessionStore.Lease held;
+        List<ChatMessage> turn;
         synchronized (this) {
             if (ended) {
                 return;
@@ -211,7 +224,36 @@ final class ChatExchange implements DeltaSink, AsyncListener {
             if (!opened) {
                 onOpen();
             }
-            if (!commitTurn()) {
+            held = lease;
+            lease = null;
+            turn = held == null ? null : turn();
+        }
+        if (held == null) {
+            finish();
+            return;
+        }
+        // commit before the client hears that the run is done, so a client that sends its next message at once finds
+        // this turn stored; the store completes the stage on its own thread, so no I/O runs on this one
+        CompletionStage<Void> committed;
+        try {
+            committed = held.commit(turn);
+        } catch (RuntimeException e) {
+            committed = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        committed.whenComplete((v, error) -> {
+            if (error != null) {
+                LOG.log(Level.WARNING, "clawgate: session commit failed: " + error.getClass().getName());
+                fail(storeUnavailable(), false);
+            } else {
+                finish();
+            }
+        });
+    }
+
+    /** Sends the end of a completed run. When the store failed, the client gets a 503 (or its error frame) instead. */
+    private void finish() {
+        synchronized (this) {
+            if (ended) {
                 return;
             }
             if (reply.finishReason() == null) {
@@ -233,26 +275,6 @@ final class ChatExchange implements DeltaSink, AsyncListener {
             end("ok", null);
         }
         writer.close();
-    }
-
-    /**
-     * Commits the turn before the client hears that the run is done, so a client that sends its next message at
-     * once finds this turn stored. When the store fails, the client gets a 503 (or its error frame) instead.
-     */
-    private boolean commitTurn() {
-        if (lease == null) {
-            return true;
-        }
-        SessionStore.Lease held = lease;
-        lease = null;
-        try {
-            held.commit(turn());
-            return true;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "clawgate: session commit failed: " + e.getClass().getName());
-            fail(storeUnavailable(), false);
-            return false;
-        }
     }
 
     private static ApiException storeUnavailable() {
