@@ -86,8 +86,9 @@ public final class GatewayListener implements ServletContextListener {
         GatewayConfig.Http http = config.http();
         Lockout lockout = g.redis() == null
                 ? new AuthLockout(g.clock(), auth.maxAttempts(), auth.windowMs(), auth.lockoutMs(),
-                        auth.maxTrackedClients())
-                : new RedisLockout(g.redis(), g.clock(), auth.maxAttempts(), auth.windowMs(), auth.lockoutMs());
+                        auth.maxTrackedClients(), auth.ipv6Prefix())
+                : new RedisLockout(g.redis(), g.clock(), auth.maxAttempts(), auth.windowMs(), auth.lockoutMs(),
+                        auth.ipv6Prefix());
         RateLimiter limiter = !http.rateLimitEnabled() ? null : g.redis() == null
                 ? new RequestRateLimiter(g.scheduler(), http.requestsPerMinute(), http.burst(),
                         http.maxTrackedClients())

@@ -15,6 +15,9 @@ import dev.clawgate.upstream.UpstreamRequest;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -69,12 +72,18 @@ public final class AgentRun implements DeltaSink {
     /** Takes the session (stateful requests) and calls the provider; returns without waiting for either. */
     public void start() {
         if (!request.session().stateful()) {
-            begin(List.of());
+            begin(null);
             return;
         }
         sessions.acquire(request.session().value()).whenComplete((granted, failure) -> {
             if (failure != null) {
-                LOG.log(Level.WARNING, "clawgate: session store failed: " + failure.getClass().getName());
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof ApiException refused) { // session_busy: too many turns queued on the key
+                    end(refused, Outcome.ERROR, null);
+                    return;
+                }
+                LOG.log(Level.WARNING, "clawgate: session store failed: " + cause.getClass().getName());
                 end(storeUnavailable(), Outcome.ERROR, null);
                 return;
             }
@@ -85,15 +94,19 @@ public final class AgentRun implements DeltaSink {
                 }
                 lease = granted;
             }
-            begin(granted.transcript());
+            begin(granted);
         });
     }
 
-    private void begin(List<ChatMessage> transcript) {
+    /** Assembles the prompt from the held session's transcript (none when stateless) and calls the provider. */
+    private void begin(SessionStore.Lease held) {
         Cancellable handle;
         try {
             PromptAssembler.Prompt prompt = PromptAssembler.assemble(request.agent(), request.chat().messages(),
-                    transcript);
+                    held == null ? List.of() : held.transcript());
+            if (held != null) {
+                held.admit(prompt.fresh()); // 413 turn_too_large before the run, not after it
+            }
             synchronized (this) {
                 fresh = prompt.fresh();
             }
@@ -172,14 +185,48 @@ public final class AgentRun implements DeltaSink {
         sink.whenReady(resume);
     }
 
+    /**
+     * The provider is done: commit the turn before the client hears that the run is done, so a client that sends its
+     * next message at once finds this turn stored. The store completes the commit on its own thread (no I/O runs on
+     * the provider's); when it fails, the client gets a 503 (or its error event) instead of the end.
+     */
     @Override
     public void onComplete() {
+        SessionStore.Lease held;
+        List<ChatMessage> turn;
         synchronized (this) {
             if (ended) {
                 return;
             }
             onOpen();
-            if (!commitTurn()) {
+            held = lease;
+            lease = null;
+            turn = held == null ? null : turn();
+        }
+        if (held == null) {
+            complete();
+            return;
+        }
+        CompletionStage<Void> committed;
+        try {
+            committed = held.commit(turn);
+        } catch (RuntimeException e) {
+            committed = CompletableFuture.failedFuture(e);
+        }
+        committed.whenComplete((v, error) -> {
+            if (error != null) {
+                LOG.log(Level.WARNING, "clawgate: session commit failed: " + error.getClass().getName());
+                end(storeUnavailable(), Outcome.ERROR, null);
+            } else {
+                complete();
+            }
+        });
+    }
+
+    /** Tells the client the end of a run whose turn (if any) is stored. */
+    private void complete() {
+        synchronized (this) {
+            if (ended) {
                 return;
             }
             if (reply.finishReason() == null) {
@@ -212,26 +259,6 @@ public final class AgentRun implements DeltaSink {
     /** Whether the run has ended. */
     public synchronized boolean ended() {
         return ended;
-    }
-
-    /**
-     * Commits the turn before the client hears that the run is done, so a client that sends its next message at
-     * once finds this turn stored. When the store fails, the client gets a 503 (or its error event) instead.
-     */
-    private boolean commitTurn() {
-        if (lease == null) {
-            return true;
-        }
-        SessionStore.Lease held = lease;
-        lease = null;
-        try {
-            held.commit(turn());
-            return true;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "clawgate: session commit failed: " + e.getClass().getName());
-            end(storeUnavailable(), Outcome.ERROR, null);
-            return false;
-        }
     }
 
     static ApiException storeUnavailable() {

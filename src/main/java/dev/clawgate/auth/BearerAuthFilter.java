@@ -24,9 +24,13 @@ import java.util.Locale;
  * {@code gateway.auth.password} (env {@code OPENCLAW_GATEWAY_PASSWORD}); mode {@code none} (only with
  * {@code gateway.auth.allowNone=true}) lets everyone in. The comparison is constant-time over SHA-256 digests.
  *
- * <p>Order: the client's lockout is checked first (429 {@code auth_lockout} with {@code Retry-After}, even with the
- * right secret); then a missing credential is a 401 that does not count towards the lockout; a wrong one is a 401
- * that does ({@link AuthLockout}); a right one resets the client's failures. Loopback clients (after trusted-proxy
+ * <p>Order: a locked-out client gets 429 {@code auth_lockout} with {@code Retry-After}, even with the right secret;
+ * else a missing credential is a 401 that does not count towards the lockout; a wrong one is a 401 that does
+ * ({@link AuthLockout}); a right one resets the client's failures. The lockout check and the record of the attempt
+ * are one atomic step ({@link Lockout#attempt}) taken after the constant-time compare, and the compare's result is
+ * used only when that step lets the attempt be answered, so a locked client learns nothing from it and a parallel
+ * burst gets at most {@code maxAttempts} answers. IPv6 clients are counted per
+ * {@code gateway.auth.rateLimit.ipv6Prefix} [64]-bit network. Loopback clients (after trusted-proxy
  * resolution, {@link ClientAddress}) skip the lockout when {@code gateway.auth.rateLimit.exemptLoopback} [true].
  * Routes whose {@link Route#protectedRoute()} is false ({@code /healthz}, {@code /readyz}) pass
  * untouched, and {@code /metrics} does unless {@code gateway.metrics.auth} [true]. Neither the secret nor the
@@ -74,22 +78,24 @@ public final class BearerAuthFilter extends HttpFilter {
         }
         String client = clientAddress.resolve(req);
         boolean tracked = !(auth.exemptLoopback() && ClientAddress.isLoopback(client));
-        long lockedMs = tracked ? lockout.lockedForMs(client) : 0;
-        if (lockedMs > 0) {
-            events.authLockedOut();
-            throw new ApiException(429, "rate_limit_error", null, "auth_lockout", LOCKED_OUT, (lockedMs + 999) / 1000);
-        }
         String presented = bearer(req.getHeader("Authorization"));
-        if (presented != null && expectedDigest != null
-                && MessageDigest.isEqual(expectedDigest, sha256(presented))) {
-            if (tracked) {
-                lockout.recordSuccess(client);
-            }
+        boolean right = presented != null && expectedDigest != null
+                && MessageDigest.isEqual(expectedDigest, sha256(presented));
+        // one atomic check-and-record; the compare's result reaches the client only if the lockout lets it
+        Lockout.Verdict verdict = !tracked ? Lockout.Verdict.ANSWER
+                : presented == null ? new Lockout.Verdict(lockout.lockedForMs(client), false)
+                : lockout.attempt(client, right);
+        if (verdict.refused()) {
+            events.authLockedOut();
+            throw new ApiException(429, "rate_limit_error", null, "auth_lockout", LOCKED_OUT,
+                    (verdict.lockedForMs() + 999) / 1000);
+        }
+        if (right) {
             chain.doFilter(req, resp);
             return;
         }
         events.authFailed();
-        if (presented != null && tracked && lockout.recordFailure(client)) {
+        if (verdict.lockedNow()) {
             events.authLockedOut();
         }
         throw new ApiException(401, "invalid_request_error", null, "invalid_api_key", UNAUTHORIZED);

@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
  * <dt>gateway.auth.mode</dt><dd>token | password | none [token]</dd>
  * <dt>gateway.auth.token / gateway.auth.password</dt><dd>secrets; env OPENCLAW_GATEWAY_TOKEN / _PASSWORD</dd>
  * <dt>gateway.auth.allowNone</dt><dd>permit mode none [false]</dd>
- * <dt>gateway.auth.rateLimit.maxAttempts / windowMs / lockoutMs / exemptLoopback / maxTrackedClients</dt>
- *     <dd>failed-auth lockout [10 / 60000 ms / 300000 ms / true / 10000]</dd>
+ * <dt>gateway.auth.rateLimit.maxAttempts / windowMs / lockoutMs / exemptLoopback / maxTrackedClients / ipv6Prefix</dt>
+ *     <dd>failed-auth lockout [10 / 60000 ms / 300000 ms / true / 10000 / 64 bits]</dd>
  * <dt>gateway.http.rateLimit.requestsPerMinute / burst / maxTrackedClients</dt><dd>[0 = off / = rpm / 10000]</dd>
  * <dt>gateway.trustedProxies</dt><dd>comma-separated IPs/CIDRs [empty]</dd>
  * <dt>gateway.http.maxBodyBytes / streamTimeoutMs / heartbeatMs</dt><dd>[20971520 bytes / 600000 ms / 15000 ms]</dd>
  * <dt>gateway.http.cors.allowedOrigins</dt><dd>comma-separated origins [empty = off]</dd>
  * <dt>gateway.state.dir / redis.url / maxSessions / idleTtlMs</dt><dd>[memory / unset / 10000 / 86400000 ms]</dd>
+ * <dt>gateway.state.maxTranscriptMessages / maxTranscriptBytes / maxMemoryBytes / maxQueuedTurns</dt>
+ *     <dd>[1000 / 1048576 bytes / 67108864 bytes (memory store) / 32 turns per session]</dd>
  * <dt>gateway.metrics.enabled / auth</dt><dd>[false / true]</dd>
  * <dt>agents.defaultAgent</dt><dd>[main]</dd>
  * <dt>agents.&lt;id&gt;.model / systemPrompt / maxHistoryMessages</dt><dd>[required / none / 50]</dd>
@@ -41,6 +43,7 @@ public final class ConfigKeys {
     public static final String LOCKOUT_MS = "gateway.auth.rateLimit.lockoutMs";
     public static final String LOCKOUT_EXEMPT_LOOPBACK = "gateway.auth.rateLimit.exemptLoopback";
     public static final String LOCKOUT_MAX_TRACKED = "gateway.auth.rateLimit.maxTrackedClients";
+    public static final String LOCKOUT_IPV6_PREFIX = "gateway.auth.rateLimit.ipv6Prefix";
     public static final String RATE_RPM = "gateway.http.rateLimit.requestsPerMinute";
     public static final String RATE_BURST = "gateway.http.rateLimit.burst";
     public static final String RATE_MAX_TRACKED = "gateway.http.rateLimit.maxTrackedClients";
@@ -53,6 +56,10 @@ public final class ConfigKeys {
     public static final String STATE_REDIS_URL = "gateway.state.redis.url";
     public static final String STATE_MAX_SESSIONS = "gateway.state.maxSessions";
     public static final String STATE_IDLE_TTL_MS = "gateway.state.idleTtlMs";
+    public static final String STATE_MAX_TRANSCRIPT_MESSAGES = "gateway.state.maxTranscriptMessages";
+    public static final String STATE_MAX_TRANSCRIPT_BYTES = "gateway.state.maxTranscriptBytes";
+    public static final String STATE_MAX_MEMORY_BYTES = "gateway.state.maxMemoryBytes";
+    public static final String STATE_MAX_QUEUED_TURNS = "gateway.state.maxQueuedTurns";
     public static final String METRICS_ENABLED = "gateway.metrics.enabled";
     public static final String METRICS_AUTH = "gateway.metrics.auth";
     public static final String DEFAULT_AGENT = "agents.defaultAgent";
@@ -86,6 +93,7 @@ public final class ConfigKeys {
         d.put(LOCKOUT_MS, "300000");
         d.put(LOCKOUT_EXEMPT_LOOPBACK, "true");
         d.put(LOCKOUT_MAX_TRACKED, "10000");
+        d.put(LOCKOUT_IPV6_PREFIX, "64");
         d.put(RATE_RPM, "0");
         d.put(RATE_BURST, null);
         d.put(RATE_MAX_TRACKED, "10000");
@@ -98,6 +106,10 @@ public final class ConfigKeys {
         d.put(STATE_REDIS_URL, null);
         d.put(STATE_MAX_SESSIONS, "10000");
         d.put(STATE_IDLE_TTL_MS, "86400000");
+        d.put(STATE_MAX_TRANSCRIPT_MESSAGES, "1000");
+        d.put(STATE_MAX_TRANSCRIPT_BYTES, "1048576");
+        d.put(STATE_MAX_MEMORY_BYTES, "67108864");
+        d.put(STATE_MAX_QUEUED_TURNS, "32");
         d.put(METRICS_ENABLED, "false");
         d.put(METRICS_AUTH, "true");
         GATEWAY_DEFAULTS = java.util.Collections.unmodifiableMap(d);

@@ -166,7 +166,15 @@ public final class ConfigLoader {
                     dir == null || dir.isBlank() ? null : Path.of(dir.trim()),
                     Secret.ofNullable(redis),
                     (int) number(ConfigKeys.STATE_MAX_SESSIONS, 1, Integer.MAX_VALUE),
-                    number(ConfigKeys.STATE_IDLE_TTL_MS, 1, Long.MAX_VALUE));
+                    number(ConfigKeys.STATE_IDLE_TTL_MS, 1, Long.MAX_VALUE),
+                    (int) number(ConfigKeys.STATE_MAX_TRANSCRIPT_MESSAGES, 2, Integer.MAX_VALUE),
+                    number(ConfigKeys.STATE_MAX_TRANSCRIPT_BYTES, 1024, Integer.MAX_VALUE - 8),
+                    number(ConfigKeys.STATE_MAX_MEMORY_BYTES, 1024, Long.MAX_VALUE),
+                    (int) number(ConfigKeys.STATE_MAX_QUEUED_TURNS, 0, 1_000_000));
+            if (state.maxMemoryBytes() < state.maxTranscriptBytes()) {
+                throw new ConfigException(ConfigKeys.STATE_MAX_MEMORY_BYTES, "must be at least "
+                        + ConfigKeys.STATE_MAX_TRANSCRIPT_BYTES + " (" + state.maxTranscriptBytes() + ")");
+            }
             return new GatewayConfig(enabled, http, auth, list(ConfigKeys.TRUSTED_PROXIES), state, metrics,
                     defaultAgent, agents, providers);
         }
@@ -202,7 +210,8 @@ public final class ConfigLoader {
                     number(ConfigKeys.LOCKOUT_WINDOW_MS, 1, Long.MAX_VALUE),
                     number(ConfigKeys.LOCKOUT_MS, 1, Long.MAX_VALUE),
                     bool(ConfigKeys.LOCKOUT_EXEMPT_LOOPBACK),
-                    (int) number(ConfigKeys.LOCKOUT_MAX_TRACKED, 1, Integer.MAX_VALUE));
+                    (int) number(ConfigKeys.LOCKOUT_MAX_TRACKED, 1, Integer.MAX_VALUE),
+                    (int) number(ConfigKeys.LOCKOUT_IPV6_PREFIX, 1, 128));
         }
 
         private Map<String, ProviderSpec> providers() {

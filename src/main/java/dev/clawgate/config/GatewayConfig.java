@@ -68,9 +68,17 @@ public record GatewayConfig(
      * @param lockoutMs         {@code gateway.auth.rateLimit.lockoutMs}: lockout length, ms [300000]
      * @param exemptLoopback    {@code gateway.auth.rateLimit.exemptLoopback} [true]
      * @param maxTrackedClients {@code gateway.auth.rateLimit.maxTrackedClients}: most addresses tracked [10000]
+     * @param ipv6Prefix        {@code gateway.auth.rateLimit.ipv6Prefix}: bits of an IPv6 address that name one
+     *                          client for the lockout, 1..128 [64]
      */
     public record Auth(AuthMode mode, Secret token, Secret password, int maxAttempts, long windowMs, long lockoutMs,
-                       boolean exemptLoopback, int maxTrackedClients) {
+                       boolean exemptLoopback, int maxTrackedClients, int ipv6Prefix) {
+        /** With the default IPv6 prefix, /64. */
+        public Auth(AuthMode mode, Secret token, Secret password, int maxAttempts, long windowMs, long lockoutMs,
+                    boolean exemptLoopback, int maxTrackedClients) {
+            this(mode, token, password, maxAttempts, windowMs, lockoutMs, exemptLoopback, maxTrackedClients, 64);
+        }
+
         /** The secret a bearer credential is compared with, or null in mode none. */
         public Secret expectedSecret() {
             return switch (mode) {
@@ -86,8 +94,21 @@ public record GatewayConfig(
      * @param redisUrl    {@code gateway.state.redis.url}: Redis for a cluster [unset]; masked in toString
      * @param maxSessions {@code gateway.state.maxSessions}: sessions kept in memory, LRU beyond [10000]
      * @param idleTtlMs   {@code gateway.state.idleTtlMs}: a session unused this long is dropped, ms [86400000]
+     * @param maxTranscriptMessages {@code gateway.state.maxTranscriptMessages}: messages kept per session, oldest
+     *                    turns dropped whole beyond it [1000]
+     * @param maxTranscriptBytes {@code gateway.state.maxTranscriptBytes}: stored bytes kept per session, oldest turns
+     *                    dropped whole beyond it [1048576]
+     * @param maxMemoryBytes {@code gateway.state.maxMemoryBytes}: stored bytes of all sessions of the memory store,
+     *                    least recently used sessions dropped beyond it [67108864]
+     * @param maxQueuedTurns {@code gateway.state.maxQueuedTurns}: turns that may wait behind the running one on one
+     *                    session; one more is refused with 429 {@code session_busy} [32]
      */
-    public record State(Path dir, Secret redisUrl, int maxSessions, long idleTtlMs) {
+    public record State(Path dir, Secret redisUrl, int maxSessions, long idleTtlMs, int maxTranscriptMessages,
+                        long maxTranscriptBytes, long maxMemoryBytes, int maxQueuedTurns) {
+        /** With the default transcript, memory and queue bounds. */
+        public State(Path dir, Secret redisUrl, int maxSessions, long idleTtlMs) {
+            this(dir, redisUrl, maxSessions, idleTtlMs, 1000, 1_048_576, 67_108_864, 32);
+        }
     }
 
     /**

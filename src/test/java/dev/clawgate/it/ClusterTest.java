@@ -102,6 +102,29 @@ class ClusterTest {
     }
 
     @Test
+    void aParallelBurstAcrossBothNodesGetsExactlyMaxAttempts401sAndTheRest429() throws Exception {
+        List<GatewayServer> nodes = twoNodes("gateway.auth.rateLimit.maxAttempts", "5");
+        try {
+            assertEquals(java.util.Map.of(401, 5, 429, 45), LockoutBurst.fire(nodes, 50, "wrong", newClient()));
+        } finally {
+            close(nodes);
+        }
+    }
+
+    @Test
+    void ipv6AddressesInOneSlash64ShareALockoutOnBothNodes() throws Exception {
+        List<GatewayServer> nodes = twoNodes("gateway.auth.rateLimit.maxAttempts", "2");
+        try {
+            as(nodes.get(0), "2001:db8:77:1::1", "wrong").post(CHAT).then().statusCode(401);
+            as(nodes.get(1), "2001:db8:77:1::2", "wrong").post(CHAT).then().statusCode(401);
+            as(nodes.get(0), "2001:db8:77:1:abcd::3", GatewayServer.TOKEN).post(CHAT).then().statusCode(429);
+            as(nodes.get(1), "2001:db8:77:2::1", GatewayServer.TOKEN).post(CHAT).then().statusCode(200);
+        } finally {
+            close(nodes);
+        }
+    }
+
+    @Test
     void aConversationStartedOnOneNodeContinuesOnTheOther() throws Exception {
         List<GatewayServer> nodes = twoNodes();
         try {

@@ -102,6 +102,15 @@ public class GatewayMetricsTest {
     }
 
     @Test
+    void theJvmHeapAndThreadSeriesOfTheDashboardAreExposed() throws IOException {
+        String text = scrape();
+        assertTrue(text.matches("(?s).*\njvm_memory_used_bytes\\{area=\"heap\"} [1-9].*"), text);
+        assertTrue(text.matches("(?s).*\njvm_memory_max_bytes\\{area=\"heap\"} .*"), text);
+        assertTrue(text.matches("(?s).*\njvm_threads_current [1-9].*"), text);
+        assertTrue(text.contains("jvm_threads_state{state=\"BLOCKED\"}"), text);
+    }
+
+    @Test
     void eachGatewayHasItsOwnRegistrySoARedeployStartsClean() throws IOException {
         metrics.authFailed();
         GatewayMetrics redeployed = new GatewayMetrics(List.of("main"));
