@@ -49,10 +49,10 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the process (again) on the same port; returns once it accepts connections. */
     /** A gateway's Redis connection to this server, with no observers, on {@code scheduler}. */
-    public dev.clawgate.cluster.RedisState connect(java.util.concurrent.ScheduledExecutorService scheduler) {
+    public dev.clawgate.cluster.RedisState connect(dev.clawgate.time.Scheduler scheduler) {
         return new dev.clawgate.cluster.RedisState(
-                dev.clawgate.config.RedisEndpoint.parse(dev.clawgate.config.ConfigKeys.STATE_REDIS_URL, url()), scheduler,
-                () -> GatewayEvents.NONE);
+                dev.clawgate.config.RedisEndpoint.parse(dev.clawgate.config.ConfigKeys.STATE_REDIS_URL, url()),
+                scheduler, kind -> { });
     }
 
     public void startAgain() throws IOException {

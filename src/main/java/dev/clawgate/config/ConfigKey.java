@@ -69,6 +69,9 @@ public final class ConfigKey<T> {
             .byDefault("true").doc("loopback clients (after proxy resolution) are never locked out");
     public static final ConfigKey<Integer> LOCKOUT_MAX_TRACKED = key("gateway.auth.rateLimit.maxTrackedClients",
             intNumber(1, Integer.MAX_VALUE)).byDefault("10000").doc("most client IPs tracked by the lockout");
+    public static final ConfigKey<Integer> LOCKOUT_IPV6_PREFIX = key("gateway.auth.rateLimit.ipv6Prefix",
+            intNumber(1, 128)).byDefault("64").unit("bits")
+            .doc("leading bits of an IPv6 address that name one client for the lockout (a /64 is one client)");
     public static final ConfigKey<Long> RATE_RPM = key("gateway.http.rateLimit.requestsPerMinute",
             wholeNumber(0, Long.MAX_VALUE)).byDefault("0").unit("per minute")
             .doc("token-bucket refill per client IP, 0 = off");
@@ -94,6 +97,18 @@ public final class ConfigKey<T> {
             intNumber(1, Integer.MAX_VALUE)).byDefault("10000").doc("sessions kept in memory (LRU beyond)");
     public static final ConfigKey<Long> STATE_IDLE_TTL_MS = key("gateway.state.idleTtlMs", wholeNumber(1, Long.MAX_VALUE))
             .byDefault("86400000").unit("ms").doc("a session unused this long is forgotten");
+    public static final ConfigKey<Integer> STATE_MAX_TRANSCRIPT_MESSAGES = key("gateway.state.maxTranscriptMessages",
+            intNumber(2, Integer.MAX_VALUE)).byDefault("1000")
+            .doc("messages kept per session; oldest turns dropped whole beyond it");
+    public static final ConfigKey<Long> STATE_MAX_TRANSCRIPT_BYTES = key("gateway.state.maxTranscriptBytes",
+            wholeNumber(1024, Integer.MAX_VALUE - 8)).byDefault("1048576").unit("bytes")
+            .doc("stored bytes kept per session; oldest turns dropped whole beyond it; a turn whose new messages alone exceed it is refused with 413 turn_too_large");
+    public static final ConfigKey<Long> STATE_MAX_MEMORY_BYTES = key("gateway.state.maxMemoryBytes",
+            wholeNumber(1024, Long.MAX_VALUE)).byDefault("67108864").unit("bytes")
+            .doc("stored bytes of all sessions of the memory store, least recently used dropped beyond it; at least maxTranscriptBytes");
+    public static final ConfigKey<Integer> STATE_MAX_QUEUED_TURNS = key("gateway.state.maxQueuedTurns",
+            intNumber(0, 1_000_000)).byDefault("32")
+            .doc("turns that may wait behind the running one on one session; one more gets 429 session_busy");
     public static final ConfigKey<Boolean> METRICS_ENABLED = key("gateway.metrics.enabled", bool())
             .byDefault("false").doc("serve Prometheus /metrics");
     public static final ConfigKey<Boolean> METRICS_AUTH = key("gateway.metrics.auth", bool())

@@ -25,6 +25,7 @@ public final class ConfigKeys {
     public static final String LOCKOUT_MS = ConfigKey.LOCKOUT_MS.name();
     public static final String LOCKOUT_EXEMPT_LOOPBACK = ConfigKey.LOCKOUT_EXEMPT_LOOPBACK.name();
     public static final String LOCKOUT_MAX_TRACKED = ConfigKey.LOCKOUT_MAX_TRACKED.name();
+    public static final String LOCKOUT_IPV6_PREFIX = ConfigKey.LOCKOUT_IPV6_PREFIX.name();
     public static final String RATE_RPM = ConfigKey.RATE_RPM.name();
     public static final String RATE_BURST = ConfigKey.RATE_BURST.name();
     public static final String RATE_MAX_TRACKED = ConfigKey.RATE_MAX_TRACKED.name();
@@ -37,6 +38,10 @@ public final class ConfigKeys {
     public static final String STATE_REDIS_URL = ConfigKey.STATE_REDIS_URL.name();
     public static final String STATE_MAX_SESSIONS = ConfigKey.STATE_MAX_SESSIONS.name();
     public static final String STATE_IDLE_TTL_MS = ConfigKey.STATE_IDLE_TTL_MS.name();
+    public static final String STATE_MAX_TRANSCRIPT_MESSAGES = ConfigKey.STATE_MAX_TRANSCRIPT_MESSAGES.name();
+    public static final String STATE_MAX_TRANSCRIPT_BYTES = ConfigKey.STATE_MAX_TRANSCRIPT_BYTES.name();
+    public static final String STATE_MAX_MEMORY_BYTES = ConfigKey.STATE_MAX_MEMORY_BYTES.name();
+    public static final String STATE_MAX_QUEUED_TURNS = ConfigKey.STATE_MAX_QUEUED_TURNS.name();
     public static final String METRICS_ENABLED = ConfigKey.METRICS_ENABLED.name();
     public static final String METRICS_AUTH = ConfigKey.METRICS_AUTH.name();
     public static final String DEFAULT_AGENT = ConfigKey.DEFAULT_AGENT.name();

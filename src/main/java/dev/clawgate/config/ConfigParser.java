@@ -108,8 +108,15 @@ final class ConfigParser {
             checkDirectory(dir);
         }
         String url = values.get(ConfigKeys.STATE_REDIS_URL);
-        return new GatewayConfig.State(dir, redis == null ? null : Secret.ofNullable(url.trim()),
-                get(ConfigKey.STATE_MAX_SESSIONS), get(ConfigKey.STATE_IDLE_TTL_MS), redis);
+        GatewayConfig.State state = new GatewayConfig.State(dir, redis == null ? null : Secret.ofNullable(url.trim()),
+                get(ConfigKey.STATE_MAX_SESSIONS), get(ConfigKey.STATE_IDLE_TTL_MS), redis,
+                get(ConfigKey.STATE_MAX_TRANSCRIPT_MESSAGES), get(ConfigKey.STATE_MAX_TRANSCRIPT_BYTES),
+                get(ConfigKey.STATE_MAX_MEMORY_BYTES), get(ConfigKey.STATE_MAX_QUEUED_TURNS));
+        if (state.maxMemoryBytes() < state.maxTranscriptBytes()) {
+            throw new ConfigException(ConfigKeys.STATE_MAX_MEMORY_BYTES, "must be at least "
+                    + ConfigKeys.STATE_MAX_TRANSCRIPT_BYTES + " (" + state.maxTranscriptBytes() + ")");
+        }
+        return state;
     }
 
     /** The session directory exists and is writable, or its nearest existing ancestor is a writable directory. */
@@ -146,7 +153,7 @@ final class ConfigParser {
         }
         return new GatewayConfig.Auth(mode, token, password, get(ConfigKey.LOCKOUT_MAX_ATTEMPTS),
                 get(ConfigKey.LOCKOUT_WINDOW_MS), get(ConfigKey.LOCKOUT_MS), get(ConfigKey.LOCKOUT_EXEMPT_LOOPBACK),
-                get(ConfigKey.LOCKOUT_MAX_TRACKED));
+                get(ConfigKey.LOCKOUT_MAX_TRACKED), get(ConfigKey.LOCKOUT_IPV6_PREFIX));
     }
 
     /** Fields by lower-case owner, for keys {@code pattern} matches (group 1: owner, group 2: field). */

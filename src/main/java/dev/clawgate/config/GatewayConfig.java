@@ -74,9 +74,16 @@ public record GatewayConfig(
      * @param lockoutMs         {@link ConfigKey#LOCKOUT_MS}
      * @param exemptLoopback    {@link ConfigKey#LOCKOUT_EXEMPT_LOOPBACK}
      * @param maxTrackedClients {@link ConfigKey#LOCKOUT_MAX_TRACKED}
+     * @param ipv6Prefix        {@link ConfigKey#LOCKOUT_IPV6_PREFIX}
      */
     public record Auth(AuthMode mode, Secret token, Secret password, int maxAttempts, long windowMs, long lockoutMs,
-                       boolean exemptLoopback, int maxTrackedClients) {
+                       boolean exemptLoopback, int maxTrackedClients, int ipv6Prefix) {
+        /** With the default IPv6 prefix, /64. */
+        public Auth(AuthMode mode, Secret token, Secret password, int maxAttempts, long windowMs, long lockoutMs,
+                    boolean exemptLoopback, int maxTrackedClients) {
+            this(mode, token, password, maxAttempts, windowMs, lockoutMs, exemptLoopback, maxTrackedClients, 64);
+        }
+
         /** The secret a bearer credential is compared with, or null in mode none. */
         public Secret expectedSecret() {
             return switch (mode) {
@@ -104,8 +111,18 @@ public record GatewayConfig(
      * @param maxSessions {@link ConfigKey#STATE_MAX_SESSIONS}
      * @param idleTtlMs   {@link ConfigKey#STATE_IDLE_TTL_MS}
      * @param redis       {@link ConfigKey#STATE_REDIS_URL}, parsed; null when unset
+     * @param maxTranscriptMessages {@link ConfigKey#STATE_MAX_TRANSCRIPT_MESSAGES}
+     * @param maxTranscriptBytes    {@link ConfigKey#STATE_MAX_TRANSCRIPT_BYTES}
+     * @param maxMemoryBytes        {@link ConfigKey#STATE_MAX_MEMORY_BYTES}
+     * @param maxQueuedTurns        {@link ConfigKey#STATE_MAX_QUEUED_TURNS}
      */
-    public record State(Path dir, Secret redisUrl, int maxSessions, long idleTtlMs, RedisEndpoint redis) {
+    public record State(Path dir, Secret redisUrl, int maxSessions, long idleTtlMs, RedisEndpoint redis,
+                        int maxTranscriptMessages, long maxTranscriptBytes, long maxMemoryBytes, int maxQueuedTurns) {
+        /** With the default transcript, memory and queue bounds. */
+        public State(Path dir, Secret redisUrl, int maxSessions, long idleTtlMs, RedisEndpoint redis) {
+            this(dir, redisUrl, maxSessions, idleTtlMs, redis, 1000, 1_048_576, 67_108_864, 32);
+        }
+
         /** The store the configuration chose: Redis when its URL is set, else files when the directory is, else memory. */
         public StoreKind store() {
             return redis != null ? StoreKind.REDIS : dir != null ? StoreKind.FILE : StoreKind.MEMORY;

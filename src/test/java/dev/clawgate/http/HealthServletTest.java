@@ -10,8 +10,6 @@ import static org.mockito.Mockito.when;
 import dev.clawgate.Gateway;
 import dev.clawgate.config.ConfigLoader;
 import dev.clawgate.session.SessionStore;
-import jakarta.servlet.ServletConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -59,12 +57,7 @@ class HealthServletTest {
     }
 
     private Answer get(String path) throws Exception {
-        ServletContext context = mock(ServletContext.class);
-        when(context.getAttribute(Gateway.ATTRIBUTE)).thenReturn(gateway);
-        ServletConfig config = mock(ServletConfig.class);
-        when(config.getServletContext()).thenReturn(context);
-        HealthServlet servlet = new HealthServlet();
-        servlet.init(config);
+        HealthServlet servlet = new HealthServlet(gateway::ready);
 
         HttpServletRequest req = mock(HttpServletRequest.class);
         when(req.getRequestURI()).thenReturn("/clawgate" + path);
