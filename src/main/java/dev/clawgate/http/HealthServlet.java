@@ -1,14 +1,13 @@
 package dev.clawgate.http;
 
-import dev.clawgate.Gateway;
 import dev.clawgate.config.BuildInfo;
 import dev.clawgate.openai.JsonText;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /healthz} (liveness: {@code {"status":"ok","version":"0.1.0","commit":"0123456789ab"}} while the WAR is
@@ -21,7 +20,7 @@ public final class HealthServlet extends HttpServlet {
     private static final byte[] READY = "{\"status\":\"ready\"}".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NOT_READY = "{\"status\":\"unavailable\"}".getBytes(StandardCharsets.US_ASCII);
 
-    private transient Gateway gateway;
+    private final transient BooleanSupplier ready;
 
     /** {@code {"status":"ok","version":…,"commit":…}}: status first, so a check for its prefix keeps working. */
     static byte[] okBody(BuildInfo build) {
@@ -30,16 +29,16 @@ public final class HealthServlet extends HttpServlet {
         return JsonText.quote(b, build.commit()).append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    @Override
-    public void init() throws ServletException {
-        gateway = GatewayListener.gateway(getServletContext());
+    /** @param ready whether the gateway serves now (not shutting down, its state store answers); must be cheap */
+    public HealthServlet(BooleanSupplier ready) {
+        this.ready = ready;
     }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         byte[] body;
         if (RouteFilter.path(req).equals("/readyz")) {
-            boolean ready = gateway.ready();
+            boolean ready = this.ready.getAsBoolean();
             resp.setStatus(ready ? 200 : 503);
             body = ready ? READY : NOT_READY;
         } else {

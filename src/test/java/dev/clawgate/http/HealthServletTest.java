@@ -11,8 +11,6 @@ import dev.clawgate.Gateway;
 import dev.clawgate.config.BuildInfo;
 import dev.clawgate.config.ConfigLoader;
 import dev.clawgate.session.SessionStore;
-import jakarta.servlet.ServletConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,12 +62,7 @@ class HealthServletTest {
             + "\",\"commit\":\"" + BuildInfo.current().commit() + "\"}";
 
     private Answer get(String path) throws Exception {
-        ServletContext context = mock(ServletContext.class);
-        when(context.getAttribute(Gateway.ATTRIBUTE)).thenReturn(gateway);
-        ServletConfig config = mock(ServletConfig.class);
-        when(config.getServletContext()).thenReturn(context);
-        HealthServlet servlet = new HealthServlet();
-        servlet.init(config);
+        HealthServlet servlet = new HealthServlet(gateway::ready);
 
         HttpServletRequest req = mock(HttpServletRequest.class);
         when(req.getRequestURI()).thenReturn("/clawgate" + path);

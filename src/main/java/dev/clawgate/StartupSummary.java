@@ -1,4 +1,4 @@
-package dev.clawgate.http;
+package dev.clawgate;
 
 import dev.clawgate.config.BuildInfo;
 import dev.clawgate.config.GatewayConfig;
