@@ -44,52 +44,12 @@ public final class ChatRequestParser {
                     "We could not parse the JSON body of your request. Send a JSON object with Content-Type: "
                             + "application/json.");
         }
-        if (hasLoneSurrogate(value)) {
+        if (LoneSurrogates.anywhere(value)) {
             throw ApiException.badRequest(null, "invalid_json", "The JSON body of your request has a \\u escape "
                     + "of half a UTF-16 surrogate pair (\\uD800-\\uDFFF without its other half), which is not "
                     + "text.");
         }
         return value;
-    }
-
-    /**
-     * Whether a string or name anywhere in {@code root} holds an unpaired surrogate ({@code "\\ud800"} is valid JSON
-     * but no text): UTF-8 cannot carry it, so what the upstream and the session store got would not be what was
-     * validated. Walks the tree without recursion.
-     */
-    private static boolean hasLoneSurrogate(JsonValue root) {
-        java.util.ArrayDeque<JsonValue> pending = new java.util.ArrayDeque<>();
-        pending.push(root);
-        while (!pending.isEmpty()) {
-            JsonValue v = pending.pop();
-            if (v instanceof JsonString s) {
-                if (loneSurrogate(s.getString())) {
-                    return true;
-                }
-            } else if (v instanceof JsonObject o) {
-                for (Map.Entry<String, JsonValue> e : o.entrySet()) {
-                    if (loneSurrogate(e.getKey())) {
-                        return true;
-                    }
-                    pending.push(e.getValue());
-                }
-            } else if (v instanceof JsonArray a) {
-                a.forEach(pending::push);
-            }
-        }
-        return false;
-    }
-
-    private static boolean loneSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public ChatRequest parse(byte[] body, int length) {

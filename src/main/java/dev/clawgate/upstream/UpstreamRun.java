@@ -2,12 +2,11 @@ package dev.clawgate.upstream;
 
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.Usage;
+import dev.clawgate.time.Scheduler;
 import java.io.ByteArrayOutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.Request;
@@ -44,8 +43,8 @@ final class UpstreamRun implements Cancellable {
     private volatile boolean exchangeEnded;
     private volatile long lastActivityNanos;
     private volatile boolean paused;
-    private volatile ScheduledFuture<?> timer;
-    private ScheduledExecutorService scheduler;
+    private volatile Scheduler.Task timer;
+    private Scheduler scheduler;
     private int status;
     private String retryAfter;
     private ByteArrayOutputStream errorBody;
@@ -57,10 +56,10 @@ final class UpstreamRun implements Cancellable {
         this.parser = new SseParser(this::onEvent);
     }
 
-    void start(Request call, ScheduledExecutorService timerThread) {
+    void start(Request call, Scheduler timerThread) {
         request = call;
         scheduler = timerThread;
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = scheduler.nanoTime();
         timer = scheduler.schedule(this::checkSilence, provider.timeoutMs(), TimeUnit.MILLISECONDS);
         call.onResponseHeaders(this::onHeaders).onResponseContentAsync(this::onContent);
         try {
@@ -74,7 +73,7 @@ final class UpstreamRun implements Cancellable {
     // ---- response listeners (Jetty calls them in order, one at a time) ----
 
     private void onHeaders(Response response) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = scheduler.nanoTime();
         int code = response.getStatus();
         boolean success = code >= 200 && code < 300;
         if (success && !eventStream(response.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
@@ -108,7 +107,7 @@ final class UpstreamRun implements Cancellable {
     }
 
     private void onContent(Response response, Content.Chunk chunk, Runnable demander) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = scheduler.nanoTime();
         if (done) {
             demander.run();
             return;
@@ -153,7 +152,7 @@ final class UpstreamRun implements Cancellable {
 
     /** The sink caught up: read on (time spent paused by a slow client is not upstream silence). */
     private void resume(Runnable demander) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = scheduler.nanoTime();
         paused = false;
         if (!terminated) {
             demander.run();
@@ -172,9 +171,9 @@ final class UpstreamRun implements Cancellable {
     private void onComplete(Result result) {
         exchangeEnded = true;
         if (terminated) {
-            ScheduledFuture<?> t = timer;
+            Scheduler.Task t = timer;
             if (t != null) {
-                t.cancel(false);
+                t.cancel();
             }
             return;
         }
@@ -241,7 +240,7 @@ final class UpstreamRun implements Cancellable {
             if (terminated) {
                 return;
             }
-            long silent = paused ? 0 : System.nanoTime() - lastActivityNanos;
+            long silent = paused ? 0 : scheduler.nanoTime() - lastActivityNanos;
             if (silent < timeoutNanos) {
                 timer = scheduler.schedule(this::checkSilence, Math.max(1, timeoutNanos - silent),
                         TimeUnit.NANOSECONDS);
@@ -288,9 +287,9 @@ final class UpstreamRun implements Cancellable {
 
     private void terminate() {
         terminated = true;
-        ScheduledFuture<?> t = timer;
+        Scheduler.Task t = timer;
         if (t != null) {
-            t.cancel(false);
+            t.cancel();
         }
         provider.ended(this);
     }

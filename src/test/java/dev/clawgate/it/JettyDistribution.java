@@ -30,7 +30,8 @@ final class JettyDistribution implements AutoCloseable {
     private final Process process;
     private final int port;
 
-    private JettyDistribution(String name, int port, Path contextXml, List<String> properties) throws Exception {
+    private JettyDistribution(String name, int port, Path contextXml, List<String> decoys, List<String> properties)
+            throws Exception {
         this.port = port;
         Path home = Path.of(System.getProperty("it.jetty.home"));
         Path base = Path.of(System.getProperty("it.work", "target/it-work")).toAbsolutePath().resolve("jetty-" + name);
@@ -50,6 +51,10 @@ final class JettyDistribution implements AutoCloseable {
             throw new IllegalStateException(contextXml + " does not name " + SHIPPED_WAR);
         }
         Files.writeString(base.resolve("webapps/clawgate.xml"), xml.replace(SHIPPED_WAR, war));
+        for (String decoy : decoys) {
+            Path dir = Files.createDirectories(base.resolve("webapps").resolve(decoy));
+            Files.writeString(dir.resolve("index.html"), "decoy " + decoy + "\n");
+        }
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
         properties.forEach(p -> command.add("-D" + p));
         command.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
@@ -74,7 +79,17 @@ final class JettyDistribution implements AutoCloseable {
      * system properties ({@code key=value}; a system property beats the context's init parameter).
      */
     static JettyDistribution start(String name, int port, Path contextXml, String... properties) throws Exception {
-        return new JettyDistribution(name, port, contextXml, List.of(properties));
+        return new JettyDistribution(name, port, contextXml, List.of(), List.of(properties));
+    }
+
+    /**
+     * As {@link #start(String, int, Path, String...)}, plus a static web application at each of {@code decoys}
+     * (context path {@code /<decoy>/}, answering {@code decoy <name>} at its root): stand-ins for what a stock app
+     * server serves beside the gateway (Tomcat's {@code /examples}, {@code /manager}).
+     */
+    static JettyDistribution startWithDecoys(String name, int port, Path contextXml, List<String> decoys,
+                                             String... properties) throws Exception {
+        return new JettyDistribution(name, port, contextXml, decoys, List.of(properties));
     }
 
     String baseUrl() {

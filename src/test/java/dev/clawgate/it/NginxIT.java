@@ -1,7 +1,9 @@
 package dev.clawgate.it;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,8 +38,9 @@ class NginxIT {
         assertTrue(NginxProxy.installed(), "nginx is not installed: run .ci/run, or apt-get install -y nginx, "
                 + "or skip with -Dit.nginx.skip=true");
         // the shipped context XML as an operator would use it (it trusts 127.0.0.1 as proxy), plus a paced echo
-        jetty = JettyDistribution.start("proxied", Integer.getInteger("it.proxied.jetty.port"),
-                Path.of("deploy/jetty/clawgate.xml"), "models.providers.echo.wordDelayMs=" + WORD_DELAY_MS);
+        jetty = JettyDistribution.startWithDecoys("proxied", Integer.getInteger("it.proxied.jetty.port"),
+                Path.of("deploy/jetty/clawgate.xml"), List.of("examples", "manager"),
+                "models.providers.echo.wordDelayMs=" + WORD_DELAY_MS);
         nginx = NginxProxy.start(Integer.getInteger("it.nginx.port"), jetty.port());
     }
 
@@ -95,6 +98,23 @@ class NginxIT {
         given().baseUri(nginx.baseUrl()).get("/v1/nowhere").then().statusCode(404)
                 .contentType(startsWith("application/json")).body("error.code", equalTo("not_found"));
         given().baseUri(nginx.baseUrl()).get("/readyz").then().statusCode(200);
+    }
+
+    @Test
+    void onlyTheGatewaysContextIsProxiedTheRestOfTheAppServerIs404() {
+        String direct = "http://127.0.0.1:" + jetty.port();
+        String proxied = "http://127.0.0.1:" + nginx.port();
+        // the decoys answer when asked directly, so a 404 through nginx is nginx refusing to proxy them
+        given().baseUri(direct).get("/examples/").then().statusCode(200).body(containsString("decoy examples"));
+        given().baseUri(direct).get("/manager/").then().statusCode(200).body(containsString("decoy manager"));
+        for (String path : List.of("/examples/", "/manager/", "/manager/html", "/host-manager/html", "/docs/", "/",
+                "/clawgatex/v1/models")) {
+            given().baseUri(proxied).get(path).then().statusCode(404)
+                    .contentType(startsWith("application/json")).body("error.code", equalTo("not_found"))
+                    .body(not(containsString("decoy")));
+        }
+        given().baseUri(proxied).header("Authorization", "Bearer " + JettyDistribution.TOKEN)
+                .get("/clawgate/v1/models").then().statusCode(200);
     }
 
     @Test

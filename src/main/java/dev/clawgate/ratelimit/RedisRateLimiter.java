@@ -1,7 +1,6 @@
-package dev.clawgate.cluster;
+package dev.clawgate.ratelimit;
 
-import dev.clawgate.ratelimit.RateLimiter;
-import dev.clawgate.ratelimit.RequestRateLimiter;
+import dev.clawgate.cluster.RedisState;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -17,7 +16,7 @@ import java.time.Duration;
  *
  * <p>On a container thread the filter waits for the asynchronous answer at most
  * {@link RedisState#REQUEST_PATH_TIMEOUT_MS} ms; when Redis fails or is slower than that the request passes
- * unlimited (fail open, {@code null}), reported through {@link RedisState#failed} as kind {@code ratelimit}.
+ * unlimited (fail open, {@link RateDecision#UNKNOWN}), reported through {@link RedisState#failed} as kind {@code ratelimit}.
  */
 public final class RedisRateLimiter implements RateLimiter {
     private static final String KEY = RedisState.PREFIX + "ratelimit:";
@@ -47,10 +46,10 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     @Override
-    public RequestRateLimiter.Decision tryAcquire(String client) {
+    public RateDecision tryAcquire(String client) {
         ConsumptionProbe probe = redis.awaitOnRequestPath("ratelimit",
                 () -> buckets.builder().build(KEY + client, configuration).tryConsumeAndReturnRemaining(1));
-        return probe == null ? null : new RequestRateLimiter.Decision(probe.isConsumed(), capacity,
+        return probe == null ? RateDecision.UNKNOWN : RateDecision.of(probe.isConsumed(), capacity,
                 probe.getRemainingTokens(), probe.getNanosToWaitForReset(),
                 probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill());
     }

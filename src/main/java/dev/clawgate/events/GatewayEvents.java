@@ -1,4 +1,4 @@
-package dev.clawgate;
+package dev.clawgate.events;
 
 /**
  * What the gateway tells its observers (metrics) as it works. Every method is called on the request path, so an
@@ -48,6 +48,6 @@ public interface GatewayEvents {
     }
 
     /** A chat request finished, however it ended. */
-    default void requestFinished(Gateway.RequestRecord record) {
+    default void requestFinished(RequestRecord record) {
     }
 }

@@ -1,12 +1,11 @@
-package dev.clawgate.http;
+package dev.clawgate.metrics;
 
-import dev.clawgate.Gateway;
-import dev.clawgate.Gateway.RequestRecord;
+import dev.clawgate.events.RequestRecord;
+import dev.clawgate.time.Scheduler;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +24,7 @@ import java.util.logging.Logger;
  * (formatting, a synchronized console write and flush per record), as much as the rest of an echo request; a batch
  * pays that once. Each record names its source ({@code logp}), so JUL never walks the stack to infer it.
  */
-final class RequestLog {
+public final class RequestLog {
     static final String LOGGER = "dev.clawgate.access";
     /** Most lines in one log record. */
     static final int BATCH_LINES = 64;
@@ -33,25 +32,25 @@ final class RequestLog {
     static final long FLUSH_MS = 100;
     private static final Logger LOG = Logger.getLogger(LOGGER);
 
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
     private final Clock clock;
     private final ConcurrentLinkedQueue<String> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
-    RequestLog(ScheduledExecutorService scheduler, Clock clock) {
+    /**
+     * A log that flushes on {@code scheduler}; feed it with {@link #add} (the listener registers it for every
+     * finished request) and {@link #flush()} it at undeploy.
+     *
+     * @param clock the wall clock of each line's {@code time=}
+     */
+    public RequestLog(Scheduler scheduler, Clock clock) {
         this.scheduler = scheduler;
         this.clock = clock;
     }
 
-    /** Logs every request the gateway finishes from now on; {@link #flush()} the result at undeploy. */
-    static RequestLog install(Gateway gateway) {
-        RequestLog log = new RequestLog(gateway.scheduler(), gateway.clock());
-        gateway.onRequestFinished(log::add);
-        return log;
-    }
-
-    void add(RequestRecord r) {
+    /** Queues the line of one finished request. */
+    public void add(RequestRecord r) {
         if (!LOG.isLoggable(Level.INFO)) {
             return;
         }
@@ -74,7 +73,7 @@ final class RequestLog {
     }
 
     /** Publishes every pending line now, as one record. */
-    synchronized void flush() {
+    public synchronized void flush() {
         String first = pending.poll();
         if (first == null) {
             return;

@@ -1,7 +1,7 @@
-package dev.clawgate.http;
+package dev.clawgate.agent;
 
 import dev.clawgate.openai.ChatMessage;
-import dev.clawgate.openai.JsonText;
+import dev.clawgate.openai.CompletionJson;
 import dev.clawgate.openai.ToolCall;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.Usage;
@@ -13,11 +13,11 @@ import java.util.TreeMap;
 /**
  * What the model answered in one run, gathered from its deltas: the text, the tool calls joined from their
  * fragments (ordered by their {@code index}), the finish reason and the usage. It gives the non-streaming response
- * body and the assistant message a session commits. A stateless stream needs neither, so it keeps no text
+ * body ({@link CompletionJson}) and the assistant message a session commits. A stateless stream needs neither, so it keeps no text
  * ({@code keepText = false}) and only remembers whether a tool call went by. Not thread-safe: the exchange's
- * monitor guards it.
+ * run's monitor guards it.
  */
-final class AssistantReply {
+public final class AssistantReply {
     private final StringBuilder text;
     private TreeMap<Integer, ToolCallBuilder> toolCalls;
     private boolean sawToolCall;
@@ -25,7 +25,7 @@ final class AssistantReply {
     private Usage usage;
 
     /** @param keepText whether to keep the text and tool calls (non-streaming clients and stored sessions) */
-    AssistantReply(boolean keepText) {
+    public AssistantReply(boolean keepText) {
         this.text = keepText ? new StringBuilder() : null;
     }
 
@@ -54,7 +54,7 @@ final class AssistantReply {
         return true;
     }
 
-    String finishReason() {
+    public String finishReason() {
         return finishReason;
     }
 
@@ -68,31 +68,24 @@ final class AssistantReply {
     }
 
     /** The usage, zeros when the model reported none. */
-    Usage usage() {
+    public Usage usage() {
         return usage != null ? usage : Usage.of(0, 0);
     }
 
     /** The assistant message to store: text as content (null when it only called tools) and the tool calls. */
-    ChatMessage message() {
+    public ChatMessage message() {
         String s = text.toString();
         List<ToolCall> calls = calls();
         return new ChatMessage("assistant", s.isEmpty() && !calls.isEmpty() ? null : Json.createValue(s), null, null,
                 calls);
     }
 
-    /** The non-streaming {@code chat.completion} body. */
-    String completionJson(String id, long created, String model) {
+    /** The non-streaming {@code chat.completion} body ({@link CompletionJson}). */
+    public String completionJson(String id, long created, String model) {
         String s = text.toString();
         List<ToolCall> calls = calls();
-        StringBuilder b = SseFrames.appendHead(new StringBuilder(256 + s.length()), id, "chat.completion", created, model)
-                .append("[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
-        JsonText.quote(b, s.isEmpty() && !calls.isEmpty() ? null : s);
-        ToolCall.appendField(b, calls);
-        b.append(",\"refusal\":null},\"logprobs\":null,\"finish_reason\":");
-        JsonText.quote(b, finishReason);
-        b.append("}],\"usage\":");
-        usage().appendJson(b);
-        return b.append('}').toString();
+        return CompletionJson.completion(id, created, model, s.isEmpty() && !calls.isEmpty() ? null : s, calls,
+                finishReason, usage());
     }
 
     private List<ToolCall> calls() {

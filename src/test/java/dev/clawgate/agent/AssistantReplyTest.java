@@ -1,4 +1,4 @@
-package dev.clawgate.http;
+package dev.clawgate.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

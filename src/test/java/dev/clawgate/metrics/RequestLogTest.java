@@ -1,4 +1,4 @@
-package dev.clawgate.http;
+package dev.clawgate.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,13 +9,13 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
-import dev.clawgate.Gateway.RequestRecord;
+import dev.clawgate.events.RequestRecord;
+import dev.clawgate.time.Scheduler;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -41,7 +41,7 @@ class RequestLogTest {
         public void close() {
         }
     };
-    private final ScheduledExecutorService timer = mock(ScheduledExecutorService.class);
+    private final Scheduler timer = mock(Scheduler.class);
     private final RequestLog log = new RequestLog(timer, Clock.fixed(AT, ZoneOffset.UTC));
 
     @BeforeEach
