@@ -58,6 +58,8 @@ public final class ConfigKey<T> {
             .env("OPENCLAW_GATEWAY_PASSWORD").doc("the bearer password in mode password");
     public static final ConfigKey<Boolean> AUTH_ALLOW_NONE = key("gateway.auth.allowNone", bool())
             .byDefault("false").doc("permit mode none");
+    public static final ConfigKey<Boolean> AUTH_ALLOW_WEAK_SECRET = key("gateway.auth.allowWeakSecret", bool())
+            .byDefault("false").doc("accept a token or password shorter than 32 characters (one warning at start-up)");
     public static final ConfigKey<Integer> LOCKOUT_MAX_ATTEMPTS = key("gateway.auth.rateLimit.maxAttempts",
             intNumber(1, Integer.MAX_VALUE)).byDefault("10")
             .doc("wrong secrets per client IP within the window before lockout");
@@ -113,6 +115,9 @@ public final class ConfigKey<T> {
             .byDefault("false").doc("serve Prometheus /metrics");
     public static final ConfigKey<Boolean> METRICS_AUTH = key("gateway.metrics.auth", bool())
             .byDefault("true").doc("/metrics needs the bearer secret");
+    public static final ConfigKey<GatewayConfig.AccessLogFormat> ACCESS_LOG_FORMAT = key("gateway.accessLog.format",
+            choice(GatewayConfig.AccessLogFormat.class)).byDefault("logfmt")
+            .doc("access log lines (logger dev.clawgate.access): logfmt | json");
 
     // --- agents.* ------------------------------------------------------------------------------------------------
     public static final ConfigKey<String> DEFAULT_AGENT = key("agents.defaultAgent", text())

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 final class ConfigParser {
     private static final Pattern AGENT_KEY = Pattern.compile("agents\\.([^.]+)\\.(.+)");
     private static final Pattern PROVIDER_KEY = Pattern.compile("models\\.providers\\.([^.]+)\\.(.+)");
+    /** Fewest characters of a bearer token or password, unless {@code gateway.auth.allowWeakSecret=true}. */
+    static final int MIN_SECRET_LENGTH = 32;
     private static final List<String> PLACEHOLDERS = List.of("changeme", "change-me", "null", "undefined");
     private static final System.Logger LOG = System.getLogger(ConfigLoader.class.getName());
 
@@ -64,7 +66,7 @@ final class ConfigParser {
                 get(ConfigKey.METRICS_AUTH));
         GatewayConfig.Auth auth = auth(enabled || metrics.enabled() && metrics.auth());
         return new GatewayConfig(enabled, http, auth, get(ConfigKey.TRUSTED_PROXIES), state(), metrics,
-                defaultAgent, agents, providers);
+                defaultAgent, agents, providers, get(ConfigKey.ACCESS_LOG_FORMAT));
     }
 
     private <T> T get(ConfigKey<T> key) {
@@ -145,15 +147,33 @@ final class ConfigParser {
             Secret expected = mode == AuthMode.TOKEN ? token : password;
             if (expected == null) {
                 throw new ConfigException(key.name(), "is required for auth mode "
-                        + mode.name().toLowerCase(Locale.ROOT) + " (or set " + key.env() + ")");
+                        + mode.name().toLowerCase(Locale.ROOT) + ", and " + key.env() + " is not in this process's"
+                        + " environment: set the key, or export " + key.env() + " where the container starts (a"
+                        + " variable set without export, e.g. in bin/setenv.sh, or in another shell, is not"
+                        + " inherited)");
             }
             if (isPlaceholder(expected.reveal())) {
                 throw new ConfigException(key.name(), "is a placeholder value; set a long random secret");
             }
+            checkStrength(key, expected);
         }
         return new GatewayConfig.Auth(mode, token, password, get(ConfigKey.LOCKOUT_MAX_ATTEMPTS),
                 get(ConfigKey.LOCKOUT_WINDOW_MS), get(ConfigKey.LOCKOUT_MS), get(ConfigKey.LOCKOUT_EXEMPT_LOOPBACK),
                 get(ConfigKey.LOCKOUT_MAX_TRACKED), get(ConfigKey.LOCKOUT_IPV6_PREFIX));
+    }
+
+    /** A secret shorter than {@value #MIN_SECRET_LENGTH} characters is refused unless explicitly allowed. */
+    private void checkStrength(ConfigKey<Secret> key, Secret secret) {
+        if (secret.reveal().length() >= MIN_SECRET_LENGTH) {
+            return;
+        }
+        if (!get(ConfigKey.AUTH_ALLOW_WEAK_SECRET)) {
+            throw new ConfigException(key.name(), "is shorter than " + MIN_SECRET_LENGTH + " characters; use a"
+                    + " long random secret (e.g. openssl rand -hex 32), or set "
+                    + ConfigKeys.AUTH_ALLOW_WEAK_SECRET + "=true");
+        }
+        LOG.log(Level.WARNING, "clawgate: " + key.name() + " is shorter than " + MIN_SECRET_LENGTH
+                + " characters, accepted because " + ConfigKeys.AUTH_ALLOW_WEAK_SECRET + "=true");
     }
 
     /** Fields by lower-case owner, for keys {@code pattern} matches (group 1: owner, group 2: field). */

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param defaultAgent       {@link ConfigKey#DEFAULT_AGENT}, lower case
  * @param agents             agents by lower-case id, in configuration order
  * @param providers          upstream providers by name (the built-in {@code echo} is always present)
+ * @param accessLogFormat    {@link ConfigKey#ACCESS_LOG_FORMAT}
  */
 public record GatewayConfig(
         boolean chatCompletionsEnabled,
@@ -29,7 +30,8 @@ public record GatewayConfig(
         Metrics metrics,
         String defaultAgent,
         Map<String, AgentSpec> agents,
-        Map<String, ProviderSpec> providers) {
+        Map<String, ProviderSpec> providers,
+        AccessLogFormat accessLogFormat) {
 
     public GatewayConfig {
         trustedProxyRanges = List.copyOf(trustedProxyRanges);
@@ -61,6 +63,9 @@ public record GatewayConfig(
             return requestsPerMinute > 0;
         }
     }
+
+    /** {@link ConfigKey#ACCESS_LOG_FORMAT}: {@code key=value} pairs (logfmt) or one JSON object per line. */
+    public enum AccessLogFormat { LOGFMT, JSON }
 
     /** {@link ConfigKey#AUTH_MODE}. */
     public enum AuthMode { TOKEN, PASSWORD, NONE }

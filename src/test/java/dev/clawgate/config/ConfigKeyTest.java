@@ -98,9 +98,24 @@ class ConfigKeyTest {
 
     @Test
     void keysOutsideOurNamespacesAreLeftAlone() {
-        GatewayConfig c = ConfigLoaderTest.load(Map.of("agent.main.model", "x", "model.providers.x.baseUrl", "y",
-                "java.home", "/opt"));
+        GatewayConfig c = ConfigLoaderTest.load(Map.of("java.home", "/opt", "catalina.base", "/srv",
+                "tools.profile", "full", "session.scope", "x", "meta.version", "1"));
         assertEquals(Set.of("main"), c.agents().keySet());
+    }
+
+    @Test
+    void aPrefixThatIsATypoOfOursIsAnErrorNamingTheKeyAndTheLikelyPrefix() {
+        Map<String, String> typos = Map.of("agent.main.systemPrompt", "agents.", "model.providers.x.baseUrl",
+                "models.", "gateways.http.maxBodyBytes", "gateway.", "Gateway.auth.mode", "gateway.",
+                "gatway.metrics.enabled", "gateway.", "agnets.main.model", "agents.");
+        typos.forEach((key, meant) -> {
+            ConfigException e = failure(Map.of(key, "x"));
+            assertEquals(key, e.key());
+            assertTrue(e.getMessage().contains("did you mean '" + meant + "'"), e.getMessage());
+        });
+        ConfigException fromSystem = assertThrows(ConfigException.class, () -> ConfigLoaderTest.load(
+                Map.of("agent.main.model", "x"), Map.of(), Map.of()));
+        assertEquals("agent.main.model", fromSystem.key());
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * content, the user, or a secret.
  */
 class RequestLogTest {
-    static final String SECRET = "log-test-secret-token-9f8e7d6c";
+    static final String SECRET = "log-test-secret-token-9f8e7d6c-5b4a3210";
     static final String CONTENT = "confidential-words-4711";
     static final String USER = "user-alice-0042";
 
