@@ -17,6 +17,7 @@ import dev.clawgate.http.RouteFilter;
 import dev.clawgate.metrics.GatewayMetrics;
 import dev.clawgate.metrics.MetricsServlet;
 import dev.clawgate.metrics.RequestLog;
+import dev.clawgate.metrics.UpstreamFailureLog;
 import dev.clawgate.openai.ChatRequestParser;
 import dev.clawgate.ratelimit.RateLimitFilter;
 import dev.clawgate.ratelimit.RateLimiter;
@@ -43,8 +44,10 @@ import java.util.Map;
  * filter and servlet with the collaborators it needs and registers them, async-supported, in the order
  * {@code web.xml} documents: filters route → cors → auth → rate-limit on {@code /*}; servlets chat-completions,
  * models, health, metrics (load on start-up) and not-found on {@code /}. A bad key fails the deployment with one log
- * line naming it. At undeploy it flushes the access log and stops every thread the gateway started. This is the only
- * class that knows every package; no filter or servlet looks anything up.
+ * line naming it. Every finished request goes to the access log ({@link RequestLog}, its own thread) and, when its
+ * provider failed, to {@link UpstreamFailureLog}. At undeploy it stops every thread the gateway started, then
+ * publishes the queued access lines and stops the log's thread. This is the only class that knows every package; no
+ * filter or servlet looks anything up.
  */
 public final class GatewayListener implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
@@ -67,8 +70,9 @@ public final class GatewayListener implements ServletContextListener {
             LOG.log(Level.ERROR, "clawgate: invalid configuration: " + e.getMessage());
             throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
         }
-        requestLog = new RequestLog(gateway.scheduler(), gateway.clock());
+        requestLog = new RequestLog(gateway.clock(), config.accessLogFormat() == GatewayConfig.AccessLogFormat.JSON);
         gateway.onRequestFinished(requestLog::add);
+        gateway.onRequestFinished(new UpstreamFailureLog(gateway.scheduler())::add);
         GatewayMetrics metrics = null;
         if (config.metrics().enabled()) {
             metrics = new GatewayMetrics(config.agents().keySet());
@@ -138,10 +142,14 @@ public final class GatewayListener implements ServletContextListener {
             return;
         }
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
-        if (requestLog != null) {
-            requestLog.flush();
+        try {
+            gateway.close();
+        } finally {
+            gateway = null;
+            if (requestLog != null) {
+                requestLog.close(); // after the gateway: runs cancelled by its close still get their line
+                requestLog = null;
+            }
         }
-        gateway.close();
-        gateway = null;
     }
 }

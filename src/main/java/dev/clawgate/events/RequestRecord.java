@@ -3,19 +3,43 @@ package dev.clawgate.events;
 /**
  * What happened to one chat request; holds no message content and no session key.
  *
- * @param requestId        the {@code x-request-id}
- * @param agent            agent id
- * @param sessionKind      stateless, user or header
- * @param stream           whether the client streamed
- * @param status           HTTP status sent (200 for a stream that failed after its headers)
- * @param outcome          ok, error, cancelled or timeout
- * @param errorType        OpenAI error type when the outcome is not ok, else null
- * @param durationNanos    request start to end
- * @param ttftNanos        request start to first content or tool-call delta, -1 when none
- * @param promptTokens     usage, 0 when unknown
- * @param completionTokens usage, 0 when unknown
+ * @param requestId         the {@code x-request-id}
+ * @param agent             agent id
+ * @param sessionKind       stateless, user or header
+ * @param stream            whether the client streamed
+ * @param status            HTTP status sent (200 for a stream that failed after its headers)
+ * @param outcome           ok, error, cancelled or timeout
+ * @param errorType         OpenAI error type when the outcome is not ok, else null
+ * @param durationNanos     request start to end
+ * @param ttftNanos         request start to first content or tool-call delta, -1 when none
+ * @param promptTokens      usage, 0 when unknown
+ * @param completionTokens  usage, 0 when unknown
+ * @param errorCode         OpenAI error code the client was told ({@code upstream_unavailable}, {@code timeout},
+ *                          ...), else null
+ * @param traceId           the W3C trace id of the request's {@code traceparent} header, or "" when none or invalid
+ * @param caller            who called: the key or user name once callers have names, {@link #OPERATOR} until then
+ * @param model             the agent's upstream model as {@code <provider>/<model>}
+ * @param upstreamErrorKind how the provider failed ({@code connect}, {@code timeout}, {@code status_5xx}, ...), or
+ *                          null when it did not
  */
 public record RequestRecord(String requestId, String agent, String sessionKind, boolean stream, int status,
                             String outcome, String errorType, long durationNanos, long ttftNanos,
-                            long promptTokens, long completionTokens) {
+                            long promptTokens, long completionTokens, String errorCode, String traceId,
+                            String caller, String model, String upstreamErrorKind) {
+    /** The caller of a request authenticated with the gateway's one token or password. */
+    public static final String OPERATOR = "operator";
+
+    /** A record of the operator's request, without error code, trace id, model or upstream failure. */
+    public RequestRecord(String requestId, String agent, String sessionKind, boolean stream, int status,
+                         String outcome, String errorType, long durationNanos, long ttftNanos, long promptTokens,
+                         long completionTokens) {
+        this(requestId, agent, sessionKind, stream, status, outcome, errorType, durationNanos, ttftNanos,
+                promptTokens, completionTokens, null, "", OPERATOR, "", null);
+    }
+
+    /** The provider part of {@link #model()} ({@code ollama} of {@code ollama/llama3.2}), or "" when unknown. */
+    public String provider() {
+        int slash = model == null ? -1 : model.indexOf('/');
+        return slash < 0 ? "" : model.substring(0, slash);
+    }
 }

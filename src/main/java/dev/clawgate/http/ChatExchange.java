@@ -12,6 +12,7 @@ import dev.clawgate.openai.ChunkJson;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -28,10 +29,13 @@ final class ChatExchange implements AsyncListener {
     private final SseEmitter emitter;
     private final AgentRun run;
     private final boolean stream;
+    /** The {@code traceparent} trace id, for the access log; "" when none. */
+    private final String traceId;
 
     ChatExchange(ChatCompletionsServlet.Services services, AsyncContext async, RunRequest request) throws IOException {
         this.services = services;
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
+        this.traceId = TraceParent.traceId(((HttpServletRequest) async.getRequest()).getHeader("traceparent"));
         ChatRequest chat = request.chat();
         this.stream = chat.stream();
         String id = Ids.completionId();
@@ -67,7 +71,8 @@ final class ChatExchange implements AsyncListener {
         services.events().requestFinished(new RequestRecord(q.requestId(), q.agent().id(),
                 q.session().kind().label(), stream, status, r.outcome().label(), error == null ? null : error.type(),
                 r.endNanos() - q.startNanos(), r.firstDeltaNanos() < 0 ? -1 : r.firstDeltaNanos() - q.startNanos(),
-                r.usage().promptTokens(), r.usage().completionTokens()));
+                r.usage().promptTokens(), r.usage().completionTokens(), error == null ? null : error.code(), traceId,
+                RequestRecord.OPERATOR, q.agent().provider() + "/" + q.agent().model(), r.upstreamErrorKind()));
     }
 
     // ---- AsyncListener: container events, handed over by the BodyReader ----
