@@ -88,7 +88,7 @@ public final class ConfigLoader {
         if (near != null) {
             throw new ConfigException(key, "unknown prefix '" + key.substring(0, key.indexOf('.') + 1)
                     + "' (did you mean '" + near + ".'? clawgate's keys start with "
-                    + String.join(".,", ConfigKeys.NAMESPACES) + ".)");
+                    + String.join(". ", ConfigKeys.NAMESPACES) + ".)");
         }
     }
 
