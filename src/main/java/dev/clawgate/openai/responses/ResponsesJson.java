@@ -1,6 +1,7 @@
 package dev.clawgate.openai.responses;
 
 import jakarta.json.JsonStructure;
+import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.JsonbException;
@@ -10,17 +11,17 @@ import jakarta.json.bind.serializer.JsonbDeserializer;
 import jakarta.json.stream.JsonParser;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
-import org.eclipse.yasson.YassonJsonb;
 
 /**
  * The one JSON-B (Yasson) instance of the Responses API wire types. Java names map to the wire's
  * {@code snake_case}; nulls are written (OpenAI's clients expect {@code "error":null}); property order is fixed
  * per class by {@code @JsonbPropertyOrder}. Binding is strict where Yasson is lenient: a string, boolean or number
- * property only accepts a JSON value of that kind ({@code "5"} is not an integer, {@code 5} is not a string).
+ * property only accepts a JSON value of that kind or null ({@code "5"} is not an integer, {@code 5} is not a
+ * string).
  * Thread-safe; creating it is the expensive part, so it is built once.
  */
 final class ResponsesJson {
-    static final YassonJsonb JSONB = (YassonJsonb) JsonbBuilder.create(new JsonbConfig()
+    static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig()
             .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
             .withNullValues(true)
             .withDeserializers(new StrictString(), new StrictBoolean(), new StrictLong(), new StrictDouble()));
@@ -30,7 +31,9 @@ final class ResponsesJson {
 
     /** Binds a JSON-P tree (already parsed and bounded by the body reader) to {@code type}. */
     static <T> T bind(JsonStructure json, Type type) throws JsonbException {
-        return JSONB.fromJsonStructure(json, type);
+        // from the tree's text: Yasson's fromJsonStructure reports true/false to deserializers as strings, and its
+        // JsonValue properties are misread from a parser over a tree, so the tree is bound as JSON text
+        return JSONB.fromJson(json.toString(), type);
     }
 
     /** Writes a bound object as compact JSON. */
@@ -47,6 +50,9 @@ final class ResponsesJson {
         @Override
         public String deserialize(JsonParser parser, DeserializationContext ctx, Type type) {
             JsonParser.Event e = parser.currentEvent();
+            if (e == JsonParser.Event.VALUE_NULL) {
+                return null;
+            }
             // KEY_NAME: Yasson reads the keys of a Map<String, …> through the String deserializer too
             if (e != JsonParser.Event.VALUE_STRING && e != JsonParser.Event.KEY_NAME) {
                 throw wrongKind("a string");
@@ -61,6 +67,7 @@ final class ResponsesJson {
             return switch (parser.currentEvent()) {
                 case VALUE_TRUE -> Boolean.TRUE;
                 case VALUE_FALSE -> Boolean.FALSE;
+                case VALUE_NULL -> null;
                 default -> throw wrongKind("a boolean");
             };
         }
@@ -69,6 +76,9 @@ final class ResponsesJson {
     static final class StrictLong implements JsonbDeserializer<Long> {
         @Override
         public Long deserialize(JsonParser parser, DeserializationContext ctx, Type type) {
+            if (parser.currentEvent() == JsonParser.Event.VALUE_NULL) {
+                return null;
+            }
             if (parser.currentEvent() != JsonParser.Event.VALUE_NUMBER) {
                 throw wrongKind("an integer");
             }
@@ -84,6 +94,9 @@ final class ResponsesJson {
     static final class StrictDouble implements JsonbDeserializer<Double> {
         @Override
         public Double deserialize(JsonParser parser, DeserializationContext ctx, Type type) {
+            if (parser.currentEvent() == JsonParser.Event.VALUE_NULL) {
+                return null;
+            }
             if (parser.currentEvent() != JsonParser.Event.VALUE_NUMBER) {
                 throw wrongKind("a number");
             }

@@ -61,6 +61,11 @@ public final class ResponsesRequestParser {
     }
 
     public ResponsesRequest parse(JsonObject o) {
+        JsonValue m = o.get("metadata");
+        if (m != null && m != JsonValue.NULL && !(m instanceof JsonObject)) {
+            // checked before binding: Yasson would also take an array of {"key","value"} entries as a map
+            throw ApiException.badRequest("metadata", "`metadata` must be an object of string values.");
+        }
         RequestWire.Body b = bindBody(o);
         bounded("model", b.model, MAX_ID_CHARS);
         bounded("user", b.user, MAX_USER_CHARS);
