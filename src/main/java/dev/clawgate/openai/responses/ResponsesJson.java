@@ -2,7 +2,6 @@ package dev.clawgate.openai.responses;
 
 import jakarta.json.JsonStructure;
 import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.bind.config.PropertyNamingStrategy;
@@ -21,10 +20,15 @@ import java.math.BigDecimal;
  * Thread-safe; creating it is the expensive part, so it is built once.
  */
 final class ResponsesJson {
-    static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig()
-            .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
-            .withNullValues(true)
-            .withDeserializers(new StrictString(), new StrictBoolean(), new StrictLong(), new StrictDouble()));
+    // Yasson on Parsson named outright: no ServiceLoader look-up through whichever context class loader the first
+    // caller's thread has
+    static final Jsonb JSONB = new org.eclipse.yasson.JsonBindingProvider().create()
+            .withProvider(new org.eclipse.parsson.JsonProviderImpl())
+            .withConfig(new JsonbConfig()
+                    .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
+                    .withNullValues(true)
+                    .withDeserializers(new StrictString(), new StrictBoolean(), new StrictLong(), new StrictDouble()))
+            .build();
 
     private ResponsesJson() {
     }
