@@ -90,8 +90,11 @@ final class ResponseWire {
         public long totalTokens;
     }
 
+    /** {@code cache_write_tokens} is always 0: no upstream reports it through chat completions; the SDK needs it. */
+    @JsonbPropertyOrder({"cachedTokens", "cacheWriteTokens"})
     public static final class InputTokensDetails {
         public long cachedTokens;
+        public long cacheWriteTokens;
     }
 
     public static final class OutputTokensDetails {

@@ -31,7 +31,7 @@ class ResponseBuilderTest {
                 + "\"text\":\"Hello world\",\"annotations\":[]}]}],\"output_text\":\"Hello world\","
                 + "\"parallel_tool_calls\":true,\"previous_response_id\":null,\"store\":true,\"temperature\":null,"
                 + "\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":null,"
-                + "\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":5,\"input_tokens_details\":{\"cached_tokens\":3},"
+                + "\"truncation\":\"disabled\",\"usage\":{\"input_tokens\":5,\"input_tokens_details\":{\"cached_tokens\":3,\"cache_write_tokens\":0},"
                 + "\"output_tokens\":2,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":7},"
                 + "\"user\":null,\"metadata\":{}}", b.json());
     }
