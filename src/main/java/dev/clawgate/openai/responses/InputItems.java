@@ -3,7 +3,6 @@ package dev.clawgate.openai.responses;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.ToolCall;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -48,13 +47,13 @@ final class InputItems {
 
     List<ChatMessage> messages(String instructions, JsonValue input) {
         if (instructions != null) {
-            out.add(ChatMessage.text("system", instructions));
+            out.add(textMessage("system", instructions));
         }
         if (input == null || input == JsonValue.NULL) {
             throw ApiException.badRequest("input", "Missing required parameter: 'input'.");
         }
         if (input instanceof JsonString s) {
-            out.add(ChatMessage.text("user", s.getString()));
+            out.add(textMessage("user", s.getString()));
             return out;
         }
         if (!(input instanceof JsonArray array)) {
@@ -182,7 +181,7 @@ final class InputItems {
                     + "'image_url' and 'detail' are strings.");
         }
         boolean allText = true;
-        JsonArrayBuilder chatParts = Json.createArrayBuilder();
+        JsonArrayBuilder chatParts = ResponsesJson.JSONP.createArrayBuilder();
         StringBuilder text = new StringBuilder();
         for (int p = 0; p < parts.size(); p++) {
             JsonObject part = part(parts.get(p), at + "[" + p + "]");
@@ -193,7 +192,7 @@ final class InputItems {
                 allText = false;
             }
         }
-        return allText ? Json.createValue(text.toString()) : chatParts.build();
+        return allText ? ResponsesJson.JSONP.createValue(text.toString()) : chatParts.build();
     }
 
     private static JsonObject part(RequestWire.ContentPart part, String at) {
@@ -203,25 +202,29 @@ final class InputItems {
                 if (part.text == null) {
                     throw ApiException.badRequest("input", at + ".text must be a string.");
                 }
-                return Json.createObjectBuilder().add("type", "text").add("text", part.text).build();
+                return ResponsesJson.JSONP.createObjectBuilder().add("type", "text").add("text", part.text).build();
             }
             case "input_image" -> {
                 if (part.imageUrl == null || part.imageUrl.isEmpty()) {
                     throw ApiException.badRequest("input", at + ".image_url is required (a URL or a data URL); "
                             + "'file_id' is not supported.");
                 }
-                JsonObjectBuilder url = Json.createObjectBuilder().add("url", part.imageUrl);
+                JsonObjectBuilder url = ResponsesJson.JSONP.createObjectBuilder().add("url", part.imageUrl);
                 if (part.detail != null) {
                     if (!DETAILS.contains(part.detail)) {
                         throw ApiException.badRequest("input", at + ".detail must be 'auto', 'low' or 'high'.");
                     }
                     url.add("detail", part.detail);
                 }
-                return Json.createObjectBuilder().add("type", "image_url").add("image_url", url).build();
+                return ResponsesJson.JSONP.createObjectBuilder().add("type", "image_url").add("image_url", url).build();
             }
             default -> throw ApiException.badRequest("input", "unsupported_value", at + " has unsupported content "
                     + "part type '" + truncate(type) + "'; supported: 'input_text', 'output_text', 'input_image'.");
         }
+    }
+
+    private static ChatMessage textMessage(String role, String text) {
+        return new ChatMessage(role, ResponsesJson.JSONP.createValue(text), null, null, List.of());
     }
 
     static String truncate(String s) {

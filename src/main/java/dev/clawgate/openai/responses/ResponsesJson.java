@@ -7,6 +7,7 @@ import jakarta.json.bind.JsonbException;
 import jakarta.json.bind.config.PropertyNamingStrategy;
 import jakarta.json.bind.serializer.DeserializationContext;
 import jakarta.json.bind.serializer.JsonbDeserializer;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
@@ -22,8 +23,11 @@ import java.math.BigDecimal;
 final class ResponsesJson {
     // Yasson on Parsson named outright: no ServiceLoader look-up through whichever context class loader the first
     // caller's thread has
+    /** Parsson, for building JSON-P values: {@code Json.createValue} and friends look the provider up per call. */
+    static final JsonProvider JSONP = new org.eclipse.parsson.JsonProviderImpl();
+
     static final Jsonb JSONB = new org.eclipse.yasson.JsonBindingProvider().create()
-            .withProvider(new org.eclipse.parsson.JsonProviderImpl())
+            .withProvider(JSONP)
             .withConfig(new JsonbConfig()
                     .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
                     .withNullValues(true)

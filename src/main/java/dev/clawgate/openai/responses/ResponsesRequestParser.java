@@ -4,7 +4,6 @@ import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.ChatRequest;
 import dev.clawgate.openai.ChatRequestParser;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -94,7 +93,7 @@ public final class ResponsesRequestParser {
             params.put("top_p", o.get("top_p"));
         }
         if (b.maxOutputTokens != null) {
-            params.put("max_tokens", Json.createValue(b.maxOutputTokens));
+            params.put("max_tokens", ResponsesJson.JSONP.createValue(b.maxOutputTokens));
         }
         if (!tools.isEmpty()) {
             params.put("tools", chatTools(tools));
@@ -110,7 +109,7 @@ public final class ResponsesRequestParser {
                 b.maxOutputTokens, params);
         return new ResponsesRequest(chat, b.instructions, b.metadata == null ? Map.of() : b.metadata,
                 !Boolean.FALSE.equals(b.store), b.previousResponseId, tools,
-                toolChoice == null ? Json.createValue("auto") : toolChoice,
+                toolChoice == null ? ResponsesJson.JSONP.createValue("auto") : toolChoice,
                 !Boolean.FALSE.equals(b.parallelToolCalls), b.temperature, b.topP, b.maxOutputTokens);
     }
 
@@ -126,7 +125,7 @@ public final class ResponsesRequestParser {
                     continue;
                 }
                 try {
-                    ResponsesJson.bind(Json.createObjectBuilder().add(name, v).build(), RequestWire.Body.class);
+                    ResponsesJson.bind(ResponsesJson.JSONP.createObjectBuilder().add(name, v).build(), RequestWire.Body.class);
                 } catch (JsonbException fieldError) {
                     throw ApiException.badRequest(name, "`" + name + "` must be " + describe(f.getGenericType())
                             + ".");
@@ -242,9 +241,9 @@ public final class ResponsesRequestParser {
 
     /** Responses' flat function tools as chat's {@code {"type":"function","function":{…}}}. */
     private static JsonValue chatTools(List<RequestWire.Tool> tools) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = ResponsesJson.JSONP.createArrayBuilder();
         for (RequestWire.Tool t : tools) {
-            JsonObjectBuilder fn = Json.createObjectBuilder().add("name", t.name);
+            JsonObjectBuilder fn = ResponsesJson.JSONP.createObjectBuilder().add("name", t.name);
             if (t.description != null) {
                 fn.add("description", t.description);
             }
@@ -254,15 +253,15 @@ public final class ResponsesRequestParser {
             if (t.strict != null) {
                 fn.add("strict", t.strict);
             }
-            a.add(Json.createObjectBuilder().add("type", "function").add("function", fn));
+            a.add(ResponsesJson.JSONP.createObjectBuilder().add("type", "function").add("function", fn));
         }
         return a.build();
     }
 
     private static JsonValue chatToolChoice(JsonValue choice) {
         if (choice instanceof JsonObject o) {
-            return Json.createObjectBuilder().add("type", "function")
-                    .add("function", Json.createObjectBuilder().add("name", o.getString("name"))).build();
+            return ResponsesJson.JSONP.createObjectBuilder().add("type", "function")
+                    .add("function", ResponsesJson.JSONP.createObjectBuilder().add("name", o.getString("name"))).build();
         }
         return choice;
     }

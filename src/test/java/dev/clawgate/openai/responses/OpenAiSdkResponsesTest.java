@@ -139,7 +139,7 @@ class OpenAiSdkResponsesTest {
         assertEquals("echo: hello sdk", text(r));
         assertEquals(18, r.usage().orElseThrow().totalTokens());
         assertEquals("Be brief.", r.instructions().orElseThrow().asString());
-        assertEquals("echo: hello sdk", r._additionalProperties().get("output_text").asStringOrThrow());
+        assertEquals("echo: hello sdk", r._allProperties().get("output_text").asStringOrThrow());
     }
 
     @Test
