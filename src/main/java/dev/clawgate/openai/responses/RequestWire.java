@@ -7,7 +7,7 @@ import java.util.Map;
  * The {@code POST /v1/responses} body as JSON-B binds it. Field names are the wire's in camel case
  * ({@link ResponsesJson} maps {@code maxOutputTokens} to {@code max_output_tokens}); a field absent or null in the
  * body is null here. Fields whose JSON shape varies ({@code input}: string or items, {@code content}: string or
- * parts, {@code tool_choice}: string or object) stay JSON-P values and are bound further once their shape is
+ * parts, {@code tool_choice}: string or object, {@code text}) stay JSON-P values and are bound further once their shape is
  * known. Unknown fields are ignored. Plain data: {@link ResponsesRequestParser} validates it.
  */
 public final class RequestWire {
@@ -31,6 +31,7 @@ public final class RequestWire {
         public Boolean stream;
         public String previousResponseId;
         public Boolean background;
+        public JsonValue text;
     }
 
     /**

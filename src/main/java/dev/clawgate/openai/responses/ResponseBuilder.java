@@ -151,6 +151,7 @@ public final class ResponseBuilder {
         r.previousResponseId = request.previousResponseId();
         r.store = request.store();
         r.temperature = request.temperature();
+        r.text = request.text();
         r.toolChoice = request.toolChoice();
         r.tools = request.tools();
         r.topP = request.topP();

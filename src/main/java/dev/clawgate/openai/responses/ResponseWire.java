@@ -38,7 +38,8 @@ final class ResponseWire {
         public String previousResponseId;
         public boolean store;
         public Double temperature;
-        public Text text = new Text();
+        /** {@code {"format":{…}}} as the request set it ({@link TextFormat#echo()}). */
+        public JsonValue text;
         public JsonValue toolChoice;
         public List<RequestWire.Tool> tools;
         public Double topP;
@@ -109,14 +110,5 @@ final class ResponseWire {
 
     public static final class IncompleteDetails {
         public String reason;
-    }
-
-    /** {@code {"format":{"type":"text"}}}: plain text output (structured output is not supported here). */
-    public static final class Text {
-        public Format format = new Format();
-    }
-
-    public static final class Format {
-        public String type = "text";
     }
 }

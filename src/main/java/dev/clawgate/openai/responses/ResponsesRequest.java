@@ -25,10 +25,13 @@ import java.util.Map;
  * @param temperature        {@code temperature}, or null
  * @param topP               {@code top_p}, or null
  * @param maxOutputTokens    {@code max_output_tokens}, or null
+ * @param text               {@code text} as the response object echoes it ({@code {"format":{"type":"text"}}} when
+ *                           absent); its format is in {@code chat}'s {@code response_format} ({@link TextFormat})
  */
 public record ResponsesRequest(ChatRequest chat, String instructions, Map<String, String> metadata, boolean store,
                                String previousResponseId, List<RequestWire.Tool> tools, JsonValue toolChoice,
-                               boolean parallelToolCalls, Double temperature, Double topP, Long maxOutputTokens) {
+                               boolean parallelToolCalls, Double temperature, Double topP, Long maxOutputTokens,
+                               jakarta.json.JsonObject text) {
     public ResponsesRequest {
         metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
         tools = List.copyOf(tools);

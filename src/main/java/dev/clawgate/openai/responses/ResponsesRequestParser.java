@@ -83,6 +83,7 @@ public final class ResponsesRequestParser {
         metadata(b.metadata);
         List<RequestWire.Tool> tools = tools(b.tools);
         JsonValue toolChoice = toolChoice(b.toolChoice);
+        TextFormat text = TextFormat.of(b.text);
 
         List<ChatMessage> messages = new InputItems().messages(b.instructions, b.input);
         Map<String, JsonValue> params = new LinkedHashMap<>();
@@ -104,13 +105,16 @@ public final class ResponsesRequestParser {
         if (b.parallelToolCalls != null) {
             params.put("parallel_tool_calls", b.parallelToolCalls ? JsonValue.TRUE : JsonValue.FALSE);
         }
+        if (text.responseFormat() != null) {
+            params.put("response_format", text.responseFormat());
+        }
         String user = b.user == null || b.user.isBlank() ? null : b.user;
         ChatRequest chat = new ChatRequest(b.model, messages, Boolean.TRUE.equals(b.stream), true, user,
                 b.maxOutputTokens, params);
         return new ResponsesRequest(chat, b.instructions, b.metadata == null ? Map.of() : b.metadata,
                 !Boolean.FALSE.equals(b.store), b.previousResponseId, tools,
                 toolChoice == null ? ResponsesJson.JSONP.createValue("auto") : toolChoice,
-                !Boolean.FALSE.equals(b.parallelToolCalls), b.temperature, b.topP, b.maxOutputTokens);
+                !Boolean.FALSE.equals(b.parallelToolCalls), b.temperature, b.topP, b.maxOutputTokens, text.echo());
     }
 
     /** Binds the body; when that fails, binds field by field to name the one at fault. */

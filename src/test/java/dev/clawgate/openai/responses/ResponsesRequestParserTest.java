@@ -153,6 +153,28 @@ class ResponsesRequestParserTest {
         assertEquals(Map.of(), r.chat().upstreamParams());
     }
 
+    @Test
+    void aJsonSchemaTextFormatBecomesChatsResponseFormatAndIsEchoedAsSent() {
+        ResponsesRequest r = parse("{\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"city\","
+                + "\"strict\":true,\"schema\":{\"type\":\"object\"},\"description\":\"A city\"},\"verbosity\":\"low\"}}");
+        assertEquals("{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"city\",\"description\":\"A city\","
+                + "\"schema\":{\"type\":\"object\"},\"strict\":true}}",
+                r.chat().upstreamParams().get("response_format").toString());
+        assertEquals("{\"format\":{\"type\":\"json_schema\",\"name\":\"city\",\"description\":\"A city\","
+                + "\"schema\":{\"type\":\"object\"},\"strict\":true}}", r.text().toString());
+    }
+
+    @Test
+    void aJsonObjectTextFormatIsJsonModeAndPlainTextSendsNoResponseFormat() {
+        assertEquals("{\"type\":\"json_object\"}", parse("{\"input\":\"hi\",\"text\":{\"format\":"
+                + "{\"type\":\"json_object\"}}}").chat().upstreamParams().get("response_format").toString());
+        for (String text : List.of("", ",\"text\":null", ",\"text\":{}", ",\"text\":{\"format\":{\"type\":\"text\"}}")) {
+            ResponsesRequest r = parse("{\"input\":\"hi\"" + text + "}");
+            assertFalse(r.chat().upstreamParams().containsKey("response_format"), text);
+            assertEquals("{\"format\":{\"type\":\"text\"}}", r.text().toString(), text);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             not an object              | []                                                                   |                      | must be a JSON object
@@ -194,6 +216,12 @@ class ResponsesRequestParserTest {
             metadata an array          | {"input":"hi","metadata":["k"]}                                      | metadata             | `metadata` must be an object of string values
             background mode            | {"input":"hi","background":true}                                     | background           | not supported
             empty previous response id | {"input":"hi","previous_response_id":""}                             | previous_response_id | must not be empty
+            text a string              | {"input":"hi","text":"json"}                                         | text                 | `text` must be an object
+            text format without type   | {"input":"hi","text":{"format":{}}}                                  | text                 | `text.format` must be an object with a 'type'
+            text format unknown type   | {"input":"hi","text":{"format":{"type":"xml"}}}                      | text                 | `text.format.type` must be
+            json_schema without name   | {"input":"hi","text":{"format":{"type":"json_schema","schema":{}}}}  | text                 | `text.format.name` is required
+            json_schema without schema | {"input":"hi","text":{"format":{"type":"json_schema","name":"n"}}}   | text                 | `text.format.schema` is required
+            json_schema strict a string | {"input":"hi","text":{"format":{"type":"json_schema","name":"n","schema":{},"strict":"yes"}}} | text | `text.format.strict` must be a boolean
             """)
     void badInputIsA400NamingTheField(String name, String body, String param, String message) {
         ApiException e = assertThrows(ApiException.class, () -> parse(body));
