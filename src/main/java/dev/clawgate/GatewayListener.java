@@ -13,15 +13,19 @@ import dev.clawgate.http.CorsFilter;
 import dev.clawgate.http.HealthServlet;
 import dev.clawgate.http.ModelsServlet;
 import dev.clawgate.http.NotFoundServlet;
+import dev.clawgate.http.ResponsesServlet;
 import dev.clawgate.http.RouteFilter;
 import dev.clawgate.metrics.GatewayMetrics;
 import dev.clawgate.metrics.MetricsServlet;
 import dev.clawgate.metrics.RequestLog;
 import dev.clawgate.openai.ChatRequestParser;
+import dev.clawgate.openai.responses.ResponsesRequestParser;
 import dev.clawgate.ratelimit.RateLimitFilter;
 import dev.clawgate.ratelimit.RateLimiter;
 import dev.clawgate.ratelimit.RedisRateLimiter;
 import dev.clawgate.ratelimit.RequestRateLimiter;
+import dev.clawgate.session.ReadOnlySessions;
+import dev.clawgate.session.StoredResponses;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
@@ -42,8 +46,8 @@ import java.util.Map;
  * which is where the container's overrides land, then the JSON file), builds the {@link Gateway}, then builds every
  * filter and servlet with the collaborators it needs and registers them, async-supported, in the order
  * {@code web.xml} documents: filters route → cors → auth → rate-limit on {@code /*}; servlets chat-completions,
- * models, health, metrics (load on start-up) and not-found on {@code /}. A bad key fails the deployment with one log
- * line naming it. At undeploy it flushes the access log and stops every thread the gateway started. This is the only
+ * responses, models, health, metrics (load on start-up) and not-found on {@code /}. A bad key fails the deployment
+ * with one log line naming it. At undeploy it flushes the access log and stops every thread the gateway started. This is the only
  * class that knows every package; no filter or servlet looks anything up.
  */
 public final class GatewayListener implements ServletContextListener {
@@ -106,6 +110,12 @@ public final class GatewayListener implements ServletContextListener {
                 http.heartbeatMs(), http.streamTimeoutMs());
         servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
                 services, http.maxBodyBytes()), 1, "/v1/chat/completions");
+        ChatCompletionsServlet.Services readOnly = new ChatCompletionsServlet.Services(
+                new AgentRunner(g.providers(), new ReadOnlySessions(g.sessions()), g.scheduler()), g.scheduler(),
+                g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs());
+        servlet(context, "responses", new ResponsesServlet(new ResponsesRequestParser(), g.router(), services,
+                readOnly, new StoredResponses(g.sessions()), http.maxBodyBytes()), 1, "/v1/responses",
+                "/v1/responses/*");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
                 "/v1/models", "/v1/models/*");
         servlet(context, "health", new HealthServlet(g::ready), 1, "/healthz", "/readyz");

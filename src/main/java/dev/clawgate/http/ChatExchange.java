@@ -16,8 +16,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * The HTTP side of one chat completion after {@code startAsync()}: picks the reply sink ({@link SseEmitter} or
- * {@link JsonReplyWriter}) over one {@link AsyncWriter}, starts the {@link AgentRun}, and maps the container's async
+ * The HTTP side of one agent run after {@code startAsync()}: makes the reply sink ({@link SseEmitter} or
+ * {@link JsonReplyWriter} for a chat completion, the {@link Sinks} of another front end such as
+ * {@link ResponsesServlet}) over one {@link AsyncWriter}, starts the {@link AgentRun}, and maps the container's async
  * events onto it — the async timeout ({@code gateway.http.streamTimeoutMs}) stops the run with a 504 {@code timeout}
  * error, a container error or a failed write cancels it. At the run's end it tells the events (access log, metrics)
  * one {@link RequestRecord}.
@@ -25,25 +26,46 @@ import java.io.IOException;
 final class ChatExchange implements AsyncListener {
     private final ChatCompletionsServlet.Services services;
     private final AsyncWriter writer;
-    private final SseEmitter emitter;
+    private final ReplySink sink;
     private final AgentRun run;
     private final boolean stream;
 
+    /** Makes an exchange's reply sink over its response and writer; the callbacks count open streams. */
+    interface Sinks {
+        ReplySink create(HttpServletResponse response, AsyncWriter writer, Runnable onOpened, Runnable onClosed);
+    }
+
+    /** A sink whose stream may have sent its 200: an error after that is an event, and the request counts as a 200. */
+    interface StreamSink extends ReplySink {
+        boolean opened();
+    }
+
+    /** A chat completion: {@link SseEmitter} or {@link JsonReplyWriter}. */
     ChatExchange(ChatCompletionsServlet.Services services, AsyncContext async, RunRequest request) throws IOException {
+        this(services, async, request, chatSinks(services, request));
+    }
+
+    /** Another front end's run (e.g. {@code /v1/responses}), with the same events, timeout and cancellation. */
+    ChatExchange(ChatCompletionsServlet.Services services, AsyncContext async, RunRequest request, Sinks sinks)
+            throws IOException {
         this.services = services;
-        HttpServletResponse response = (HttpServletResponse) async.getResponse();
-        ChatRequest chat = request.chat();
-        this.stream = chat.stream();
-        String id = Ids.completionId();
-        long created = services.clock().instant().getEpochSecond();
+        this.stream = request.chat().stream();
         this.writer = new AsyncWriter(async, failure -> clientGone());
         String agent = request.agent().id();
         GatewayEvents events = services.events();
-        this.emitter = stream ? new SseEmitter(response, writer, new ChunkJson(id, created, chat.echoModel(),
-                chat.includeUsage()), chat.includeUsage(), services.scheduler(), services.heartbeatMs(),
-                () -> events.streamOpened(agent), () -> events.streamClosed(agent)) : null;
-        ReplySink sink = stream ? emitter : new JsonReplyWriter(response, writer, id, created, chat.echoModel());
+        this.sink = sinks.create((HttpServletResponse) async.getResponse(), writer, () -> events.streamOpened(agent),
+                () -> events.streamClosed(agent));
         this.run = services.runner().run(request, sink, this::report);
+    }
+
+    private static Sinks chatSinks(ChatCompletionsServlet.Services services, RunRequest request) {
+        ChatRequest chat = request.chat();
+        String id = Ids.completionId();
+        long created = services.clock().instant().getEpochSecond();
+        return (response, writer, onOpened, onClosed) -> chat.stream()
+                ? new SseEmitter(response, writer, new ChunkJson(id, created, chat.echoModel(), chat.includeUsage()),
+                        chat.includeUsage(), services.scheduler(), services.heartbeatMs(), onOpened, onClosed)
+                : new JsonReplyWriter(response, writer, id, created, chat.echoModel());
     }
 
     void start() {
@@ -62,7 +84,7 @@ final class ChatExchange implements AsyncListener {
         if (r.upstreamErrorKind() != null) {
             services.events().upstreamError(q.agent().id(), r.upstreamErrorKind());
         }
-        boolean streamStarted = emitter != null && emitter.opened();
+        boolean streamStarted = sink instanceof StreamSink s && s.opened();
         int status = streamStarted || r.outcome() == RunReport.Outcome.OK ? 200 : error != null ? error.status() : 499;
         services.events().requestFinished(new RequestRecord(q.requestId(), q.agent().id(),
                 q.session().kind().label(), stream, status, r.outcome().label(), error == null ? null : error.type(),
