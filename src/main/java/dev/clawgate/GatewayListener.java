@@ -102,8 +102,8 @@ public final class GatewayListener implements ServletContextListener {
                 http.requestsPerMinute()));
 
         ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(
-                new AgentRunner(g.providers(), g.sessions(), g.scheduler()), g.scheduler(), g.clock(), g.events(),
-                http.heartbeatMs(), http.streamTimeoutMs());
+                new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes()), g.scheduler(),
+                g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes());
         servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
                 services, http.maxBodyBytes()), 1, "/v1/chat/completions");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,

@@ -87,6 +87,14 @@ public final class ConfigKey<T> {
             wholeNumber(1, Long.MAX_VALUE)).byDefault("600000").unit("ms").doc("longest a request may run");
     public static final ConfigKey<Long> HEARTBEAT_MS = key("gateway.http.heartbeatMs", wholeNumber(1, Long.MAX_VALUE))
             .byDefault("15000").unit("ms").doc("silence before an SSE \": keepalive\" comment");
+    public static final ConfigKey<Long> MAX_QUEUED_BYTES = key("gateway.http.maxQueuedBytes",
+            wholeNumber(1024, Integer.MAX_VALUE)).byDefault("1048576").unit("bytes")
+            .doc("response bytes a client may leave unread; the reply is paused while it is behind, and a response "
+                    + "whose client stays behind beyond this is dropped");
+    public static final ConfigKey<Long> MAX_REPLY_BYTES = key("gateway.http.maxReplyBytes",
+            wholeNumber(1024, Integer.MAX_VALUE / 8)).byDefault("8388608").unit("bytes")
+            .doc("longest reply the gateway gathers for one run (non-streaming or stored session: text and tool-call "
+                    + "arguments, UTF-8); a longer one is cut there and ends with finish_reason length");
     public static final ConfigKey<List<String>> CORS_ORIGINS = key("gateway.http.cors.allowedOrigins", list())
             .byDefault("").doc("comma-separated exact browser origins allowed by CORS; empty = CORS off");
     public static final ConfigKey<Path> STATE_DIR = key("gateway.state.dir", path())

@@ -40,9 +40,10 @@ public final class ChatCompletionsServlet extends HttpServlet {
      * @param events          access log and metrics
      * @param heartbeatMs     {@code gateway.http.heartbeatMs}: idle time before an SSE keepalive, ms
      * @param streamTimeoutMs {@code gateway.http.streamTimeoutMs}: longest a request may run (the async timeout), ms
+     * @param maxQueuedBytes  {@code gateway.http.maxQueuedBytes}: response bytes a client may leave unread
      */
     public record Services(AgentRunner runner, Scheduler scheduler, Clock clock, GatewayEvents events,
-                           long heartbeatMs, long streamTimeoutMs) {
+                           long heartbeatMs, long streamTimeoutMs, long maxQueuedBytes) {
     }
 
     private final transient ChatRequestParser parser;

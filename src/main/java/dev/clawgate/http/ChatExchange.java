@@ -36,7 +36,7 @@ final class ChatExchange implements AsyncListener {
         this.stream = chat.stream();
         String id = Ids.completionId();
         long created = services.clock().instant().getEpochSecond();
-        this.writer = new AsyncWriter(async, failure -> clientGone());
+        this.writer = new AsyncWriter(async, services.maxQueuedBytes(), failure -> clientGone());
         String agent = request.agent().id();
         GatewayEvents events = services.events();
         this.emitter = stream ? new SseEmitter(response, writer, new ChunkJson(id, created, chat.echoModel(),
