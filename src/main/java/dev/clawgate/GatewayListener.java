@@ -103,7 +103,8 @@ public final class GatewayListener implements ServletContextListener {
 
         ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(
                 new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes()), g.scheduler(),
-                g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes());
+                g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
+                http.disconnectCheckMs());
         servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
                 services, http.maxBodyBytes()), 1, "/v1/chat/completions");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,

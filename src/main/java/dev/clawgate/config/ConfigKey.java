@@ -95,6 +95,10 @@ public final class ConfigKey<T> {
             wholeNumber(1024, Integer.MAX_VALUE / 8)).byDefault("8388608").unit("bytes")
             .doc("longest reply the gateway gathers for one run (non-streaming or stored session: text and tool-call "
                     + "arguments, UTF-8); a longer one is cut there and ends with finish_reason length");
+    public static final ConfigKey<Long> DISCONNECT_CHECK_MS = key("gateway.http.disconnectCheckMs",
+            wholeNumber(0, 3_600_000)).byDefault("1000").unit("ms")
+            .doc("while a non-streaming reply is prepared, how often the connection is checked for a client that hung "
+                    + "up (its run is then cancelled and nothing is stored); 0 = off");
     public static final ConfigKey<List<String>> CORS_ORIGINS = key("gateway.http.cors.allowedOrigins", list())
             .byDefault("").doc("comma-separated exact browser origins allowed by CORS; empty = CORS off");
     public static final ConfigKey<Path> STATE_DIR = key("gateway.state.dir", path())

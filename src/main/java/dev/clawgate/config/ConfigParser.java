@@ -59,7 +59,7 @@ final class ConfigParser {
         GatewayConfig.Http http = new GatewayConfig.Http(get(ConfigKey.MAX_BODY_BYTES),
                 get(ConfigKey.STREAM_TIMEOUT_MS), get(ConfigKey.HEARTBEAT_MS), rpm, burst == null ? rpm : burst,
                 get(ConfigKey.RATE_MAX_TRACKED), get(ConfigKey.CORS_ORIGINS), get(ConfigKey.MAX_QUEUED_BYTES),
-                get(ConfigKey.MAX_REPLY_BYTES));
+                get(ConfigKey.MAX_REPLY_BYTES), get(ConfigKey.DISCONNECT_CHECK_MS));
         boolean enabled = get(ConfigKey.CHAT_ENABLED);
         GatewayConfig.Metrics metrics = new GatewayConfig.Metrics(get(ConfigKey.METRICS_ENABLED),
                 get(ConfigKey.METRICS_AUTH));

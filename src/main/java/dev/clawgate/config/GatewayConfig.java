@@ -52,10 +52,11 @@ public record GatewayConfig(
      * @param corsAllowedOrigins {@link ConfigKey#CORS_ORIGINS}
      * @param maxQueuedBytes     {@link ConfigKey#MAX_QUEUED_BYTES}
      * @param maxReplyBytes      {@link ConfigKey#MAX_REPLY_BYTES}
+     * @param disconnectCheckMs  {@link ConfigKey#DISCONNECT_CHECK_MS}
      */
     public record Http(long maxBodyBytes, long streamTimeoutMs, long heartbeatMs, long requestsPerMinute, long burst,
                        int maxTrackedClients, List<String> corsAllowedOrigins, long maxQueuedBytes,
-                       long maxReplyBytes) {
+                       long maxReplyBytes, long disconnectCheckMs) {
         public Http {
             corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
         }

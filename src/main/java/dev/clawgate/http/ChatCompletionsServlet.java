@@ -41,9 +41,11 @@ public final class ChatCompletionsServlet extends HttpServlet {
      * @param heartbeatMs     {@code gateway.http.heartbeatMs}: idle time before an SSE keepalive, ms
      * @param streamTimeoutMs {@code gateway.http.streamTimeoutMs}: longest a request may run (the async timeout), ms
      * @param maxQueuedBytes  {@code gateway.http.maxQueuedBytes}: response bytes a client may leave unread
+     * @param disconnectCheckMs {@code gateway.http.disconnectCheckMs}: time between probes for a non-streaming
+     *                          client's hang-up, ms, 0 = off
      */
     public record Services(AgentRunner runner, Scheduler scheduler, Clock clock, GatewayEvents events,
-                           long heartbeatMs, long streamTimeoutMs, long maxQueuedBytes) {
+                           long heartbeatMs, long streamTimeoutMs, long maxQueuedBytes, long disconnectCheckMs) {
     }
 
     private final transient ChatRequestParser parser;
