@@ -8,6 +8,8 @@ import dev.clawgate.auth.RedisLockout;
 import dev.clawgate.config.ConfigException;
 import dev.clawgate.config.ConfigLoader;
 import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.http.BodyBudget;
+import dev.clawgate.http.BodyLimits;
 import dev.clawgate.http.ChatCompletionsServlet;
 import dev.clawgate.http.CorsFilter;
 import dev.clawgate.http.HealthServlet;
@@ -105,7 +107,8 @@ public final class GatewayListener implements ServletContextListener {
                 new AgentRunner(g.providers(), g.sessions(), g.scheduler()), g.scheduler(), g.clock(), g.events(),
                 http.heartbeatMs(), http.streamTimeoutMs());
         servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
-                services, http.maxBodyBytes()), 1, "/v1/chat/completions");
+                services, new BodyLimits(http.maxBodyBytes(), http.bodyTimeoutMs(),
+                        new BodyBudget(http.maxBodyBytesInFlight()), g.scheduler())), 1, "/v1/chat/completions");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
                 "/v1/models", "/v1/models/*");
         servlet(context, "health", new HealthServlet(g::ready), 1, "/healthz", "/readyz");
