@@ -83,6 +83,12 @@ public final class ConfigKey<T> {
             .byDefault("").doc("comma-separated IPv4/IPv6 addresses and CIDRs whose X-Forwarded-For is believed");
     public static final ConfigKey<Long> MAX_BODY_BYTES = key("gateway.http.maxBodyBytes",
             wholeNumber(1, Integer.MAX_VALUE - 8)).byDefault("20971520").unit("bytes").doc("largest request body");
+    public static final ConfigKey<Long> MAX_BODY_BYTES_IN_FLIGHT = key("gateway.http.maxBodyBytesInFlight",
+            wholeNumber(1, Long.MAX_VALUE)).byDefault("67108864").unit("bytes")
+            .doc("request-body bytes held at once by all requests being read (503 beyond), at least maxBodyBytes");
+    public static final ConfigKey<Long> BODY_TIMEOUT_MS = key("gateway.http.bodyTimeoutMs",
+            wholeNumber(1, Long.MAX_VALUE)).byDefault("30000").unit("ms")
+            .doc("longest a request body may take to arrive (408 after)");
     public static final ConfigKey<Long> STREAM_TIMEOUT_MS = key("gateway.http.streamTimeoutMs",
             wholeNumber(1, Long.MAX_VALUE)).byDefault("600000").unit("ms").doc("longest a request may run");
     public static final ConfigKey<Long> HEARTBEAT_MS = key("gateway.http.heartbeatMs", wholeNumber(1, Long.MAX_VALUE))

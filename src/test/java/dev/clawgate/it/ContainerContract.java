@@ -190,6 +190,27 @@ abstract class ContainerContract {
     }
 
     @Test
+    void anOddMethodOrADotSegmentPathGetsTheGatewaysJson405NotTheContainersPage() throws Exception {
+        String[][] cases = {
+                {"OST", "/v1/chat/completions", "POST"},
+                {"S", "/v1/chat/completions", "POST"},
+                {"GE", "/v1/models", "GET, HEAD"},
+                {"GET", "/v1/models/../chat/completions", "POST"}};
+        for (String[] c : cases) {
+            try (RawHttp http = new RawHttp(port())) {
+                http.request(c[0], contextPath() + c[1], AUTH);
+                String head = http.readHead();
+                String lower = head.toLowerCase(Locale.ROOT);
+                String what = c[0] + " " + c[1] + ": " + head;
+                assertTrue(lower.startsWith("http/1.1 405"), what);
+                assertTrue(lower.contains("\ncontent-type: application/json"), what);
+                assertTrue(lower.contains("\nallow: " + c[2].toLowerCase(Locale.ROOT) + "\n"), what);
+                assertTrue(http.readFixedBody(head).contains("\"code\":\"method_not_allowed\""), what);
+            }
+        }
+    }
+
+    @Test
     void aBodyOverTheContainerConfiguredLimitIs413() {
         // src/it sets gateway.http.maxBodyBytes=65536
         api().body(userMessage("openclaw", "x".repeat(70_000))).post("/v1/chat/completions").then()
@@ -246,7 +267,8 @@ abstract class ContainerContract {
 
     @Test
     void healthAndReadinessNeedNoAuth() {
-        given().baseUri(baseUrl()).get("/healthz").then().statusCode(200).body("status", equalTo("ok"));
+        given().baseUri(baseUrl()).get("/healthz").then().statusCode(200).body("status", equalTo("ok"))
+                .body("version", equalTo(System.getProperty("it.version"))); // the deployed WAR names its build
         given().baseUri(baseUrl()).get("/readyz").then().statusCode(200).body("status", equalTo("ready"));
     }
 
