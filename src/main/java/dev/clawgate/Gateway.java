@@ -59,17 +59,20 @@ public final class Gateway implements AutoCloseable {
         this.clientAddress = new ClientAddress(config.trustedProxyRanges());
         this.router = new AgentRouter(config);
         RedisState r = null;
+        SessionStore s = null;
         try {
             r = config.state().redis() == null ? null
                     : new RedisState(config.state().redis(), scheduler, events::stateStoreError);
             this.redis = r;
-            this.sessions = store != null ? store : SessionStores.open(config, clock, redis, scheduler);
+            s = store != null ? store : SessionStores.open(config, clock, redis, scheduler);
+            this.sessions = s;
             this.providers = ProviderRegistry.create(config, scheduler, clock);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // close what was built, in the order close() does, and leave no thread behind
             scheduler.close();
-            if (r != null) {
-                r.close();
-            }
+            closeQuietly(s, e);
+            scheduler.shutdown(5_000);
+            closeQuietly(r, e);
             throw e;
         }
         long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
@@ -134,6 +137,17 @@ public final class Gateway implements AutoCloseable {
     /** Registers a listener told about every finished chat request (logging, metrics). */
     public void onRequestFinished(Consumer<RequestRecord> listener) {
         events.onRequestFinished(listener);
+    }
+
+    private static void closeQuietly(AutoCloseable c, Throwable cause) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
     }
 
     @Override

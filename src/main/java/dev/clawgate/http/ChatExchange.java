@@ -20,19 +20,26 @@ import java.io.IOException;
  * {@link JsonReplyWriter} for a chat completion, the {@link Sinks} of another front end such as
  * {@link ResponsesServlet}) over one {@link AsyncWriter}, starts the {@link AgentRun}, and maps the container's async
  * events onto it — the async timeout ({@code gateway.http.streamTimeoutMs}) stops the run with a 504 {@code timeout}
- * error, a container error or a failed write cancels it. At the run's end it tells the events (access log, metrics)
- * one {@link RequestRecord}.
+ * error, a container error or a failed write cancels it. A non-streaming client writes nothing until the end, so
+ * its hang-up is looked for by a {@link DisconnectWatch} ({@code gateway.http.disconnectCheckMs}) and cancels the
+ * run the same way. At the run's end it tells the events (access log, metrics) one {@link RequestRecord}.
  */
 final class ChatExchange implements AsyncListener {
     private final ChatCompletionsServlet.Services services;
     private final AsyncWriter writer;
     private final ReplySink sink;
     private final AgentRun run;
+    private final DisconnectWatch watch;
     private final boolean stream;
 
-    /** Makes an exchange's reply sink over its response and writer; the callbacks count open streams. */
+    /**
+     * Makes an exchange's reply sink over its response and writer; {@code onOpened} / {@code onClosed} count open
+     * streams, and a non-streaming sink runs {@code beforeAnswer} before it writes anything or is abandoned (the
+     * exchange then stops probing for the client's hang-up).
+     */
     interface Sinks {
-        ReplySink create(HttpServletResponse response, AsyncWriter writer, Runnable onOpened, Runnable onClosed);
+        ReplySink create(HttpServletResponse response, AsyncWriter writer, Runnable onOpened, Runnable onClosed,
+                         Runnable beforeAnswer);
     }
 
     /** A sink whose stream may have sent its 200: an error after that is an event, and the request counts as a 200. */
@@ -49,12 +56,16 @@ final class ChatExchange implements AsyncListener {
     ChatExchange(ChatCompletionsServlet.Services services, AsyncContext async, RunRequest request, Sinks sinks)
             throws IOException {
         this.services = services;
+        HttpServletResponse response = (HttpServletResponse) async.getResponse();
         this.stream = request.chat().stream();
-        this.writer = new AsyncWriter(async, failure -> clientGone());
+        this.writer = new AsyncWriter(async, services.maxQueuedBytes(), failure -> clientGone());
         String agent = request.agent().id();
         GatewayEvents events = services.events();
-        this.sink = sinks.create((HttpServletResponse) async.getResponse(), writer, () -> events.streamOpened(agent),
-                () -> events.streamClosed(agent));
+        this.watch = stream ? null : new DisconnectWatch(ConnectionProbe.of(async.getRequest()), services.scheduler(),
+                services.disconnectCheckMs(), response, this::hungUp);
+        Runnable beforeAnswer = watch == null ? () -> { } : watch::stop;
+        this.sink = sinks.create(response, writer, () -> events.streamOpened(agent), () -> events.streamClosed(agent),
+                beforeAnswer);
         this.run = services.runner().run(request, sink, this::report);
     }
 
@@ -62,17 +73,29 @@ final class ChatExchange implements AsyncListener {
         ChatRequest chat = request.chat();
         String id = Ids.completionId();
         long created = services.clock().instant().getEpochSecond();
-        return (response, writer, onOpened, onClosed) -> chat.stream()
+        return (response, writer, onOpened, onClosed, beforeAnswer) -> chat.stream()
                 ? new SseEmitter(response, writer, new ChunkJson(id, created, chat.echoModel(), chat.includeUsage()),
                         chat.includeUsage(), services.scheduler(), services.heartbeatMs(), onOpened, onClosed)
-                : new JsonReplyWriter(response, writer, id, created, chat.echoModel());
+                : new JsonReplyWriter(response, writer, id, created, chat.echoModel(), beforeAnswer);
     }
 
     void start() {
         run.start();
+        if (watch != null) {
+            watch.start();
+        }
+    }
+
+    /** The non-streaming client hung up: cancel the run (nothing is committed) and end the exchange. */
+    private void hungUp() {
+        clientGone();
+        writer.forceComplete();
     }
 
     private void clientGone() {
+        if (watch != null) {
+            watch.stop();
+        }
         if (!run.ended()) {
             run.cancel();
         }

@@ -18,8 +18,12 @@ final class ResponseJsonSink implements ReplySink {
     private final ResponseOutput out;
     private final ResponseBuilder response;
     private final ResponseEnd end;
+    private final Runnable beforeAnswer;
 
-    ResponseJsonSink(HttpServletResponse http, ResponseOutput out, ResponseBuilder response, ResponseEnd end) {
+    /** @param beforeAnswer runs before anything is written or the run is abandoned (the hang-up probe stops) */
+    ResponseJsonSink(HttpServletResponse http, ResponseOutput out, ResponseBuilder response, ResponseEnd end,
+                     Runnable beforeAnswer) {
+        this.beforeAnswer = beforeAnswer;
         this.http = http;
         this.out = out;
         this.response = response;
@@ -52,6 +56,7 @@ final class ResponseJsonSink implements ReplySink {
 
     @Override
     public void complete(AssistantReply reply) {
+        beforeAnswer.run();
         response.usage(reply.usage());
         String json = response.json();
         end.after(json, () -> {
@@ -65,6 +70,7 @@ final class ResponseJsonSink implements ReplySink {
 
     @Override
     public void error(ApiException error) {
+        beforeAnswer.run();
         if (!out.failed()) {
             out.write(ApiErrors.prepare(http, error));
         }
@@ -72,6 +78,7 @@ final class ResponseJsonSink implements ReplySink {
 
     @Override
     public void abandon() {
+        beforeAnswer.run();
     }
 
     @Override

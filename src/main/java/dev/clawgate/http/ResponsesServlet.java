@@ -28,7 +28,8 @@ import java.util.function.Function;
  * and the same {@link dev.clawgate.agent.AgentRun} as chat completions, on whenever chat completions is
  * ({@code gateway.http.endpoints.chatCompletions.enabled}), behind the same filters. Like
  * {@link ChatCompletionsServlet} it calls {@code startAsync()} and returns at once; the body is read without blocking
- * (at most {@code gateway.http.maxBodyBytes}) and the async timeout is {@code gateway.http.streamTimeoutMs}.
+ * (bounded by {@link BodyLimits}: {@code gateway.http.maxBodyBytes}, its deadline and the gateway-wide budget) and
+ * the async timeout is {@code gateway.http.streamTimeoutMs}.
  *
  * <p>A POST is parsed by {@link ResponsesRequestParser} (the input becomes chat messages), routed by {@code model}
  * and {@code x-openclaw-agent-id}, and run through a {@link ChatExchange} (access log, metrics, timeout,
@@ -46,31 +47,31 @@ public final class ResponsesServlet extends HttpServlet {
     private final transient ChatCompletionsServlet.Services services;
     private final transient ChatCompletionsServlet.Services readOnly;
     private final transient StoredResponses stored;
-    private final long maxBodyBytes;
+    private final transient BodyLimits bodyLimits;
 
     /**
      * @param services     what every exchange shares; its runner writes sessions
      * @param readOnly     the same with a runner over a read-only view of the session store
      *                     ({@link dev.clawgate.session.ReadOnlySessions}), for {@code store:false}
      * @param stored       the conversations and stored responses, in the gateway's session store
-     * @param maxBodyBytes {@code gateway.http.maxBodyBytes}: largest body, bytes
+     * @param bodyLimits   what bounds reading a body: size, deadline, the gateway-wide budget
      */
     public ResponsesServlet(ResponsesRequestParser parser, AgentRouter router, ChatCompletionsServlet.Services services,
-                            ChatCompletionsServlet.Services readOnly, StoredResponses stored, long maxBodyBytes) {
+                            ChatCompletionsServlet.Services readOnly, StoredResponses stored, BodyLimits bodyLimits) {
         this.parser = parser;
         this.router = router;
         this.services = services;
         this.readOnly = readOnly;
         this.stored = stored;
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodyLimits = bodyLimits;
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long start = services.runner().ticker().nanoTime();
         long declared = req.getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            ApiErrors.send(resp, BodyReader.tooLarge(maxBodyBytes));
+        if (declared > bodyLimits.maxBytes()) {
+            ApiErrors.send(resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
             return;
         }
         AsyncContext async = req.startAsync();
@@ -78,20 +79,29 @@ public final class ResponsesServlet extends HttpServlet {
         String agentHeader = req.getHeader(ChatCompletionsServlet.AGENT_HEADER);
         String namespace = CallerNamespace.of(req);
         BodyReader[] reader = new BodyReader[1];
-        reader[0] = BodyReader.start(async, maxBodyBytes, declared, body -> {
-            try {
-                ResponsesRequest request = parser.parse(body.bytes(), body.length());
-                AgentSpec agent = router.route(request.model(), agentHeader);
-                if (request.previousResponseId() == null) {
-                    begin(async, resp, reader[0], request, agent, namespace, null, start);
-                } else {
-                    stored.find(namespace, request.previousResponseId()).whenComplete((found, failure) ->
-                            continued(async, resp, reader[0], request, agent, namespace, found, failure, start));
-                }
-            } catch (ApiException e) {
-                sendAndComplete(async, resp, e);
+        try {
+            reader[0] = BodyReader.start(async, bodyLimits, declared, body -> read(async, resp, reader[0], body,
+                    agentHeader, namespace, start));
+        } catch (ApiException refused) { // the gateway-wide body budget is spent
+            sendAndComplete(async, resp, refused);
+        }
+    }
+
+    /** The whole body is there (on a container thread): validate, route, find the conversation, run. */
+    private void read(AsyncContext async, HttpServletResponse resp, BodyReader reader, BodyReader.Body body,
+                      String agentHeader, String namespace, long start) {
+        try {
+            ResponsesRequest request = parser.parse(body.bytes(), body.length());
+            AgentSpec agent = router.route(request.model(), agentHeader);
+            if (request.previousResponseId() == null) {
+                begin(async, resp, reader, request, agent, namespace, null, start);
+            } else {
+                stored.find(namespace, request.previousResponseId()).whenComplete((found, failure) ->
+                        continued(async, resp, reader, request, agent, namespace, found, failure, start));
             }
-        });
+        } catch (ApiException e) {
+            sendAndComplete(async, resp, e);
+        }
     }
 
     private void continued(AsyncContext async, HttpServletResponse resp, BodyReader reader, ResponsesRequest request,
@@ -122,12 +132,12 @@ public final class ResponsesServlet extends HttpServlet {
                     : json -> stored.save(namespace, response.id(), new StoredResponses.Stored(session, json));
             RunRequest run = new RunRequest(request.chat(), agent, session, resp.getHeader(RouteFilter.REQUEST_ID),
                     start);
-            ChatExchange.Sinks sinks = (http, writer, onOpened, onClosed) -> {
+            ChatExchange.Sinks sinks = (http, writer, onOpened, onClosed, beforeAnswer) -> {
                 ResponseEnd end = new ResponseEnd(writer, store);
                 return request.stream()
                         ? new ResponseStreamSink(new SseStream(http, writer, services.scheduler(),
                                 services.heartbeatMs(), onOpened, onClosed), writer, response, end)
-                        : new ResponseJsonSink(http, writer, response, end);
+                        : new ResponseJsonSink(http, writer, response, end, beforeAnswer);
             };
             ChatExchange exchange = new ChatExchange(request.store() ? services : readOnly, async, run, sinks);
             reader.handOff(exchange);
@@ -149,7 +159,7 @@ public final class ResponsesServlet extends HttpServlet {
         }
         AsyncContext async = req.startAsync();
         async.setTimeout(services.streamTimeoutMs());
-        AsyncWriter writer = new AsyncWriter(async, failure -> { });
+        AsyncWriter writer = new AsyncWriter(async, services.maxQueuedBytes(), failure -> { });
         stored.find(CallerNamespace.of(req), id).whenComplete((found, failure) -> {
             try {
                 if (failure != null || found.isEmpty()) {
@@ -185,9 +195,9 @@ public final class ResponsesServlet extends HttpServlet {
     }
 
     /** Answers {@code e} without blocking (from a container thread or the store's) and completes the request. */
-    private static void sendAndComplete(AsyncContext async, HttpServletResponse resp, ApiException e) {
+    private void sendAndComplete(AsyncContext async, HttpServletResponse resp, ApiException e) {
         try {
-            AsyncWriter writer = new AsyncWriter(async, failure -> { });
+            AsyncWriter writer = new AsyncWriter(async, services.maxQueuedBytes(), failure -> { });
             writer.write(ApiErrors.prepare(resp, e));
             writer.close();
         } catch (IOException | RuntimeException gone) { // the client is gone, or an exchange already writes

@@ -76,7 +76,7 @@ class ResponseSinksTest {
     @Test
     void aFailedStoreStillSendsTheBodyAndCloses() {
         ResponseJsonSink sink = new ResponseJsonSink(http, out, response("{\"input\":\"hi\"}"),
-                new ResponseEnd(out, json -> CompletableFuture.failedFuture(new IllegalStateException("down"))));
+                new ResponseEnd(out, json -> CompletableFuture.failedFuture(new IllegalStateException("down"))), () -> { });
         sink.content("hello");
         sink.complete(new AssistantReply(false));
         sink.close();
@@ -91,7 +91,7 @@ class ResponseSinksTest {
     @Test
     void storeFalseSendsTheBodyAtOnceAndStoresNothing() {
         ResponseJsonSink sink = new ResponseJsonSink(http, out, response("{\"input\":\"hi\",\"store\":false}"),
-                new ResponseEnd(out, null));
+                new ResponseEnd(out, null), () -> { });
         sink.complete(new AssistantReply(false));
         assertEquals(1, out.frames.size());
         assertFalse(out.closed, "closed by the run, after complete");
