@@ -51,6 +51,7 @@ public final class AgentRun implements DeltaSink {
     private boolean ended;
     private Outcome outcome;
     private long firstDeltaNanos = -1;
+    private long promptEstimate;
 
     /**
      * @param provider the agent's provider
@@ -107,8 +108,10 @@ public final class AgentRun implements DeltaSink {
             if (held != null) {
                 held.admit(prompt.fresh()); // 413 turn_too_large before the run, not after it
             }
+            long estimate = estimate(prompt.upstream());
             synchronized (this) {
                 fresh = prompt.fresh();
+                promptEstimate = estimate;
             }
             sink.cork(); // what the provider emits within this call goes out together
             try {
@@ -301,7 +304,16 @@ public final class AgentRun implements DeltaSink {
         ended = true;
         outcome = how;
         onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
-                ticker.nanoTime()));
+                ticker.nanoTime(), promptEstimate));
+    }
+
+    /** The prompt's tokens at one per {@link RunReport#CHARS_PER_TOKEN} characters of text, at least 1. */
+    static long estimate(List<ChatMessage> prompt) {
+        long chars = 0;
+        for (ChatMessage m : prompt) {
+            chars += m.text().length();
+        }
+        return Math.max(1, (chars + RunReport.CHARS_PER_TOKEN - 1) / RunReport.CHARS_PER_TOKEN);
     }
 
     private void markFirstDelta() {

@@ -113,6 +113,11 @@ class PackageRulesTest {
     }
 
     @Test
+    void theCallerIsALeafThatEveryLayerMayRead() {
+        assertEquals(Set.of(), USES.getOrDefault("caller", Set.of()), "caller");
+    }
+
+    @Test
     void nothingBelowHttpNeedsTheEventsOrMetrics() {
         for (String pkg : List.of("agent", "session", "upstream", "cluster", "config", "openai", "time")) {
             assertUsesNone(pkg, "events", "metrics");

@@ -222,7 +222,7 @@ abstract class ContainerContract {
         String before = scrape();
         api().body(userMessage("openclaw:helper", "count me")).post("/v1/chat/completions").then().statusCode(200);
         String after = scrape();
-        String series = "clawgate_requests_total{agent=\"helper\",outcome=\"ok\",status=\"200\",stream=\"false\"} ";
+        String series = "clawgate_requests_total{agent=\"helper\",key=\"operator\",outcome=\"ok\",status=\"200\",stream=\"false\"} ";
         assertEquals(value(before, series) + 1, value(after, series), after);
     }
 
