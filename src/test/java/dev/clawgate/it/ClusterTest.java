@@ -84,6 +84,35 @@ class ClusterTest {
     }
 
     @Test
+    void aKeysTokenQuotaAndRequestLimitAreSharedByBothNodes() throws Exception {
+        List<GatewayServer> nodes = twoNodes(KeysTest.concat(
+                KeysTest.key("quota", KeysTest.KEY_A, "*", "tokensPerDay", "5"),
+                KeysTest.key("limited", KeysTest.KEY_B, "*", "requestsPerMinute", "3")));
+        try {
+            java.util.concurrent.BlockingQueue<dev.clawgate.events.RequestRecord> done = KeysTest.finished(nodes.get(0));
+            as(nodes.get(0), newClient(), KeysTest.KEY_A).post(CHAT).then().statusCode(200)
+                    .header("x-ratelimit-remaining-tokens", "5");
+            KeysTest.next(done);
+            // node A's next check is queued behind its own charge on its connection: the charge is in Redis
+            as(nodes.get(0), newClient(), KeysTest.KEY_A).post(CHAT).then().statusCode(429)
+                    .body("error.type", equalTo("tokens"));
+            as(nodes.get(1), newClient(), KeysTest.KEY_A).post(CHAT).then().statusCode(429)
+                    .header("x-ratelimit-remaining-tokens", "0")
+                    .body("error.code", equalTo("rate_limit_exceeded"));
+
+            as(nodes.get(0), newClient(), KeysTest.KEY_B).post(CHAT).then().statusCode(200)
+                    .header("x-ratelimit-remaining-requests", "2");
+            as(nodes.get(1), newClient(), KeysTest.KEY_B).post(CHAT).then().statusCode(200)
+                    .header("x-ratelimit-remaining-requests", "1");
+            as(nodes.get(0), newClient(), KeysTest.KEY_B).post(CHAT).then().statusCode(200);
+            as(nodes.get(1), newClient(), KeysTest.KEY_B).post(CHAT).then().statusCode(429)
+                    .body("error.code", equalTo("rate_limit_exceeded"));
+        } finally {
+            close(nodes);
+        }
+    }
+
+    @Test
     void aLockoutOnOneNodeHoldsOnTheOther() throws Exception {
         List<GatewayServer> nodes = twoNodes("gateway.auth.rateLimit.maxAttempts", "3");
         try {
