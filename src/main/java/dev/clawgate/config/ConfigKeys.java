@@ -69,7 +69,7 @@ public final class ConfigKeys {
     /** Agent ids, as OpenClaw: {@code ^[a-z0-9][a-z0-9_-]{0,63}$}. */
     public static final Pattern AGENT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
-    /** Every {@code gateway.*} key and its default ({@code null}: unset). */
+    /** Every single {@code gateway.*} key (not the {@code <name>} patterns) and its default ({@code null}: unset). */
     public static final Map<String, String> GATEWAY_DEFAULTS = gatewayDefaults();
 
     /**
@@ -121,7 +121,7 @@ public final class ConfigKeys {
     private static Map<String, String> gatewayDefaults() {
         Map<String, String> d = new LinkedHashMap<>();
         for (ConfigKey<?> k : ConfigKey.all()) {
-            if (k.name().startsWith("gateway.")) {
+            if (k.name().startsWith("gateway.") && !k.name().contains("<")) {
                 d.put(k.name(), k.defaultValue());
             }
         }

@@ -201,8 +201,9 @@ class ClusterTest {
 
     @Test
     void whileRedisIsDownLimitsAreOpenStatefulRequestsGet503AndTheNodesRecoverWhenItReturns() throws Exception {
-        List<GatewayServer> nodes = twoNodes("gateway.http.rateLimit.requestsPerMinute", "1",
-                "gateway.auth.rateLimit.maxAttempts", "1");
+        List<GatewayServer> nodes = twoNodes(KeysTest.concat(new String[] {
+                "gateway.http.rateLimit.requestsPerMinute", "1", "gateway.auth.rateLimit.maxAttempts", "1"},
+                KeysTest.key("capped", KeysTest.KEY_A, "*", "requestsPerMinute", "1", "tokensPerDay", "1")));
         AtomicInteger storeErrors = new AtomicInteger();
         ((Gateway) nodes.get(0).context().getServletContext().getAttribute(Gateway.ATTRIBUTE))
                 .events(new GatewayEvents() {
@@ -220,6 +221,11 @@ class ClusterTest {
             for (int i = 0; i < 3; i++) { // a limit of 1 per minute, yet all pass: fail open, without the headers
                 as(a, client, GatewayServer.TOKEN).post(CHAT).then().statusCode(200)
                         .header("x-ratelimit-remaining-requests", nullValue());
+            }
+            for (int i = 0; i < 2; i++) { // a key's request limit and token quota are open too
+                as(a, newClient(), KeysTest.KEY_A).post(CHAT).then().statusCode(200)
+                        .header("x-ratelimit-remaining-requests", nullValue())
+                        .header("x-ratelimit-remaining-tokens", nullValue());
             }
             as(a, client, "wrong").post(CHAT).then().statusCode(401); // would lock out with maxAttempts 1
             as(a, client, GatewayServer.TOKEN).post(CHAT).then().statusCode(200);
