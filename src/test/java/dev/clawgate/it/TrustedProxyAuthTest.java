@@ -42,6 +42,25 @@ class TrustedProxyAuthTest {
     }
 
     @Test
+    void undeclaredUsersShareTheLabelOtherSoMetricLabelsStayBounded() throws Exception {
+        try (GatewayServer server = GatewayServer.start(KeysTest.concat(SSO, new String[] {
+                "gateway.metrics.enabled", "true", "gateway.auth.users.dora.tokensPerDay", "1000"}))) {
+            BlockingQueue<RequestRecord> done = KeysTest.finished(server);
+            for (String user : List.of("u1", "u2", "u3", "dora")) {
+                asUser(server, user).post(CHAT).then().statusCode(200);
+                KeysTest.next(done);
+            }
+            String metrics = KeysTest.as(server, GatewayServer.TOKEN).get("/metrics").asString();
+            assertTrue(metrics.contains("clawgate_requests_total{agent=\"main\",key=\"other\",outcome=\"ok\","
+                    + "status=\"200\",stream=\"false\"} 3.0"), metrics);
+            assertTrue(metrics.contains("key=\"dora\""), metrics);
+            for (String user : List.of("u1", "u2", "u3")) {
+                assertTrue(!metrics.contains("\"" + user + "\""), "an undeclared user became a label: " + user);
+            }
+        }
+    }
+
+    @Test
     void theUserHeaderFromAnUntrustedPeerIsIgnoredAnd401() throws Exception {
         try (GatewayServer server = GatewayServer.start(KeysTest.concat(SSO,
                 new String[] {"gateway.trustedProxies", "192.0.2.10"}))) {
