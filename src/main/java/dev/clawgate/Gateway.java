@@ -72,6 +72,7 @@ public final class Gateway implements AutoCloseable {
         RedisState r = null;
         ExecutorService io = null;
         KeysFileWatcher watcher = null;
+        SessionStore s = null;
         try {
             if (config.access().keysFile() != null) {
                 io = keysExecutor();
@@ -83,16 +84,18 @@ public final class Gateway implements AutoCloseable {
             r = config.state().redis() == null ? null
                     : new RedisState(config.state().redis(), scheduler, events::stateStoreError);
             this.redis = r;
-            this.sessions = store != null ? store : SessionStores.open(config, clock, redis, scheduler);
+            s = store != null ? store : SessionStores.open(config, clock, redis, scheduler);
+            this.sessions = s;
             this.providers = ProviderRegistry.create(config, scheduler, clock);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // close what was built, in the order close() does, and leave no thread behind
             scheduler.close();
             if (io != null) {
                 io.shutdownNow();
             }
-            if (r != null) {
-                r.close();
-            }
+            closeQuietly(s, e);
+            scheduler.shutdown(5_000);
+            closeQuietly(r, e);
             throw e;
         }
         long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
@@ -171,6 +174,17 @@ public final class Gateway implements AutoCloseable {
     /** Registers a listener told about every finished chat request (logging, metrics). */
     public void onRequestFinished(Consumer<RequestRecord> listener) {
         events.onRequestFinished(listener);
+    }
+
+    private static void closeQuietly(AutoCloseable c, Throwable cause) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
     }
 
     @Override

@@ -47,4 +47,13 @@ public record RunReport(RunRequest request, Outcome outcome, ApiException error,
             return label;
         }
     }
+
+    /** The prompt's tokens at one per {@link #CHARS_PER_TOKEN} characters of text, at least 1. */
+    static long estimate(java.util.List<dev.clawgate.openai.ChatMessage> prompt) {
+        long chars = 0;
+        for (dev.clawgate.openai.ChatMessage m : prompt) {
+            chars += m.text().length();
+        }
+        return Math.max(1, (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN);
+    }
 }

@@ -132,10 +132,28 @@ public final class ConfigKey<T> {
             .byDefault("").doc("comma-separated IPv4/IPv6 addresses and CIDRs whose X-Forwarded-For is believed");
     public static final ConfigKey<Long> MAX_BODY_BYTES = key("gateway.http.maxBodyBytes",
             wholeNumber(1, Integer.MAX_VALUE - 8)).byDefault("20971520").unit("bytes").doc("largest request body");
+    public static final ConfigKey<Long> MAX_BODY_BYTES_IN_FLIGHT = key("gateway.http.maxBodyBytesInFlight",
+            wholeNumber(1, Long.MAX_VALUE)).byDefault("67108864").unit("bytes")
+            .doc("request-body bytes held at once by all requests being read (503 beyond), at least maxBodyBytes");
+    public static final ConfigKey<Long> BODY_TIMEOUT_MS = key("gateway.http.bodyTimeoutMs",
+            wholeNumber(1, Long.MAX_VALUE)).byDefault("30000").unit("ms")
+            .doc("longest a request body may take to arrive (408 after)");
     public static final ConfigKey<Long> STREAM_TIMEOUT_MS = key("gateway.http.streamTimeoutMs",
             wholeNumber(1, Long.MAX_VALUE)).byDefault("600000").unit("ms").doc("longest a request may run");
     public static final ConfigKey<Long> HEARTBEAT_MS = key("gateway.http.heartbeatMs", wholeNumber(1, Long.MAX_VALUE))
             .byDefault("15000").unit("ms").doc("silence before an SSE \": keepalive\" comment");
+    public static final ConfigKey<Long> MAX_QUEUED_BYTES = key("gateway.http.maxQueuedBytes",
+            wholeNumber(1024, Integer.MAX_VALUE)).byDefault("1048576").unit("bytes")
+            .doc("response bytes a client may leave unread; the reply is paused while it is behind, and a response "
+                    + "whose client stays behind beyond this is dropped");
+    public static final ConfigKey<Long> MAX_REPLY_BYTES = key("gateway.http.maxReplyBytes",
+            wholeNumber(1024, Integer.MAX_VALUE / 8)).byDefault("8388608").unit("bytes")
+            .doc("longest reply the gateway gathers for one run (non-streaming or stored session: text and tool-call "
+                    + "arguments, UTF-8); a longer one is cut there and ends with finish_reason length");
+    public static final ConfigKey<Long> DISCONNECT_CHECK_MS = key("gateway.http.disconnectCheckMs",
+            wholeNumber(0, 3_600_000)).byDefault("1000").unit("ms")
+            .doc("while a non-streaming reply is prepared, how often the connection is checked for a client that hung "
+                    + "up (its run is then cancelled and nothing is stored); 0 = off");
     public static final ConfigKey<List<String>> CORS_ORIGINS = key("gateway.http.cors.allowedOrigins", list())
             .byDefault("").doc("comma-separated exact browser origins allowed by CORS; empty = CORS off");
     public static final ConfigKey<Path> STATE_DIR = key("gateway.state.dir", path())

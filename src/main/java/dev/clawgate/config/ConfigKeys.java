@@ -35,6 +35,9 @@ public final class ConfigKeys {
     public static final String MAX_BODY_BYTES = ConfigKey.MAX_BODY_BYTES.name();
     public static final String STREAM_TIMEOUT_MS = ConfigKey.STREAM_TIMEOUT_MS.name();
     public static final String HEARTBEAT_MS = ConfigKey.HEARTBEAT_MS.name();
+    public static final String MAX_QUEUED_BYTES = ConfigKey.MAX_QUEUED_BYTES.name();
+    public static final String MAX_REPLY_BYTES = ConfigKey.MAX_REPLY_BYTES.name();
+    public static final String DISCONNECT_CHECK_MS = ConfigKey.DISCONNECT_CHECK_MS.name();
     public static final String CORS_ORIGINS = ConfigKey.CORS_ORIGINS.name();
     public static final String STATE_DIR = ConfigKey.STATE_DIR.name();
     public static final String STATE_REDIS_URL = ConfigKey.STATE_REDIS_URL.name();

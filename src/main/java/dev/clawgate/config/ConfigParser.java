@@ -56,9 +56,17 @@ final class ConfigParser {
             throw new ConfigException(ConfigKeys.RATE_BURST, "must be between 1 and " + Long.MAX_VALUE
                     + ", not " + burst);
         }
-        GatewayConfig.Http http = new GatewayConfig.Http(get(ConfigKey.MAX_BODY_BYTES),
+        long maxBody = get(ConfigKey.MAX_BODY_BYTES);
+        long inFlight = get(ConfigKey.MAX_BODY_BYTES_IN_FLIGHT);
+        if (inFlight < maxBody) {
+            throw new ConfigException(ConfigKey.MAX_BODY_BYTES_IN_FLIGHT.name(), "must be at least "
+                    + ConfigKey.MAX_BODY_BYTES.name() + " (" + maxBody + "), not " + inFlight);
+        }
+        GatewayConfig.Http http = new GatewayConfig.Http(maxBody,
                 get(ConfigKey.STREAM_TIMEOUT_MS), get(ConfigKey.HEARTBEAT_MS), rpm, burst == null ? rpm : burst,
-                get(ConfigKey.RATE_MAX_TRACKED), get(ConfigKey.CORS_ORIGINS));
+                get(ConfigKey.RATE_MAX_TRACKED), get(ConfigKey.CORS_ORIGINS), get(ConfigKey.MAX_QUEUED_BYTES),
+                get(ConfigKey.MAX_REPLY_BYTES), get(ConfigKey.DISCONNECT_CHECK_MS), inFlight,
+                get(ConfigKey.BODY_TIMEOUT_MS));
         boolean enabled = get(ConfigKey.CHAT_ENABLED);
         GatewayConfig.Metrics metrics = new GatewayConfig.Metrics(get(ConfigKey.METRICS_ENABLED),
                 get(ConfigKey.METRICS_AUTH));

@@ -53,9 +53,15 @@ public record GatewayConfig(
      * @param burst              {@link ConfigKey#RATE_BURST}
      * @param maxTrackedClients  {@link ConfigKey#RATE_MAX_TRACKED}
      * @param corsAllowedOrigins {@link ConfigKey#CORS_ORIGINS}
+     * @param maxQueuedBytes     {@link ConfigKey#MAX_QUEUED_BYTES}
+     * @param maxReplyBytes      {@link ConfigKey#MAX_REPLY_BYTES}
+     * @param disconnectCheckMs  {@link ConfigKey#DISCONNECT_CHECK_MS}
+     * @param maxBodyBytesInFlight {@link ConfigKey#MAX_BODY_BYTES_IN_FLIGHT}
+     * @param bodyTimeoutMs      {@link ConfigKey#BODY_TIMEOUT_MS}
      */
     public record Http(long maxBodyBytes, long streamTimeoutMs, long heartbeatMs, long requestsPerMinute, long burst,
-                       int maxTrackedClients, List<String> corsAllowedOrigins) {
+                       int maxTrackedClients, List<String> corsAllowedOrigins, long maxQueuedBytes,
+                       long maxReplyBytes, long disconnectCheckMs, long maxBodyBytesInFlight, long bodyTimeoutMs) {
         public Http {
             corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
         }

@@ -46,7 +46,8 @@ final class JsonConfigFile {
         } catch (JsonParsingException e) {
             throw new ConfigException(key, "file " + file + " is not valid JSON (line "
                     + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber() + ")");
-        } catch (JsonException e) {
+        } catch (JsonException | NumberFormatException | ArithmeticException e) {
+            // Parsson throws NumberFormatException for a number it cannot hold (1e9999999999)
             throw new ConfigException(key, "file " + file + " is not valid JSON");
         } catch (IOException e) {
             throw new ConfigException(key, "cannot read file " + file + " ("

@@ -8,7 +8,6 @@ import dev.clawgate.openai.JsonText;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,8 +17,8 @@ import java.util.Locale;
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{id}} in OpenAI's list shape (SPEC §1): {@code openclaw},
  * {@code openclaw/default}, and for every agent {@code openclaw/<id>} and {@code openclaw:<id>}. The id is read
- * from the raw path, so {@code /v1/models/openclaw/main} works, and so does {@code openclaw%2Fmain} where the
- * container lets {@code %2F} through (stock Tomcat answers it with its own 400).
+ * from the path as the container decoded it, so {@code /v1/models/openclaw/main} works, and so does
+ * {@code openclaw%2Fmain} where the container lets {@code %2F} through (stock Tomcat answers it with its own 400).
  *
  * <p>A caller limited to some agents (a client key or SSO user, {@link Caller}) sees only those: the list holds
  * their ids (and {@code openclaw}, {@code openclaw/default} only when the default agent is one of them), and any other
@@ -58,13 +57,8 @@ public final class ModelsServlet extends HttpServlet {
             }
             body = b.append("]}").toString();
         } else {
-            String id;
-            try {
-                id = percentDecode(path.substring("/v1/models/".length()));
-            } catch (IllegalArgumentException e) {
-                ApiErrors.send(resp, ApiException.badRequest("model", "Invalid model id encoding."));
-                return;
-            }
+            // the container decoded the path: an id sent as openclaw%3Amain is openclaw:main here
+            String id = path.substring("/v1/models/".length());
             String canonical = canonical(id);
             if (canonical == null || !visible(caller, canonical)) {
                 ApiErrors.send(resp, new ApiException(404, "invalid_request_error", "model", "model_not_found",
@@ -108,25 +102,5 @@ public final class ModelsServlet extends HttpServlet {
         JsonText.quote(b, id);
         return b.append(",\"object\":\"model\",\"created\":").append(createdEpochSeconds)
                 .append(",\"owned_by\":\"openclaw\"}");
-    }
-
-    static String percentDecode(String s) {
-        if (s.indexOf('%') < 0) {
-            return s;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length()) {
-                    throw new IllegalArgumentException("truncated escape");
-                }
-                out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

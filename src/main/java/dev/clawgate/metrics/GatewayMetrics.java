@@ -2,12 +2,14 @@ package dev.clawgate.metrics;
 
 import dev.clawgate.events.GatewayEvents;
 import dev.clawgate.events.RequestRecord;
+import dev.clawgate.config.BuildInfo;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -42,6 +44,7 @@ import java.util.Map;
  * <tr><td>{@code clawgate_auth_lockouts_total}</td><td>429s of the failed-auth lockout</td></tr>
  * <tr><td>{@code clawgate_rate_limited_total}</td><td>429s of the request rate limiter</td></tr>
  * <tr><td>{@code clawgate_cancelled_runs_total{agent}}</td><td>runs cancelled because the client went away</td></tr>
+ * <tr><td>{@code clawgate_build_info{version,commit}}</td><td>always 1: the build that runs ({@link BuildInfo})</td></tr>
  * <tr><td>{@code clawgate_state_store_errors_total{kind}}</td><td>failed Redis calls: ratelimit, lockout, session,
  *     ping</td></tr>
  * <tr><td>{@code jvm_memory_*}, {@code jvm_threads_*}</td><td>the JVM's memory areas and pools, thread counts and
@@ -71,6 +74,13 @@ public final class GatewayMetrics implements GatewayEvents {
 
     /** Registers every metric and binds the per-agent series of {@code agents} (the configured agent ids). */
     public GatewayMetrics(Collection<String> agents) {
+        this(agents, BuildInfo.current());
+    }
+
+    /** As {@link #GatewayMetrics(Collection)}, with {@code build} as the labels of {@code clawgate_build_info}. */
+    public GatewayMetrics(Collection<String> agents, BuildInfo build) {
+        Info.builder().name("clawgate_build_info").help("The build of clawgate that runs (always 1)")
+                .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
         requests = counter("clawgate_requests", "Finished chat completion requests",
                 "agent", "key", "outcome", "status", "stream");
         keyTokens = counter("clawgate_key_tokens", "Tokens charged to each caller (key or user)",
