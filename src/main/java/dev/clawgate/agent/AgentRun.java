@@ -55,6 +55,7 @@ public final class AgentRun implements DeltaSink {
     private boolean ended;
     private Outcome outcome;
     private long firstDeltaNanos = -1;
+    private long promptEstimate;
 
     /**
      * @param provider the agent's provider
@@ -89,7 +90,7 @@ public final class AgentRun implements DeltaSink {
                     return;
                 }
                 LOG.log(Level.WARNING, "clawgate: session store failed: " + cause.getClass().getName());
-                end(storeUnavailable(), Outcome.ERROR, null);
+                end(ApiException.storeUnavailable(), Outcome.ERROR, null);
                 return;
             }
             synchronized (this) {
@@ -112,8 +113,10 @@ public final class AgentRun implements DeltaSink {
             if (held != null) {
                 held.admit(prompt.fresh()); // 413 turn_too_large before the run, not after it
             }
+            long estimate = RunReport.estimate(prompt.upstream());
             synchronized (this) {
                 fresh = prompt.fresh();
+                promptEstimate = estimate;
             }
             sink.cork(); // what the provider emits within this call goes out together
             try {
@@ -245,7 +248,7 @@ public final class AgentRun implements DeltaSink {
         committed.whenComplete((v, error) -> {
             if (error != null) {
                 LOG.log(Level.WARNING, "clawgate: session commit failed: " + error.getClass().getName());
-                end(storeUnavailable(), Outcome.ERROR, null);
+                end(ApiException.storeUnavailable(), Outcome.ERROR, null);
             } else {
                 tellEnd();
             }
@@ -292,11 +295,6 @@ public final class AgentRun implements DeltaSink {
         return ended;
     }
 
-    static ApiException storeUnavailable() {
-        return new ApiException(503, "service_unavailable", null, "session_store_unavailable",
-                "The session store is unavailable; retry later.", 1L);
-    }
-
     /**
      * Ends the run unless it has ended: tells the sink, releases the session, reports, cancels the provider call.
      *
@@ -332,7 +330,7 @@ public final class AgentRun implements DeltaSink {
         ended = true;
         outcome = how;
         onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
-                ticker.nanoTime()));
+                ticker.nanoTime(), promptEstimate));
     }
 
     private void markFirstDelta() {

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param defaultAgent       {@link ConfigKey#DEFAULT_AGENT}, lower case
  * @param agents             agents by lower-case id, in configuration order
  * @param providers          upstream providers by name (the built-in {@code echo} is always present)
+ * @param access             client keys, the keys file and SSO users ({@code gateway.auth.keys.*},
+ *                           {@code gateway.auth.trustedProxy.*}, {@code gateway.auth.users.*})
  */
 public record GatewayConfig(
         boolean chatCompletionsEnabled,
@@ -29,7 +31,8 @@ public record GatewayConfig(
         Metrics metrics,
         String defaultAgent,
         Map<String, AgentSpec> agents,
-        Map<String, ProviderSpec> providers) {
+        Map<String, ProviderSpec> providers,
+        Access access) {
 
     public GatewayConfig {
         trustedProxyRanges = List.copyOf(trustedProxyRanges);
@@ -68,8 +71,11 @@ public record GatewayConfig(
         }
     }
 
-    /** {@link ConfigKey#AUTH_MODE}. */
-    public enum AuthMode { TOKEN, PASSWORD, NONE }
+    /**
+     * {@link ConfigKey#AUTH_MODE}: {@code token}, {@code password}, {@code none}, or {@code trusted-proxy} (the caller
+     * is the user a trusted SSO proxy names in a header; the token, when set, stays the operator secret).
+     */
+    public enum AuthMode { TOKEN, PASSWORD, NONE, TRUSTED_PROXY }
 
     /**
      * @param mode              {@link ConfigKey#AUTH_MODE}
@@ -90,10 +96,10 @@ public record GatewayConfig(
             this(mode, token, password, maxAttempts, windowMs, lockoutMs, exemptLoopback, maxTrackedClients, 64);
         }
 
-        /** The secret a bearer credential is compared with, or null in mode none. */
+        /** The operator secret a bearer credential is compared with, or null in mode none. */
         public Secret expectedSecret() {
             return switch (mode) {
-                case TOKEN -> token;
+                case TOKEN, TRUSTED_PROXY -> token;
                 case PASSWORD -> password;
                 case NONE -> null;
             };

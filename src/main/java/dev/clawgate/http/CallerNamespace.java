@@ -1,5 +1,6 @@
 package dev.clawgate.http;
 
+import dev.clawgate.caller.Caller;
 import jakarta.servlet.ServletRequest;
 
 /**
@@ -17,8 +18,14 @@ public final class CallerNamespace {
     private CallerNamespace() {
     }
 
-    /** The request's namespace: the attribute when set to a non-empty string, else {@link #OPERATOR}. */
+    /**
+     * The request's namespace: the attribute when set to a non-empty string; else the id of the {@link Caller} the
+     * auth filter resolved ({@code key:<name>}, {@code user:<name>}); else {@link #OPERATOR}.
+     */
     public static String of(ServletRequest request) {
-        return request.getAttribute(ATTRIBUTE) instanceof String s && !s.isEmpty() ? s : OPERATOR;
+        if (request.getAttribute(ATTRIBUTE) instanceof String s && !s.isEmpty()) {
+            return s;
+        }
+        return Caller.of(request.getAttribute(Caller.ATTRIBUTE)).id();
     }
 }

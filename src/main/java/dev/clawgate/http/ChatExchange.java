@@ -22,7 +22,9 @@ import java.io.IOException;
  * events onto it — the async timeout ({@code gateway.http.streamTimeoutMs}) stops the run with a 504 {@code timeout}
  * error, a container error or a failed write cancels it. A non-streaming client writes nothing until the end, so
  * its hang-up is looked for by a {@link DisconnectWatch} ({@code gateway.http.disconnectCheckMs}) and cancels the
- * run the same way. At the run's end it tells the events (access log, metrics) one {@link RequestRecord}.
+ * run the same way. At the run's end it tells the events (access log, metrics) one {@link RequestRecord} and charges
+ * the run's tokens to its caller ({@link RunReport#chargedTokens()}: what the upstream reported, or the prompt
+ * estimate for a run cancelled before that).
  */
 final class ChatExchange implements AsyncListener {
     private final ChatCompletionsServlet.Services services;
@@ -109,10 +111,13 @@ final class ChatExchange implements AsyncListener {
         }
         boolean streamStarted = sink instanceof StreamSink s && s.opened();
         int status = streamStarted || r.outcome() == RunReport.Outcome.OK ? 200 : error != null ? error.status() : 499;
+        long charged = r.chargedTokens();
+        services.usage().tokensUsed(q.caller(), charged);
         services.events().requestFinished(new RequestRecord(q.requestId(), q.agent().id(),
                 q.session().kind().label(), stream, status, r.outcome().label(), error == null ? null : error.type(),
                 r.endNanos() - q.startNanos(), r.firstDeltaNanos() < 0 ? -1 : r.firstDeltaNanos() - q.startNanos(),
-                r.usage().promptTokens(), r.usage().completionTokens()));
+                r.usage().promptTokens(), r.usage().completionTokens(), q.caller().name(),
+                q.caller().label()));
     }
 
     // ---- AsyncListener: container events, handed over by the BodyReader ----

@@ -1,6 +1,7 @@
 package dev.clawgate.http;
 
 import dev.clawgate.agent.AgentRouter;
+import dev.clawgate.caller.Caller;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.JsonText;
@@ -18,6 +19,10 @@ import java.util.Locale;
  * {@code openclaw/default}, and for every agent {@code openclaw/<id>} and {@code openclaw:<id>}. The id is read
  * from the path as the container decoded it, so {@code /v1/models/openclaw/main} works, and so does
  * {@code openclaw%2Fmain} where the container lets {@code %2F} through (stock Tomcat answers it with its own 400).
+ *
+ * <p>A caller limited to some agents (a client key or SSO user, {@link Caller}) sees only those: the list holds
+ * their ids (and {@code openclaw}, {@code openclaw/default} only when the default agent is one of them), and any other
+ * id is 404 as if it did not exist.
  */
 public final class ModelsServlet extends HttpServlet {
     private final transient AgentRouter router;
@@ -38,21 +43,24 @@ public final class ModelsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = RouteFilter.path(req);
+        Caller caller = Caller.of(req.getAttribute(Caller.ATTRIBUTE));
         String body;
         if (path.equals("/v1/models")) {
             StringBuilder b = new StringBuilder(64 + ids.size() * 80).append("{\"object\":\"list\",\"data\":[");
-            for (int i = 0; i < ids.size(); i++) {
-                if (i > 0) {
-                    b.append(',');
+            boolean first = true;
+            for (String id : ids) {
+                if (visible(caller, id)) {
+                    b.append(first ? "" : ",");
+                    model(b, id);
+                    first = false;
                 }
-                model(b, ids.get(i));
             }
             body = b.append("]}").toString();
         } else {
             // the container decoded the path: an id sent as openclaw%3Amain is openclaw:main here
             String id = path.substring("/v1/models/".length());
             String canonical = canonical(id);
-            if (canonical == null) {
+            if (canonical == null || !visible(caller, canonical)) {
                 ApiErrors.send(resp, new ApiException(404, "invalid_request_error", "model", "model_not_found",
                         "The model '" + (id.length() > 100 ? id.substring(0, 100) + "…" : id) + "' does not exist."));
                 return;
@@ -77,6 +85,16 @@ public final class ModelsServlet extends HttpServlet {
             }
         }
         return null;
+    }
+
+    /** Whether {@code caller} may see the listed id {@code id} (its agent is one it may use). */
+    private boolean visible(Caller caller, String id) {
+        if (caller.agents() == null) {
+            return true;
+        }
+        String agent = id.equals("openclaw") || id.equals("openclaw/default") ? router.defaultAgent().id()
+                : id.substring("openclaw/".length());
+        return caller.allows(agent);
     }
 
     private StringBuilder model(StringBuilder b, String id) {

@@ -1,5 +1,6 @@
 package dev.clawgate.http;
 
+import dev.clawgate.caller.Caller;
 import dev.clawgate.agent.AgentRouter;
 import dev.clawgate.agent.RunRequest;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
@@ -92,7 +93,8 @@ public final class ResponsesServlet extends HttpServlet {
                       String agentHeader, String namespace, long start) {
         try {
             ResponsesRequest request = parser.parse(body.bytes(), body.length());
-            AgentSpec agent = router.route(request.model(), agentHeader);
+            AgentSpec agent = router.route(request.model(), agentHeader,
+                    Caller.of(async.getRequest().getAttribute(Caller.ATTRIBUTE)));
             if (request.previousResponseId() == null) {
                 begin(async, resp, reader, request, agent, namespace, null, start);
             } else {
@@ -131,7 +133,7 @@ public final class ResponsesServlet extends HttpServlet {
             Function<String, CompletionStage<Void>> store = !request.store() ? null
                     : json -> stored.save(namespace, response.id(), new StoredResponses.Stored(session, json));
             RunRequest run = new RunRequest(request.chat(), agent, session, resp.getHeader(RouteFilter.REQUEST_ID),
-                    start);
+                    start, Caller.of(async.getRequest().getAttribute(Caller.ATTRIBUTE)));
             ChatExchange.Sinks sinks = (http, writer, onOpened, onClosed, beforeAnswer) -> {
                 ResponseEnd end = new ResponseEnd(writer, store);
                 return request.stream()

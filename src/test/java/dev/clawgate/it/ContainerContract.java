@@ -72,6 +72,28 @@ abstract class ContainerContract {
         return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
     }
 
+    /** A client key declared in the container's context parameters: agent {@code helper} only, with limits. */
+    static final String CLIENT_KEY = "it-client-key-0123456789abcdef";
+
+    @Test
+    void aClientKeyDeclaredByTheContainerIsLimitedToItsAgentAndCarriesItsLimitHeaders() {
+        RequestSpecification key = given().baseUri(baseUrl()).contentType("application/json")
+                .header("Authorization", "Bearer " + CLIENT_KEY);
+        assertEquals(List.of("openclaw/helper", "openclaw:helper"), key.get("/v1/models").then().statusCode(200)
+                .extract().jsonPath().getList("data.id"));
+        given().baseUri(baseUrl()).contentType("application/json").header("Authorization", "Bearer " + CLIENT_KEY)
+                .body(userMessage("openclaw:main", "hi")).post("/v1/chat/completions").then().statusCode(403)
+                .body("error.type", equalTo("permission_error"))
+                .body("error.code", equalTo("agent_not_allowed"));
+        given().baseUri(baseUrl()).contentType("application/json").header("Authorization", "Bearer " + CLIENT_KEY)
+                .body(userMessage("openclaw:helper", "hi")).post("/v1/chat/completions").then().statusCode(200)
+                .header("x-ratelimit-limit-requests", "1000")
+                .header("x-ratelimit-limit-tokens", "1000000")
+                .body("choices[0].message.content", equalTo("echo: hi"));
+        given().baseUri(baseUrl()).header("Authorization", "Bearer " + CLIENT_KEY).get("/metrics").then()
+                .statusCode(403);
+    }
+
     @Test
     void aStreamSendsRoleThenWordsThenFinishThenDoneWithSseHeaders() throws Exception {
         try (RawHttp http = new RawHttp(port())) {
@@ -286,7 +308,7 @@ abstract class ContainerContract {
         String before = scrape();
         api().body(userMessage("openclaw:helper", "count me")).post("/v1/chat/completions").then().statusCode(200);
         String after = scrape();
-        String series = "clawgate_requests_total{agent=\"helper\",outcome=\"ok\",status=\"200\",stream=\"false\"} ";
+        String series = "clawgate_requests_total{agent=\"helper\",key=\"operator\",outcome=\"ok\",status=\"200\",stream=\"false\"} ";
         assertEquals(value(before, series) + 1, value(after, series), after);
     }
 
