@@ -33,8 +33,8 @@ import java.util.logging.SimpleFormatter;
 public final class AccessLogBench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final RequestRecord RECORD = new RequestRecord("req_al8qjgBmRdKxaBDe6fe9KUsX", "main", "user",
-            true, 200, "ok", null, 14_000_000L, 13_000_000L, 31, 212, null, "0af7651916cd43dd8448eb211c80319c",
-            "operator", "ollama/llama3.2", null);
+            true, 200, "ok", null, 14_000_000L, 13_000_000L, 31, 212, "operator", "operator", null,
+            "0af7651916cd43dd8448eb211c80319c", "ollama/llama3.2", null);
 
     /** Counts what the log thread published (a drop would flatter the figures). */
     private static final java.util.concurrent.atomic.AtomicLong PUBLISHED = new java.util.concurrent.atomic.AtomicLong();

@@ -29,12 +29,12 @@ class RequestLogTest {
 
     private static RequestRecord ok(String id) {
         return new RequestRecord(id, "main", "stateless", true, 200, "ok", null, 12_345_678L, 2_500_000L, 3, 4,
-                null, TRACE, "operator", "echo/echo", null);
+                "operator", "operator", null, TRACE, "echo/echo", null);
     }
 
     private static RequestRecord upstreamDown(String caller) {
         return new RequestRecord("req_2", "up", "user", false, 502, "error", "api_error", 1_000_000L, -1, 0, 0,
-                "upstream_unavailable", "", caller, "ollama/llama3.2", "connect");
+                caller, "other", "upstream_unavailable", "", "ollama/llama3.2", "connect");
     }
 
     @Test

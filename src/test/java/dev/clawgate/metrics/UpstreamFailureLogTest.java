@@ -15,8 +15,8 @@ class UpstreamFailureLogTest {
     private final UpstreamFailureLog log = new UpstreamFailureLog(nanos::get);
 
     private static RequestRecord failed(String model, String kind, String code, String id) {
-        return new RequestRecord(id, "main", "stateless", false, 502, "error", "api_error", 1, -1, 0, 0, code, "",
-                "operator", model, kind);
+        return new RequestRecord(id, "main", "stateless", false, 502, "error", "api_error", 1, -1, 0, 0, "operator",
+                "operator", code, "", model, kind);
     }
 
     private void advanceMs(long ms) {
@@ -58,7 +58,7 @@ class UpstreamFailureLogTest {
     @Test
     void aRequestWhoseProviderDidNotFailLogsNothing() {
         RequestRecord clientError = new RequestRecord("r", "main", "stateless", false, 400, "error",
-                "invalid_request_error", 1, -1, 0, 0, "invalid_value", "", "operator", "echo/echo", null);
+                "invalid_request_error", 1, -1, 0, 0, "operator", "operator", "invalid_value", "", "echo/echo", null);
         assertEquals(List.of(), warnings(() -> log.add(clientError)));
     }
 }
