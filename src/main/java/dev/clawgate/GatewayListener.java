@@ -10,10 +10,12 @@ import dev.clawgate.config.ConfigLoader;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.http.ChatCompletionsServlet;
 import dev.clawgate.http.CorsFilter;
+import dev.clawgate.http.EmbeddingsServlet;
 import dev.clawgate.http.HealthServlet;
 import dev.clawgate.http.ModelsServlet;
 import dev.clawgate.http.NotFoundServlet;
 import dev.clawgate.http.RouteFilter;
+import dev.clawgate.http.SessionsServlet;
 import dev.clawgate.metrics.GatewayMetrics;
 import dev.clawgate.metrics.MetricsServlet;
 import dev.clawgate.metrics.RequestLog;
@@ -22,6 +24,7 @@ import dev.clawgate.ratelimit.RateLimitFilter;
 import dev.clawgate.ratelimit.RateLimiter;
 import dev.clawgate.ratelimit.RedisRateLimiter;
 import dev.clawgate.ratelimit.RequestRateLimiter;
+import dev.clawgate.session.SessionKeys;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
@@ -42,7 +45,7 @@ import java.util.Map;
  * which is where the container's overrides land, then the JSON file), builds the {@link Gateway}, then builds every
  * filter and servlet with the collaborators it needs and registers them, async-supported, in the order
  * {@code web.xml} documents: filters route → cors → auth → rate-limit on {@code /*}; servlets chat-completions,
- * models, health, metrics (load on start-up) and not-found on {@code /}. A bad key fails the deployment with one log
+ * embeddings, sessions, models, health, metrics (load on start-up) and not-found on {@code /}. A bad key fails the deployment with one log
  * line naming it. At undeploy it flushes the access log and stops every thread the gateway started. This is the only
  * class that knows every package; no filter or servlet looks anything up.
  */
@@ -71,7 +74,7 @@ public final class GatewayListener implements ServletContextListener {
         gateway.onRequestFinished(requestLog::add);
         GatewayMetrics metrics = null;
         if (config.metrics().enabled()) {
-            metrics = new GatewayMetrics(config.agents().keySet());
+            metrics = new GatewayMetrics(config.agents().keySet(), modelNames(config));
             gateway.events(metrics);
         }
         register(context, gateway, metrics);
@@ -101,16 +104,37 @@ public final class GatewayListener implements ServletContextListener {
         filter(context, "rate-limit", new RateLimitFilter(limiter, g.clientAddress(), g.events(),
                 http.requestsPerMinute()));
 
-        ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(
-                new AgentRunner(g.providers(), g.sessions(), g.scheduler()), g.scheduler(), g.clock(), g.events(),
-                http.heartbeatMs(), http.streamTimeoutMs());
-        servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
-                services, http.maxBodyBytes()), 1, "/v1/chat/completions");
+        AgentRunner runner = new AgentRunner(g.providers(), g.sessions(), g.scheduler());
+        ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(runner, g.scheduler(),
+                g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs());
+        SessionKeys sessionKeys = new SessionKeys(config.sessions().keyHeaders(),
+                config.sessions().userNamesSession());
+        ChatRequestParser parser = new ChatRequestParser();
+        servlet(context, "chat-completions", new ChatCompletionsServlet(parser, g.router(), services, sessionKeys,
+                http.maxBodyBytes()), 1, "/v1/chat/completions");
+        servlet(context, "embeddings", new EmbeddingsServlet(parser, g.router(), services, http.maxBodyBytes()), 1,
+                "/v1/embeddings");
+        servlet(context, "sessions", new SessionsServlet(parser, g.router(), runner, sessionKeys,
+                http.maxBodyBytes(), http.streamTimeoutMs()), 1, "/v1/sessions");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
                 "/v1/models", "/v1/models/*");
         servlet(context, "health", new HealthServlet(g::ready), 1, "/healthz", "/readyz");
         servlet(context, "metrics", new MetricsServlet(metrics), 1, "/metrics");
         servlet(context, "not-found", new NotFoundServlet(), -1, "/");
+    }
+
+    /** Every configured {@code <provider>/<model>} (agents' models, fallbacks, allowed and embedding models). */
+    static java.util.Set<String> modelNames(GatewayConfig config) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (GatewayConfig.AgentSpec a : config.agents().values()) {
+            names.add(a.modelRef().toString());
+            a.fallbacks().forEach(m -> names.add(m.toString()));
+            a.allowedModels().forEach(m -> names.add(m.toString()));
+            if (a.embeddingModel() != null) {
+                names.add(a.embeddingModel().toString());
+            }
+        }
+        return names;
     }
 
     private static void filter(ServletContext context, String name, Filter filter) {

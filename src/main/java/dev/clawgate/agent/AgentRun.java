@@ -1,6 +1,7 @@
 package dev.clawgate.agent;
 
 import dev.clawgate.agent.RunReport.Outcome;
+import dev.clawgate.config.GatewayConfig.Reasoning;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.ToolCallDelta;
@@ -8,7 +9,6 @@ import dev.clawgate.openai.Usage;
 import dev.clawgate.session.SessionStore;
 import dev.clawgate.time.Ticker;
 import dev.clawgate.upstream.Cancellable;
-import dev.clawgate.upstream.ChatProvider;
 import dev.clawgate.upstream.DeltaSink;
 import dev.clawgate.upstream.UpstreamErrors;
 import dev.clawgate.upstream.UpstreamRequest;
@@ -28,8 +28,10 @@ import java.util.function.Consumer;
  * {@link #stop} (the front end's deadline); every end but completion cancels the provider call. At the end it
  * reports a {@link RunReport} to the callback given at construction. All state changes hold this object's monitor.
  *
- * <p>This is the one place a run's behaviour grows: trying the next provider of a fallback chain when the first
- * fails before {@link #onOpen()}, running tool rounds (call tools, append their results, call the provider again)
+ * <p>This is the one place a run's behaviour grows: the provider calls go through {@link Attempts}, which retries
+ * and tries the next model of the agent's fallback chain when a call fails before its first chunk (so
+ * {@link #onOpen()} names the model that answers to the sink); the model's reasoning is relayed or dropped as
+ * {@code agents.<id>.reasoning} says and never stored; running tool rounds (call tools, append their results, call the provider again)
  * before {@link #onComplete()} ends the turn, and policy read from the {@link RunRequest}. Front ends only adapt a
  * {@link ReplySink}.
  */
@@ -38,7 +40,7 @@ public final class AgentRun implements DeltaSink {
 
     private final RunRequest request;
     private final ReplySink sink;
-    private final ChatProvider provider;
+    private final Attempts attempts;
     private final SessionStore sessions;
     private final Ticker ticker;
     private final Consumer<RunReport> onEnd;
@@ -53,16 +55,16 @@ public final class AgentRun implements DeltaSink {
     private long firstDeltaNanos = -1;
 
     /**
-     * @param provider the agent's provider
+     * @param attempts the models to call, the agent's (or the request's) first, then its fallbacks
      * @param sessions where stateful sessions are kept
      * @param ticker   time source for the report's timings
      * @param onEnd    told once how the run ended; must not throw
      */
-    AgentRun(RunRequest request, ReplySink sink, ChatProvider provider, SessionStore sessions, Ticker ticker,
+    AgentRun(RunRequest request, ReplySink sink, Attempts attempts, SessionStore sessions, Ticker ticker,
              Consumer<RunReport> onEnd) {
         this.request = request;
         this.sink = sink;
-        this.provider = provider;
+        this.attempts = attempts;
         this.sessions = sessions;
         this.ticker = ticker;
         this.onEnd = onEnd;
@@ -112,7 +114,7 @@ public final class AgentRun implements DeltaSink {
             }
             sink.cork(); // what the provider emits within this call goes out together
             try {
-                handle = provider.stream(new UpstreamRequest(request.agent().model(), prompt.upstream(),
+                handle = attempts.start(new UpstreamRequest(request.agent().model(), prompt.upstream(),
                         request.chat().upstreamParams(), request.chat().maxTokens()), this);
             } finally {
                 sink.uncork();
@@ -143,6 +145,7 @@ public final class AgentRun implements DeltaSink {
             return;
         }
         opened = true;
+        sink.answeredBy(attempts.answering());
         sink.open();
     }
 
@@ -154,6 +157,17 @@ public final class AgentRun implements DeltaSink {
         markFirstDelta();
         reply.content(text);
         sink.content(text);
+    }
+
+    /** Reasoning goes to the client unless the agent drops it, and into no transcript ({@link AssistantReply}). */
+    @Override
+    public synchronized void onReasoning(String text) {
+        if (ended || text.isEmpty() || request.agent().reasoning() == Reasoning.DROP) {
+            return;
+        }
+        markFirstDelta();
+        reply.reasoning(text);
+        sink.reasoning(text);
     }
 
     @Override
@@ -301,7 +315,7 @@ public final class AgentRun implements DeltaSink {
         ended = true;
         outcome = how;
         onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
-                ticker.nanoTime()));
+                ticker.nanoTime(), attempts.failures()));
     }
 
     private void markFirstDelta() {

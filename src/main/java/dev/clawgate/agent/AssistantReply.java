@@ -19,6 +19,7 @@ import java.util.TreeMap;
  */
 public final class AssistantReply {
     private final StringBuilder text;
+    private StringBuilder reasoning;
     private TreeMap<Integer, ToolCallBuilder> toolCalls;
     private boolean sawToolCall;
     private String finishReason;
@@ -32,6 +33,16 @@ public final class AssistantReply {
     void content(String piece) {
         if (text != null) {
             text.append(piece);
+        }
+    }
+
+    /** Reasoning is kept for the reply body only: {@link #message()} (what a session stores) leaves it out. */
+    void reasoning(String piece) {
+        if (text != null) {
+            if (reasoning == null) {
+                reasoning = new StringBuilder(piece.length() + 64);
+            }
+            reasoning.append(piece);
         }
     }
 
@@ -72,7 +83,10 @@ public final class AssistantReply {
         return usage != null ? usage : Usage.of(0, 0);
     }
 
-    /** The assistant message to store: text as content (null when it only called tools) and the tool calls. */
+    /**
+     * The assistant message to store: text as content (null when it only called tools) and the tool calls; never the
+     * reasoning, so it is neither stored nor sent upstream again.
+     */
     public ChatMessage message() {
         String s = text.toString();
         List<ToolCall> calls = calls();
@@ -84,8 +98,8 @@ public final class AssistantReply {
     public String completionJson(String id, long created, String model) {
         String s = text.toString();
         List<ToolCall> calls = calls();
-        return CompletionJson.completion(id, created, model, s.isEmpty() && !calls.isEmpty() ? null : s, calls,
-                finishReason, usage());
+        return CompletionJson.completion(id, created, model, s.isEmpty() && !calls.isEmpty() ? null : s,
+                reasoning == null ? null : reasoning.toString(), calls, finishReason, usage());
     }
 
     private List<ToolCall> calls() {

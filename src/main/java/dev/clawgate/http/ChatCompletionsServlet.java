@@ -29,7 +29,7 @@ import java.time.Clock;
 public final class ChatCompletionsServlet extends HttpServlet {
     private static final System.Logger LOG = System.getLogger(ChatCompletionsServlet.class.getName());
     static final String AGENT_HEADER = "x-openclaw-agent-id";
-    static final String SESSION_HEADER = "x-openclaw-session-key";
+    static final String SESSION_HEADER = SessionKeys.SESSION_HEADER;
 
     /**
      * What every exchange shares.
@@ -48,17 +48,26 @@ public final class ChatCompletionsServlet extends HttpServlet {
     private final transient ChatRequestParser parser;
     private final transient AgentRouter router;
     private final transient Services services;
+    private final transient SessionKeys sessionKeys;
     private final long maxBodyBytes;
 
+    /** With the default session naming ({@link SessionKeys#DEFAULT}). */
+    public ChatCompletionsServlet(ChatRequestParser parser, AgentRouter router, Services services,
+                                  long maxBodyBytes) {
+        this(parser, router, services, SessionKeys.DEFAULT, maxBodyBytes);
+    }
+
     /**
+     * @param sessionKeys  how a request names its session ({@code gateway.sessions.*})
      * @param maxBodyBytes {@code gateway.http.maxBodyBytes}: largest body, bytes
      * @param services     what every exchange shares; its {@code streamTimeoutMs} is the async timeout
      */
     public ChatCompletionsServlet(ChatRequestParser parser, AgentRouter router, Services services,
-                                  long maxBodyBytes) {
+                                  SessionKeys sessionKeys, long maxBodyBytes) {
         this.parser = parser;
         this.router = router;
         this.services = services;
+        this.sessionKeys = sessionKeys;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -73,20 +82,20 @@ public final class ChatCompletionsServlet extends HttpServlet {
         }
         AsyncContext async = req.startAsync();
         async.setTimeout(services.streamTimeoutMs());
-        String agentHeader = req.getHeader(AGENT_HEADER);
-        String sessionHeader = req.getHeader(SESSION_HEADER);
+        RequestHeaders headers = RequestHeaders.of(req, sessionKeys);
         BodyReader[] reader = new BodyReader[1];
         reader[0] = BodyReader.start(async, maxBytes, declared,
-                body -> begin(async, resp, body, agentHeader, sessionHeader, reader[0], start));
+                body -> begin(async, resp, body, headers, reader[0], start));
     }
 
     /** The whole body is there (on a container thread): validate, route, and hand the request to its exchange. */
-    private void begin(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, String agentHeader,
-                       String sessionHeader, BodyReader reader, long start) {
+    private void begin(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, RequestHeaders headers,
+                       BodyReader reader, long start) {
         try {
             ChatRequest request = parser.parse(body.bytes(), body.length());
-            AgentSpec agent = router.route(request.model(), agentHeader);
-            SessionKey session = SessionKeys.resolve(sessionHeader, request.user(), agent.id());
+            AgentSpec agent = router.choose(router.route(request.model(), headers.get(AGENT_HEADER)),
+                    headers.get(AgentRouter.MODEL_HEADER));
+            SessionKey session = sessionKeys.sessionOf(headers::get, request.user(), agent.id());
             String requestId = resp.getHeader(RouteFilter.REQUEST_ID);
             ChatExchange exchange = new ChatExchange(services, async,
                     new RunRequest(request, agent, session, requestId, start));

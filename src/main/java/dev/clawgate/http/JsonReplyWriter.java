@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A non-streaming chat completion on the wire: nothing until the run ends, then one {@code chat.completion} JSON body
- * (200, with {@code Content-Length}) or one OpenAI JSON error with its status. Knows nothing of agents or sessions.
+ * (200, with {@code Content-Length}, reasoning as {@code message.reasoning_content}, and
+ * {@code x-openclaw-upstream-model} naming the model that answered) or one OpenAI JSON error with its status. Knows nothing of agents or sessions.
  */
 final class JsonReplyWriter implements ReplySink {
     private final HttpServletResponse response;
@@ -34,6 +35,11 @@ final class JsonReplyWriter implements ReplySink {
 
     @Override
     public void open() {
+    }
+
+    @Override
+    public void answeredBy(String providerModel) {
+        response.setHeader(SseEmitter.UPSTREAM_MODEL_HEADER, providerModel);
     }
 
     @Override

@@ -8,7 +8,7 @@ import jakarta.servlet.ServletRequest;
  */
 public enum Route {
     CHAT_COMPLETIONS("POST"), MODELS("GET, HEAD"), MODEL("GET, HEAD"), HEALTHZ("GET, HEAD"),
-    READYZ("GET, HEAD"), METRICS("GET, HEAD");
+    READYZ("GET, HEAD"), METRICS("GET, HEAD"), EMBEDDINGS("POST"), SESSIONS("DELETE");
 
     /** Request attribute holding the route of the request. */
     static final String ATTRIBUTE = Route.class.getName();
@@ -42,6 +42,8 @@ public enum Route {
             case "/healthz" -> HEALTHZ;
             case "/readyz" -> READYZ;
             case "/metrics" -> METRICS;
+            case "/v1/embeddings" -> EMBEDDINGS;
+            case "/v1/sessions" -> SESSIONS;
             default -> path.startsWith("/v1/models/") ? MODEL : null;
         };
     }
