@@ -51,7 +51,7 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Path> CONFIG_FILE = key("gateway.configFile", path())
             .doc("path of an openclaw.json-shaped JSON file, read below init parameters");
     public static final ConfigKey<Boolean> CHAT_ENABLED = key("gateway.http.endpoints.chatCompletions.enabled", bool())
-            .byDefault("false").doc("serve /v1/chat/completions and /v1/models (else 404)");
+            .byDefault("false").doc("serve /v1/chat/completions, /v1/models, /v1/embeddings, /v1/sessions (else 404)");
     public static final ConfigKey<AuthMode> AUTH_MODE = key("gateway.auth.mode", choice(AuthMode.class))
             .byDefault("token").doc("token | password | none (none refused unless gateway.auth.allowNone=true)");
     public static final ConfigKey<Secret> AUTH_TOKEN = key("gateway.auth.token", ValueType.secret())

@@ -236,7 +236,8 @@ final class ConfigParser {
     private Map<String, AgentSpec> agents(Map<String, ProviderSpec> providers) {
         Map<String, Map<String, String>> byId = grouped(AGENT_KEY, true);
         if (byId.isEmpty()) {
-            byId.put("main", new LinkedHashMap<>(Map.of(ConfigKey.AGENT_MODEL.field(), "echo/echo")));
+            byId.put("main", new LinkedHashMap<>(Map.of(ConfigKey.AGENT_MODEL.field(), "echo/echo",
+                    ConfigKey.AGENT_EMBEDDING_MODEL.field(), "echo/echo")));
         }
         Map<String, AgentSpec> out = new LinkedHashMap<>();
         byId.forEach((id, fields) -> {
