@@ -26,7 +26,9 @@ final class StartupSummary {
                 + h.heartbeatMs() + " state=" + (c.state().redisUrl() != null ? "redis" : c.state().dir() != null
                 ? "file" : "memory") + " metrics=" + c.metrics().enabled());
         c.agents().values().forEach(a -> LOG.log(Level.INFO, "clawgate: agent " + a.id() + " -> " + a.provider() + "/"
-                + a.model() + (a.id().equals(c.defaultAgent()) ? " (default)" : "")));
+                + a.model() + (a.id().equals(c.defaultAgent()) ? " (default)" : "")
+                + (a.fallbacks().isEmpty() ? "" : " fallbacks=" + a.fallbacks())
+                + (a.embeddingModel() == null ? "" : " embeddings=" + a.embeddingModel())));
         if (c.auth().mode() == GatewayConfig.AuthMode.NONE) {
             LOG.log(Level.WARNING, "clawgate: auth mode none: anyone who reaches this gateway has operator access");
         }

@@ -57,7 +57,10 @@ final class Attempts implements Cancellable {
     private final String agent;
     private final List<Target> chain;
     private final Scheduler scheduler;
-    private final List<RunReport.Retried> failures = new ArrayList<>(2);
+    /** The calls given up, copied on change: read by the run under its own monitor, so never under this one. */
+    private volatile List<RunReport.Retried> failures = List.of();
+    /** {@code <provider>/<model>} of the current call; volatile for the same reason. */
+    private volatile String answering;
     private DeltaSink run;
     private UpstreamRequest request;
     private int index;
@@ -76,6 +79,7 @@ final class Attempts implements Cancellable {
         this.agent = agent;
         this.chain = List.copyOf(chain);
         this.scheduler = scheduler;
+        this.answering = this.chain.get(0).model();
     }
 
     /**
@@ -90,18 +94,21 @@ final class Attempts implements Cancellable {
             this.run = run;
         }
         Cancellable handle = chain.get(0).provider().stream(requestFor(chain.get(0)), new Call(0));
-        keep(handle);
+        keep(handle, 0);
         return this;
     }
 
-    /** {@code <provider>/<model>} of the call that answers (or runs) now. */
-    synchronized String answering() {
-        return chain.get(index).model();
+    /**
+     * {@code <provider>/<model>} of the call that answers (or runs) now. Takes no lock: the run calls it holding its
+     * own monitor, which the calls' callbacks take while holding this object's.
+     */
+    String answering() {
+        return answering;
     }
 
-    /** The calls given up so far, oldest first. */
-    synchronized List<RunReport.Retried> failures() {
-        return List.copyOf(failures);
+    /** The calls given up so far, oldest first; takes no lock, as {@link #answering()}. */
+    List<RunReport.Retried> failures() {
+        return failures;
     }
 
     @Override
@@ -128,10 +135,13 @@ final class Attempts implements Cancellable {
         return new UpstreamRequest(t.upstreamModel(), request.messages(), request.params(), request.maxTokens());
     }
 
-    private void keep(Cancellable handle) {
+    /** Keeps the handle of call {@code number}, unless a later call replaced it (it failed inside its start). */
+    private void keep(Cancellable handle, int number) {
         boolean cancelNow;
         synchronized (this) {
-            current = handle;
+            if (number == attempt) {
+                current = handle;
+            }
             cancelNow = cancelled;
         }
         if (cancelNow) {
@@ -157,7 +167,7 @@ final class Attempts implements Cancellable {
         long waitMs = retryWaitMs(failed, error);
         if (waitMs >= 0) {
             retries++;
-            failures.add(new RunReport.Retried(failed.model(), kind, failed.model(), false));
+            failed(new RunReport.Retried(failed.model(), kind, failed.model(), false));
             String retry = "retry " + retries + " of " + failed.maxRetries() + " in " + waitMs + " ms";
             LOG.log(Level.DEBUG, () -> "clawgate: agent " + agent + ": " + failed.model() + " failed before answering ("
                     + kind + "); " + retry);
@@ -166,7 +176,8 @@ final class Attempts implements Cancellable {
             retries = 0;
             waitMs = 0;
             String next = chain.get(index).model();
-            failures.add(new RunReport.Retried(failed.model(), kind, next, true));
+            answering = next;
+            failed(new RunReport.Retried(failed.model(), kind, next, true));
             LOG.log(Level.WARNING, "clawgate: agent " + agent + ": " + failed.model() + " failed before answering ("
                     + kind + "); falling back to " + next);
         } else {
@@ -180,6 +191,12 @@ final class Attempts implements Cancellable {
             return false; // the gateway is stopping
         }
         return true;
+    }
+
+    private void failed(RunReport.Retried given) {
+        List<RunReport.Retried> next = new ArrayList<>(failures);
+        next.add(given);
+        failures = List.copyOf(next);
     }
 
     /** The wait before retrying {@code t} after {@code error}, ms; -1 when it is not to be retried. */
@@ -214,7 +231,7 @@ final class Attempts implements Cancellable {
             new Call(number).onError(ApiException.internal());
             return;
         }
-        keep(handle);
+        keep(handle, number);
     }
 
     /** The sink of call number {@code number}: relays to the run while that call is the current one. */
