@@ -13,12 +13,13 @@ import dev.clawgate.upstream.DeltaSink;
 import dev.clawgate.upstream.UpstreamErrors;
 import dev.clawgate.upstream.UpstreamRequest;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * One agent run: lease the session (waiting, without a thread, behind earlier turns on it), assemble the prompt
@@ -27,12 +28,14 @@ import java.util.function.Consumer;
  * unchanged. It ends exactly once: by completion, provider error, {@link #cancel()} (the client went away) or
  * {@link #stop} (the front end's deadline); every end but completion cancels the provider call. At the end it
  * reports a {@link RunReport} to the callback given at construction. All state changes hold this object's monitor.
+ * A gathered reply is cut before the piece that would take it past {@code gateway.http.maxReplyBytes}: the provider
+ * call is cancelled and the run completes as if the model had stopped with {@code length} (answered, stored).
  *
  * <p>This is the one place a run's behaviour grows: the provider calls go through {@link Attempts}, which retries
  * and tries the next model of the agent's fallback chain when a call fails before its first chunk (so
  * {@link #onOpen()} names the model that answers to the sink); the model's reasoning is relayed or dropped as
- * {@code agents.<id>.reasoning} says and never stored; running tool rounds (call tools, append their results, call the provider again)
- * before {@link #onComplete()} ends the turn, and policy read from the {@link RunRequest}. Front ends only adapt a
+ * {@code agents.<id>.reasoning} says and never stored; running tool rounds (call tools, append their results, call
+ * the provider again) before {@link #onComplete()} ends the turn, and policy read from the {@link RunRequest}. Front ends only adapt a
  * {@link ReplySink}.
  */
 public final class AgentRun implements DeltaSink {
@@ -50,25 +53,28 @@ public final class AgentRun implements DeltaSink {
     private List<ChatMessage> fresh = List.of();
     private Cancellable upstream;
     private boolean opened;
+    private volatile boolean cut;
     private boolean ended;
     private Outcome outcome;
     private long firstDeltaNanos = -1;
+    private long promptEstimate;
 
     /**
      * @param attempts the models to call, the agent's (or the request's) first, then its fallbacks
      * @param sessions where stateful sessions are kept
      * @param ticker   time source for the report's timings
+     * @param maxReplyBytes longest reply, UTF-8 bytes of text and tool-call names and arguments
      * @param onEnd    told once how the run ended; must not throw
      */
     AgentRun(RunRequest request, ReplySink sink, Attempts attempts, SessionStore sessions, Ticker ticker,
-             Consumer<RunReport> onEnd) {
+             long maxReplyBytes, Consumer<RunReport> onEnd) {
         this.request = request;
         this.sink = sink;
         this.attempts = attempts;
         this.sessions = sessions;
         this.ticker = ticker;
         this.onEnd = onEnd;
-        this.reply = new AssistantReply(sink.needsWholeReply() || request.session().stateful());
+        this.reply = new AssistantReply(sink.needsWholeReply() || request.session().stateful(), maxReplyBytes);
     }
 
     /** Takes the session (stateful requests) and calls the provider; returns without waiting for either. */
@@ -86,7 +92,7 @@ public final class AgentRun implements DeltaSink {
                     return;
                 }
                 LOG.log(Level.WARNING, "clawgate: session store failed: " + cause.getClass().getName());
-                end(storeUnavailable(), Outcome.ERROR, null);
+                end(ApiException.storeUnavailable(), Outcome.ERROR, null);
                 return;
             }
             synchronized (this) {
@@ -109,8 +115,10 @@ public final class AgentRun implements DeltaSink {
             if (held != null) {
                 held.admit(prompt.fresh()); // 413 turn_too_large before the run, not after it
             }
+            long estimate = RunReport.estimate(prompt.upstream());
             synchronized (this) {
                 fresh = prompt.fresh();
+                promptEstimate = estimate;
             }
             sink.cork(); // what the provider emits within this call goes out together
             try {
@@ -130,7 +138,7 @@ public final class AgentRun implements DeltaSink {
         boolean cancelNow;
         synchronized (this) {
             upstream = handle;
-            cancelNow = ended && outcome != Outcome.OK;
+            cancelNow = ended && outcome != Outcome.OK || cut;
         }
         if (cancelNow) {
             handle.cancel();
@@ -150,39 +158,57 @@ public final class AgentRun implements DeltaSink {
     }
 
     @Override
-    public synchronized void onContent(String text) {
-        if (ended || text.isEmpty()) {
-            return;
+    public void onContent(String text) {
+        if (!text.isEmpty()) {
+            relay(() -> reply.content(text), () -> sink.content(text));
         }
-        markFirstDelta();
-        reply.content(text);
-        sink.content(text);
     }
 
     /** Reasoning goes to the client unless the agent drops it, and into no transcript ({@link AssistantReply}). */
     @Override
-    public synchronized void onReasoning(String text) {
-        if (ended || text.isEmpty() || request.agent().reasoning() == Reasoning.DROP) {
-            return;
+    public void onReasoning(String text) {
+        if (!text.isEmpty() && request.agent().reasoning() != Reasoning.DROP) {
+            relay(() -> reply.reasoning(text), () -> sink.reasoning(text));
         }
-        markFirstDelta();
-        reply.reasoning(text);
-        sink.reasoning(text);
     }
 
     @Override
-    public synchronized void onToolCall(ToolCallDelta delta) {
-        if (ended) {
-            return;
+    public void onToolCall(ToolCallDelta delta) {
+        relay(() -> reply.toolCall(delta), () -> sink.toolCall(delta));
+    }
+
+    /**
+     * Gathers one piece and relays it. A piece that would take the reply past {@code maxReplyBytes} cuts it there:
+     * the provider call is cancelled and the run completes with finish reason {@code length}.
+     */
+    private void relay(BooleanSupplier gather, Runnable send) {
+        Cancellable toCancel;
+        synchronized (this) {
+            if (ended || cut) {
+                return;
+            }
+            if (firstDeltaNanos < 0) {
+                firstDeltaNanos = ticker.nanoTime();
+            }
+            if (gather.getAsBoolean()) {
+                send.run();
+                return;
+            }
+            cut = true;
+            toCancel = upstream;
+            if (reply.finish("length")) {
+                sink.finish("length");
+            }
         }
-        markFirstDelta();
-        reply.toolCall(delta);
-        sink.toolCall(delta);
+        if (toCancel != null) {
+            toCancel.cancel();
+        }
+        complete(true);
     }
 
     @Override
     public synchronized void onFinish(String reason) {
-        if (ended || !reply.finish(reason)) {
+        if (ended || cut || !reply.finish(reason)) {
             return;
         }
         sink.finish(reply.finishReason());
@@ -206,19 +232,24 @@ public final class AgentRun implements DeltaSink {
      */
     @Override
     public void onComplete() {
+        complete(false);
+    }
+
+    /** Commits the turn (if any), then tells the client the end; {@code byCut}: the reply was cut, not finished. */
+    private void complete(boolean byCut) {
         SessionStore.Lease held;
         List<ChatMessage> turn;
         synchronized (this) {
-            if (ended) {
+            if (ended || cut != byCut) {
                 return;
             }
             onOpen();
             held = lease;
             lease = null;
-            turn = held == null ? null : turn();
+            turn = held == null ? null : Stream.concat(fresh.stream(), Stream.of(reply.message())).toList();
         }
         if (held == null) {
-            complete();
+            tellEnd();
             return;
         }
         CompletionStage<Void> committed;
@@ -230,15 +261,15 @@ public final class AgentRun implements DeltaSink {
         committed.whenComplete((v, error) -> {
             if (error != null) {
                 LOG.log(Level.WARNING, "clawgate: session commit failed: " + error.getClass().getName());
-                end(storeUnavailable(), Outcome.ERROR, null);
+                end(ApiException.storeUnavailable(), Outcome.ERROR, null);
             } else {
-                complete();
+                tellEnd();
             }
         });
     }
 
     /** Tells the client the end of a run whose turn (if any) is stored. */
-    private void complete() {
+    private void tellEnd() {
         synchronized (this) {
             if (ended) {
                 return;
@@ -255,7 +286,9 @@ public final class AgentRun implements DeltaSink {
     /** The provider failed; an upstream failure is reported with its kind ({@link UpstreamErrors#kind}). */
     @Override
     public void onError(ApiException error) {
-        end(error, Outcome.ERROR, UpstreamErrors.kind(error));
+        if (!cut) { // else the provider reports the cancel of a cut reply, which is completing
+            end(error, Outcome.ERROR, UpstreamErrors.kind(error));
+        }
     }
 
     // ---- ends from the front end ----
@@ -273,11 +306,6 @@ public final class AgentRun implements DeltaSink {
     /** Whether the run has ended. */
     public synchronized boolean ended() {
         return ended;
-    }
-
-    static ApiException storeUnavailable() {
-        return new ApiException(503, "service_unavailable", null, "session_store_unavailable",
-                "The session store is unavailable; retry later.", 1L);
     }
 
     /**
@@ -315,19 +343,6 @@ public final class AgentRun implements DeltaSink {
         ended = true;
         outcome = how;
         onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
-                ticker.nanoTime(), attempts.failures()));
-    }
-
-    private void markFirstDelta() {
-        if (firstDeltaNanos < 0) {
-            firstDeltaNanos = ticker.nanoTime();
-        }
-    }
-
-    private List<ChatMessage> turn() {
-        List<ChatMessage> turn = new ArrayList<>(fresh.size() + 1);
-        turn.addAll(fresh);
-        turn.add(reply.message());
-        return turn;
+                ticker.nanoTime(), promptEstimate, attempts.failures()));
     }
 }

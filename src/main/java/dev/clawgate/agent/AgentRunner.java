@@ -20,12 +20,24 @@ public final class AgentRunner {
     private final ProviderRegistry providers;
     private final SessionStore sessions;
     private final Scheduler scheduler;
+    private final long maxReplyBytes;
 
-    /** @param scheduler the gateway's timer: run timings, and the waits before retries */
+    /** A runner whose replies are not cut (tests and tools). */
     public AgentRunner(ProviderRegistry providers, SessionStore sessions, Scheduler scheduler) {
+        this(providers, sessions, scheduler, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param scheduler     the gateway's timer: run timings, and the waits before retries
+     * @param maxReplyBytes {@code gateway.http.maxReplyBytes}: longest reply a run gathers (non-streaming or stored
+     *                      session), UTF-8 bytes of its text, reasoning and tool-call names and arguments; a longer
+     *                      one ends there with {@code finish_reason} {@code length}
+     */
+    public AgentRunner(ProviderRegistry providers, SessionStore sessions, Scheduler scheduler, long maxReplyBytes) {
         this.providers = providers;
         this.sessions = sessions;
         this.scheduler = scheduler;
+        this.maxReplyBytes = maxReplyBytes;
     }
 
     /** The time source runs are measured on (request start, first delta, end). */
@@ -38,7 +50,8 @@ public final class AgentRunner {
      * {@link AgentRun#start()} once the front end is ready for its callbacks.
      */
     public AgentRun run(RunRequest request, ReplySink sink, Consumer<RunReport> onEnd) {
-        return new AgentRun(request, sink, attempts(request.agent()), sessions, scheduler, onEnd);
+        return new AgentRun(request, sink, attempts(request.agent()), sessions, scheduler, maxReplyBytes,
+                onEnd);
     }
 
     /**

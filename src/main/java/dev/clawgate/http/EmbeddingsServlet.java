@@ -3,6 +3,7 @@ package dev.clawgate.http;
 import dev.clawgate.agent.AgentRouter;
 import dev.clawgate.agent.AgentRunner;
 import dev.clawgate.agent.Embeddings;
+import dev.clawgate.caller.Caller;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.config.GatewayConfig.ModelRef;
 import dev.clawgate.events.GatewayEvents;
@@ -28,30 +29,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code x-openclaw-upstream-model} naming the model that answered. An agent without an embedding model is 400
  * {@code embeddings_not_configured}. Like chat: {@code startAsync()} and return, the body read without blocking, the
  * reply written without blocking, the async timeout {@code gateway.http.streamTimeoutMs} (504), a client that goes
- * away cancels the upstream call; auth, lockout and rate limit by the filters; one {@link RequestRecord} per request
- * (access log and metrics, the upstream's prompt tokens as prompt tokens).
+ * away cancels the upstream call; auth, lockout, rate limit and the caller's request quota by the filters; the
+ * body bounded by {@link BodyLimits}. The caller ({@link Caller}) must be allowed the agent (else 403
+ * {@code agent_not_allowed}) and is charged the upstream's prompt tokens against its token quota. One
+ * {@link RequestRecord} per request (access log and metrics, the upstream's prompt tokens as prompt tokens).
  */
 public final class EmbeddingsServlet extends HttpServlet {
     private final transient ChatRequestParser json;
     private final transient AgentRouter router;
     private final transient ChatCompletionsServlet.Services services;
-    private final long maxBodyBytes;
+    private final transient BodyLimits bodyLimits;
 
-    /** @param maxBodyBytes {@code gateway.http.maxBodyBytes}, bytes */
+    /** @param bodyLimits what bounds reading a body: size, deadline, the gateway-wide budget */
     public EmbeddingsServlet(ChatRequestParser json, AgentRouter router, ChatCompletionsServlet.Services services,
-                             long maxBodyBytes) {
+                             BodyLimits bodyLimits) {
         this.json = json;
         this.router = router;
         this.services = services;
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodyLimits = bodyLimits;
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long start = services.runner().ticker().nanoTime();
         long declared = req.getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            ApiErrors.send(resp, BodyReader.tooLarge(maxBodyBytes));
+        if (declared > bodyLimits.maxBytes()) {
+            ApiErrors.send(resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
             return;
         }
         AsyncContext async = req.startAsync();
@@ -59,12 +62,22 @@ public final class EmbeddingsServlet extends HttpServlet {
         String agentHeader = req.getHeader(ChatCompletionsServlet.AGENT_HEADER);
         String modelHeader = req.getHeader(AgentRouter.MODEL_HEADER);
         String requestId = resp.getHeader(RouteFilter.REQUEST_ID);
+        Caller caller = Caller.of(req.getAttribute(Caller.ATTRIBUTE));
         BodyReader[] reader = new BodyReader[1];
-        reader[0] = BodyReader.start(async, maxBodyBytes, declared, body -> {
-            Call call = new Call(async, resp, requestId, start);
-            reader[0].handOff(call);
-            call.begin(body, agentHeader, modelHeader);
-        });
+        try {
+            reader[0] = BodyReader.start(async, bodyLimits, declared, body -> {
+                Call call = new Call(async, resp, requestId, start, caller);
+                reader[0].handOff(call);
+                call.begin(body, agentHeader, modelHeader);
+            });
+        } catch (ApiException refused) {
+            try {
+                ApiErrors.send(resp, refused);
+            } catch (IOException | RuntimeException ignored) {
+                // the client is gone
+            }
+            async.complete();
+        }
     }
 
     /** One embeddings request after its body arrived: the upstream call and the one answer. */
@@ -73,21 +86,23 @@ public final class EmbeddingsServlet extends HttpServlet {
         private final HttpServletResponse resp;
         private final String requestId;
         private final long start;
+        private final Caller caller;
         private final AtomicBoolean answered = new AtomicBoolean();
         private volatile AsyncWriter out;
         private volatile Runnable cancel;
         private volatile String agent = "";
 
-        Call(AsyncContext async, HttpServletResponse resp, String requestId, long start) {
+        Call(AsyncContext async, HttpServletResponse resp, String requestId, long start, Caller caller) {
             this.async = async;
             this.resp = resp;
             this.requestId = requestId;
             this.start = start;
+            this.caller = caller;
         }
 
         void begin(BodyReader.Body body, String agentHeader, String modelHeader) {
             try {
-                out = new AsyncWriter(async, failure -> gone());
+                out = new AsyncWriter(async, services.maxQueuedBytes(), failure -> gone());
             } catch (IOException | RuntimeException e) {
                 gone();
                 return;
@@ -96,7 +111,7 @@ public final class EmbeddingsServlet extends HttpServlet {
             EmbeddingsRequest request;
             try {
                 request = EmbeddingsRequest.parse(json.readJson(body.bytes(), body.length()));
-                AgentSpec spec = router.route(request.model(), agentHeader);
+                AgentSpec spec = router.route(request.model(), agentHeader, caller);
                 agent = spec.id();
                 model = router.embeddingModel(spec, modelHeader);
                 if (model == null) {
@@ -126,6 +141,7 @@ public final class EmbeddingsServlet extends HttpServlet {
                 // the async timeout answered first
             }
             out.close();
+            services.usage().tokensUsed(caller, promptTokens);
             record(200, "ok", null, promptTokens);
         }
 
@@ -169,7 +185,7 @@ public final class EmbeddingsServlet extends HttpServlet {
             GatewayEvents events = services.events();
             long end = services.runner().ticker().nanoTime();
             events.requestFinished(new RequestRecord(requestId, agent, "stateless", false, status, outcome,
-                    errorType, end - start, -1, promptTokens, 0));
+                    errorType, end - start, -1, promptTokens, 0, caller.name(), caller.label()));
         }
 
         @Override

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * A non-streaming chat completion on the wire: nothing until the run ends, then one {@code chat.completion} JSON body
  * (200, with {@code Content-Length}, reasoning as {@code message.reasoning_content}, and
- * {@code x-openclaw-upstream-model} naming the model that answered) or one OpenAI JSON error with its status. Knows nothing of agents or sessions.
+ * {@code x-openclaw-upstream-model} naming the model that answered) or one OpenAI JSON error with its status. Knows
+ * nothing of agents or sessions. {@code beforeAnswer} runs before anything is written or the run is abandoned (the
+ * exchange stops probing the connection there, {@link DisconnectWatch}).
  */
 final class JsonReplyWriter implements ReplySink {
     private final HttpServletResponse response;
@@ -18,9 +20,12 @@ final class JsonReplyWriter implements ReplySink {
     private final String id;
     private final long created;
     private final String model;
+    private final Runnable beforeAnswer;
 
     /** @param id the completion id; {@code created} epoch seconds; {@code model} as the client named it */
-    JsonReplyWriter(HttpServletResponse response, ResponseOutput out, String id, long created, String model) {
+    JsonReplyWriter(HttpServletResponse response, ResponseOutput out, String id, long created, String model,
+                    Runnable beforeAnswer) {
+        this.beforeAnswer = beforeAnswer;
         this.response = response;
         this.out = out;
         this.id = id;
@@ -56,6 +61,7 @@ final class JsonReplyWriter implements ReplySink {
 
     @Override
     public void complete(AssistantReply reply) {
+        beforeAnswer.run();
         byte[] body = reply.completionJson(id, created, model).getBytes(StandardCharsets.UTF_8);
         response.setStatus(200);
         response.setContentType("application/json; charset=utf-8");
@@ -65,6 +71,7 @@ final class JsonReplyWriter implements ReplySink {
 
     @Override
     public void error(ApiException error) {
+        beforeAnswer.run();
         if (!out.failed()) {
             out.write(ApiErrors.prepare(response, error));
         }
@@ -72,6 +79,7 @@ final class JsonReplyWriter implements ReplySink {
 
     @Override
     public void abandon() {
+        beforeAnswer.run();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.clawgate.http;
 
 import dev.clawgate.agent.AgentRouter;
 import dev.clawgate.agent.AgentRunner;
+import dev.clawgate.caller.Caller;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatRequestParser;
@@ -27,50 +28,61 @@ import java.util.concurrent.CompletionException;
  * next turn on the key starts fresh), 404 {@code session_not_found} when there was none, 400
  * {@code missing_session_key} when nothing names a session. The delete waits, without a thread, for the turns
  * running on the key. Same route checks, auth and rate limit as the other {@code /v1/} routes; the body is read
- * without blocking, at most {@code gateway.http.maxBodyBytes}.
+ * without blocking, bounded by {@link BodyLimits}. Sessions are the caller's ({@link Caller}): the key is looked up
+ * in its namespace, as its chat requests store it, and the agent must be one it is allowed (else 403
+ * {@code agent_not_allowed}), so a caller can delete only its own transcripts.
  */
 public final class SessionsServlet extends HttpServlet {
     private static final System.Logger LOG = System.getLogger(SessionsServlet.class.getName());
+    /** Unread response bytes allowed: the only body written is one short JSON error, well under this. */
+    private static final long MAX_QUEUED_BYTES = 64 * 1024;
 
     private final transient ChatRequestParser json;
     private final transient AgentRouter router;
     private final transient AgentRunner runner;
     private final transient SessionKeys sessionKeys;
-    private final long maxBodyBytes;
+    private final transient BodyLimits bodyLimits;
     private final long timeoutMs;
 
     /**
-     * @param maxBodyBytes {@code gateway.http.maxBodyBytes}, bytes
-     * @param timeoutMs    {@code gateway.http.streamTimeoutMs}: the async timeout, ms
+     * @param bodyLimits what bounds reading a body: size, deadline, the gateway-wide budget
+     * @param timeoutMs  {@code gateway.http.streamTimeoutMs}: the async timeout, ms
      */
     public SessionsServlet(ChatRequestParser json, AgentRouter router, AgentRunner runner, SessionKeys sessionKeys,
-                           long maxBodyBytes, long timeoutMs) {
+                           BodyLimits bodyLimits, long timeoutMs) {
         this.json = json;
         this.router = router;
         this.runner = runner;
         this.sessionKeys = sessionKeys;
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodyLimits = bodyLimits;
         this.timeoutMs = timeoutMs;
     }
 
     @Override
     protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long declared = req.getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            ApiErrors.send(resp, BodyReader.tooLarge(maxBodyBytes));
+        if (declared > bodyLimits.maxBytes()) {
+            ApiErrors.send(resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
             return;
         }
         AsyncContext async = req.startAsync();
         async.setTimeout(timeoutMs);
         RequestHeaders headers = RequestHeaders.of(req, sessionKeys);
-        BodyReader.start(async, maxBodyBytes, declared, body -> delete(async, resp, body, headers));
+        Caller caller = Caller.of(req.getAttribute(Caller.ATTRIBUTE));
+        try {
+            BodyReader.start(async, bodyLimits, declared, body -> delete(async, resp, body, headers, caller));
+        } catch (ApiException refused) {
+            ApiErrors.send(resp, refused);
+            complete(async);
+        }
     }
 
     /** The body is there (on a container thread): name the session and delete it; the store answers later. */
-    private void delete(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, RequestHeaders headers) {
+    private void delete(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, RequestHeaders headers,
+                        Caller caller) {
         AsyncWriter out;
         try {
-            out = new AsyncWriter(async, failure -> { });
+            out = new AsyncWriter(async, MAX_QUEUED_BYTES, failure -> { });
         } catch (IOException | RuntimeException e) {
             complete(async);
             return;
@@ -86,8 +98,8 @@ public final class SessionsServlet extends HttpServlet {
                 user = string(o, "user");
                 model = string(o, "model");
             }
-            AgentSpec agent = router.route(model, headers.get(ChatCompletionsServlet.AGENT_HEADER));
-            key = sessionKeys.sessionOf(headers::get, user, agent.id());
+            AgentSpec agent = router.route(model, headers.get(ChatCompletionsServlet.AGENT_HEADER), caller);
+            key = sessionKeys.sessionOf(headers::get, user, agent.id(), caller.sessionNamespace());
             if (!key.stateful()) {
                 throw ApiException.badRequest(null, "missing_session_key", "Name the session to delete: header "
                         + SessionKeys.SESSION_HEADER + ", a header of gateway.sessions.keyHeaders, or a JSON body "
@@ -114,8 +126,7 @@ public final class SessionsServlet extends HttpServlet {
                 error(out, resp, refused);
             } else {
                 LOG.log(Level.WARNING, "clawgate: session delete failed: " + cause.getClass().getName());
-                error(out, resp, new ApiException(503, "service_unavailable", null, "session_store_unavailable",
-                        "The session store is unavailable; retry later.", 1L));
+                error(out, resp, ApiException.storeUnavailable());
             }
         });
     }

@@ -50,4 +50,24 @@ class SessionKeysTest {
                 () -> of(keys, Map.of("x-chat-id", "x".repeat(SessionKeys.MAX_LENGTH + 1)), null));
         assertEquals("invalid_session_key", e.code());
     }
+
+    @Test
+    void aCallersNamespacePrefixesItsHeaderKeyHeaderAndUserKeysButNotAStatelessOne() {
+        String ns = "caller:key:5:alice:";
+        assertEquals(ns + "k", keys.sessionOf(Map.of("x-openclaw-session-key", "k")::get, null, "main", ns).value());
+        assertEquals(ns + "agent:main:openai-header:x-chat-id:c",
+                keys.sessionOf(Map.of("x-chat-id", "c")::get, null, "main", ns).value());
+        assertEquals(ns + "agent:main:openai-user:u", keys.sessionOf(Map.<String, String>of()::get, "U", "main", ns)
+                .value());
+        SessionKey stateless = keys.sessionOf(Map.<String, String>of()::get, null, "main", ns);
+        assertFalse(stateless.stateful());
+        assertFalse(stateless.value().startsWith("caller:"));
+    }
+
+    @Test
+    void aHeaderKeyCannotReachIntoACallersNamespace() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> of(keys, Map.of("x-openclaw-session-key", "caller:key:5:alice:k"), null));
+        assertEquals("invalid_session_key", e.code());
+    }
 }
