@@ -31,7 +31,9 @@ final class StartupSummary {
         // StartupSummary.lambda$log$0
         for (GatewayConfig.AgentSpec a : c.agents().values()) {
             LOG.log(Level.INFO, "clawgate: agent " + a.id() + " -> " + a.provider() + "/" + a.model()
-                    + (a.id().equals(c.defaultAgent()) ? " (default)" : ""));
+                    + (a.id().equals(c.defaultAgent()) ? " (default)" : "")
+                    + (a.fallbacks().isEmpty() ? "" : " fallbacks=" + a.fallbacks())
+                    + (a.embeddingModel() == null ? "" : " embeddings=" + a.embeddingModel()));
         }
         if (c.auth().mode() == GatewayConfig.AuthMode.NONE) {
             LOG.log(Level.WARNING, "clawgate: auth mode none: anyone who reaches this gateway has operator access");

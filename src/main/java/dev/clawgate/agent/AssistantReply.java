@@ -15,12 +15,13 @@ import java.util.TreeMap;
  * fragments (ordered by their {@code index}), the finish reason and the usage. It gives the non-streaming response
  * body ({@link CompletionJson}) and the assistant message a session commits. A stateless stream needs neither, so it keeps no text
  * ({@code keepText = false}) and only remembers whether a tool call went by. What it keeps is bounded: it counts the
- * UTF-8 bytes of the text and of the tool-call names and arguments and refuses a piece that would take them past
+ * UTF-8 bytes of the text, the reasoning and the tool-call names and arguments and refuses a piece that would take them past
  * {@code maxBytes} ({@code gateway.http.maxReplyBytes}); a reply it does not keep is not bounded here (a stateless
  * stream is relayed as the client takes it). Not thread-safe: the run's monitor guards it.
  */
 public final class AssistantReply {
     private final StringBuilder text;
+    private StringBuilder reasoning;
     private final long maxBytes;
     private long bytes;
     private TreeMap<Integer, ToolCallBuilder> toolCalls;
@@ -49,6 +50,23 @@ public final class AssistantReply {
         }
         if (text != null) {
             text.append(piece);
+        }
+        return true;
+    }
+
+    /**
+     * Reasoning is kept for the reply body only: {@link #message()} (what a session stores) leaves it out. It counts
+     * toward the byte bound; false (and nothing added) when it would take the reply past it.
+     */
+    boolean reasoning(String piece) {
+        if (text != null) {
+            if (!count(utf8Length(piece))) {
+                return false;
+            }
+            if (reasoning == null) {
+                reasoning = new StringBuilder(piece.length() + 64);
+            }
+            reasoning.append(piece);
         }
         return true;
     }
@@ -120,7 +138,10 @@ public final class AssistantReply {
         return usage != null ? usage : Usage.of(0, 0);
     }
 
-    /** The assistant message to store: text as content (null when it only called tools) and the tool calls. */
+    /**
+     * The assistant message to store: text as content (null when it only called tools) and the tool calls; never the
+     * reasoning, so it is neither stored nor sent upstream again.
+     */
     public ChatMessage message() {
         String s = text.toString();
         List<ToolCall> calls = calls();
@@ -132,8 +153,8 @@ public final class AssistantReply {
     public String completionJson(String id, long created, String model) {
         String s = text.toString();
         List<ToolCall> calls = calls();
-        return CompletionJson.completion(id, created, model, s.isEmpty() && !calls.isEmpty() ? null : s, calls,
-                finishReason, usage());
+        return CompletionJson.completion(id, created, model, s.isEmpty() && !calls.isEmpty() ? null : s,
+                reasoning == null ? null : reasoning.toString(), calls, finishReason, usage());
     }
 
     private List<ToolCall> calls() {

@@ -9,7 +9,7 @@ import dev.clawgate.openai.ToolCallDelta;
  * sessions or providers; the run knows nothing of HTTP.
  *
  * <p>The run calls it one call at a time, holding the run's monitor, in this order: {@link #open()} at most once,
- * any number of {@link #content} and {@link #toolCall}, at most one {@link #finish}, then exactly one terminal call —
+ * any number of {@link #content}, {@link #reasoning} and {@link #toolCall}, at most one {@link #finish}, then exactly one terminal call —
  * {@link #complete}, {@link #error} or {@link #abandon()} — and, after {@link #complete} or {@link #error}, one
  * {@link #close()} outside the monitor. An implementation must not call back into the run while it holds a lock of
  * its own that the run's callers could be waiting for.
@@ -23,6 +23,17 @@ public interface ReplySink {
 
     /** The model accepted the request: a stream may now send its 200 and first chunk. */
     void open();
+
+    /**
+     * Which model answers, {@code <provider>/<model>}: called just before {@link #open()}, so a front end can name it
+     * in its response headers ({@code x-openclaw-upstream-model}). Ignored by default.
+     */
+    default void answeredBy(String providerModel) {
+    }
+
+    /** A piece of the model's reasoning (never empty), apart from its answer. Ignored by default. */
+    default void reasoning(String text) {
+    }
 
     /** A piece of assistant text (never empty). */
     void content(String text);

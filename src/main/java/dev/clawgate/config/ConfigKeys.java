@@ -48,6 +48,8 @@ public final class ConfigKeys {
     public static final String STATE_MAX_TRANSCRIPT_BYTES = ConfigKey.STATE_MAX_TRANSCRIPT_BYTES.name();
     public static final String STATE_MAX_MEMORY_BYTES = ConfigKey.STATE_MAX_MEMORY_BYTES.name();
     public static final String STATE_MAX_QUEUED_TURNS = ConfigKey.STATE_MAX_QUEUED_TURNS.name();
+    public static final String SESSIONS_USER_FIELD = ConfigKey.SESSIONS_USER_FIELD.name();
+    public static final String SESSIONS_KEY_HEADERS = ConfigKey.SESSIONS_KEY_HEADERS.name();
     public static final String METRICS_ENABLED = ConfigKey.METRICS_ENABLED.name();
     public static final String METRICS_AUTH = ConfigKey.METRICS_AUTH.name();
     public static final String ACCESS_LOG_FORMAT = ConfigKey.ACCESS_LOG_FORMAT.name();

@@ -110,6 +110,12 @@ final class ChatExchange implements AsyncListener {
     private void report(RunReport r) {
         RunRequest q = r.request();
         ApiException error = r.error();
+        for (RunReport.Retried given : r.retried()) {
+            services.events().upstreamError(q.agent().id(), given.kind());
+            if (given.fallback()) {
+                services.events().upstreamFallback(q.agent().id(), given.model(), given.next());
+            }
+        }
         if (r.upstreamErrorKind() != null) {
             services.events().upstreamError(q.agent().id(), r.upstreamErrorKind());
         }

@@ -31,10 +31,23 @@ public final class CompletionJson {
      */
     public static String completion(String id, long created, String model, String content, List<ToolCall> calls,
                                     String finishReason, Usage usage) {
-        StringBuilder b = appendHead(new StringBuilder(256 + (content == null ? 0 : content.length())), id,
-                "chat.completion", created, model)
+        return completion(id, created, model, content, null, calls, finishReason, usage);
+    }
+
+    /**
+     * As {@link #completion(String, long, String, String, List, String, Usage)}, with the model's reasoning as
+     * {@code message.reasoning_content} when {@code reasoning} is not null.
+     */
+    public static String completion(String id, long created, String model, String content, String reasoning,
+                                    List<ToolCall> calls, String finishReason, Usage usage) {
+        StringBuilder b = appendHead(new StringBuilder(256 + (content == null ? 0 : content.length())
+                + (reasoning == null ? 0 : reasoning.length())), id, "chat.completion", created, model)
                 .append("[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
         JsonText.quote(b, content);
+        if (reasoning != null) {
+            b.append(",\"reasoning_content\":");
+            JsonText.quote(b, reasoning);
+        }
         ToolCall.appendField(b, calls);
         b.append(",\"refusal\":null},\"logprobs\":null,\"finish_reason\":");
         JsonText.quote(b, finishReason);

@@ -14,8 +14,9 @@ import java.io.StringReader;
 
 /**
  * Turns the {@code data:} payloads of an upstream {@code chat.completion.chunk} stream into {@link DeltaSink} calls:
- * content, tool-call fragments (index, id, type, name, arguments kept as sent), the first {@code finish_reason}
- * only, and the usage (kept until the end, so the sink gets it after the finish). Choices other than index 0 are
+ * content, reasoning ({@code delta.reasoning_content}, or {@code delta.reasoning} as Ollama and some vLLM
+ * versions name it), tool-call fragments (index, id, type, name, arguments kept as sent), the first
+ * {@code finish_reason} only, and the usage (reasoning tokens of {@code completion_tokens_details} included) (kept until the end, so the sink gets it after the finish). Choices other than index 0 are
  * ignored ({@code n} is always 1). Not thread-safe: one decoder per run, fed from one thread at a time.
  */
 final class ChunkDecoder {
@@ -86,6 +87,11 @@ final class ChunkDecoder {
 
     private void applyChoice(JsonObject choice) {
         if (!finished && choice.get("delta") instanceof JsonObject delta) {
+            if (delta.get("reasoning_content") instanceof JsonString thought) {
+                sink.onReasoning(thought.getString());
+            } else if (delta.get("reasoning") instanceof JsonString thought) {
+                sink.onReasoning(thought.getString());
+            }
             if (delta.get("content") instanceof JsonString text) {
                 sink.onContent(text.getString());
             }
@@ -118,7 +124,12 @@ final class ChunkDecoder {
                 && details.get("cached_tokens") instanceof JsonNumber n) {
             cached = n.longValue();
         }
-        return new Usage(prompt, completion, total, cached);
+        Long reasoning = null;
+        if (u.get("completion_tokens_details") instanceof JsonObject details
+                && details.get("reasoning_tokens") instanceof JsonNumber n) {
+            reasoning = n.longValue();
+        }
+        return new Usage(prompt, completion, total, cached, reasoning);
     }
 
     private static String string(JsonValue v) {

@@ -6,8 +6,8 @@ import dev.clawgate.openai.Usage;
 
 /**
  * Where a {@link ChatProvider} pushes a run's output. A provider calls these methods from one thread at a time, in
- * this order: {@link #onOpen()} once (the upstream accepted the request), any number of {@link #onContent} and
- * {@link #onToolCall}, at most one {@link #onFinish}, at most one {@link #onUsage}, then exactly one of
+ * this order: {@link #onOpen()} once (the upstream accepted the request), any number of {@link #onContent},
+ * {@link #onReasoning} and {@link #onToolCall}, at most one {@link #onFinish}, at most one {@link #onUsage}, then exactly one of
  * {@link #onComplete()} or {@link #onError}. {@link #onError} may also come before {@link #onOpen()}, when the
  * upstream refused the request. The sink knows nothing of upstreams; the provider nothing of HTTP responses.
  */
@@ -17,6 +17,13 @@ public interface DeltaSink {
 
     /** A piece of assistant text. */
     void onContent(String text);
+
+    /**
+     * A piece of the model's reasoning ({@code reasoning_content} / {@code reasoning} of a reasoning model), apart
+     * from its answer. Ignored by default.
+     */
+    default void onReasoning(String text) {
+    }
 
     /** A piece of a tool call, with its index preserved. */
     void onToolCall(ToolCallDelta delta);

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
  * the first keeps its leading space, so the deltas concatenate to the whole answer). A word counts as one token, in
  * the prompt and in the answer. A {@code max_tokens} cap cuts the answer with finish reason {@code length}.
  *
+ * <p>It also answers {@code /v1/embeddings} with deterministic small vectors ({@link EchoEmbeddings}).
+ *
  * <p>With {@code models.providers.echo.wordDelayMs} above 0 [default 0] the words are paced on the shared
  * scheduler, so a slow stream holds no thread: this is how load tests hold thousands of open streams. Word k
  * (from 0) is due {@code (k + 1) * wordDelayMs} after the start, so a stream of n words lasts n delays even when
@@ -53,6 +55,14 @@ public final class EchoProvider implements ChatProvider {
             run.scheduleNext();
         }
         return run;
+    }
+
+    /** Deterministic small vectors ({@link EchoEmbeddings}), answered at once. */
+    @Override
+    public Cancellable embed(EmbeddingRequest request, EmbeddingSink sink) {
+        sink.onEmbeddings(EchoEmbeddings.answer(request));
+        return () -> {
+        };
     }
 
     private final class Run implements Cancellable {

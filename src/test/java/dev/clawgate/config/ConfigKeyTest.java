@@ -79,7 +79,8 @@ class ConfigKeyTest {
     void theStringNamesAndDefaultsComeFromTheDescriptors() {
         assertEquals(ConfigKey.HEARTBEAT_MS.name(), ConfigKeys.HEARTBEAT_MS);
         assertEquals("15000", ConfigKeys.GATEWAY_DEFAULTS.get("gateway.http.heartbeatMs"));
-        assertEquals(Set.of("model", "systemPrompt", "maxHistoryMessages"), ConfigKeys.AGENT_FIELDS);
+        assertEquals(Set.of("model", "systemPrompt", "maxHistoryMessages", "fallbacks", "allowedModels", "reasoning",
+                "embeddingModel"), ConfigKeys.AGENT_FIELDS);
         assertEquals("OPENCLAW_GATEWAY_TOKEN", ConfigKeys.ENV_TOKEN);
     }
 
@@ -121,7 +122,7 @@ class ConfigKeyTest {
     @Test
     void anUnknownProviderOrModelsKeyGetsItsOwnMessage() {
         assertTrue(failure(Map.of("models.providers.echo.delay", "1")).getMessage()
-                .contains("known: api, apiKey, baseUrl, timeoutMs, wordDelayMs"));
+                .contains("known: api, apiKey, baseUrl, maxRetries, retryMaxWaitMs, timeoutMs, wordDelayMs"));
         assertEquals("models.default", failure(Map.of("models.default", "x")).key());
         assertEquals("agents.Bad!.model", failure(Map.of("agents.Bad!.model", "echo/echo")).key());
     }

@@ -42,6 +42,24 @@ class ChunkDecoderTest {
     }
 
     @Test
+    void reasoningContentAndOllamasReasoningFieldAreRelayedAsReasoningBeforeTheContent() {
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"hm\",\"content\":\"\"}}]}");
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"ok\"}}]}");
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":null,\"content\":\"4\"}}]}");
+        assertEquals(List.of("reasoning:hm", "content:", "reasoning:ok", "content:4"), sink.calls);
+    }
+
+    @Test
+    void reasoningTokensOfTheUsageDetailsAreKept() {
+        decoder.apply("{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":9,\"total_tokens\":14,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":8}}}");
+        assertEquals(new Usage(5, 9, 14, null, 8L), decoder.usage());
+        assertEquals("{\"prompt_tokens\":5,\"completion_tokens\":9,\"total_tokens\":14,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":8}}",
+                decoder.usage().appendJson(new StringBuilder()).toString());
+    }
+
+    @Test
     void doneEndsTheStream() {
         assertEquals(ChunkDecoder.Step.DONE, decoder.apply(" [DONE] "));
     }

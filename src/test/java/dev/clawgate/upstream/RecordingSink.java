@@ -26,6 +26,11 @@ final class RecordingSink implements DeltaSink {
     }
 
     @Override
+    public void onReasoning(String text) {
+        calls.add("reasoning:" + text);
+    }
+
+    @Override
     public void onToolCall(ToolCallDelta delta) {
         toolCalls.add(delta);
         calls.add("tool:" + delta.index());
