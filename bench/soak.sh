@@ -21,6 +21,11 @@
 # held open (about 30 s each); SOAK_SAMPLE_SECONDS [30]; SOAK_WARMUP_SECONDS [60]; SOAK_CONTAINER [jetty] or tomcat;
 # SOAK_MAX_THREADS [32] the container's request thread pool; SOAK_SKIP_BUILD=1 reuses the last build; MVN [mvn].
 # Needs: Java 17+ (with jcmd), Maven, unzip, curl.
+#
+# Known (2026-11-30): with SOAK_CONTAINER=tomcat the soak wedges within about 20 s. Tomcat swallows an unread request
+# body with a blocking read on the request thread after a synchronous answer, up to connectionTimeout; the mix's
+# "declare a 68 KiB body, send none" clients (413 before the body is read, like any 401/429/404 refusal) thus pin
+# all maxThreads request threads and every other request waits. Jetty closes such connections instead.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -231,10 +236,19 @@ and beside it keeps $SLOW slow requests open on the slow-upstream agent (ramped 
 5% the same with a \`user\` session, 15% streams the client disconnects from after 3–20 s, 7% non-streaming with a
 \`user\` session whose client hangs up after 1–5 s, 3% non-streaming read to the end (≈30 s).
 
+How to read it: the heap after a full GC is what the gateway and the container hold (the sessions, limiter buckets and
+lockout entries reach their caps in the first minute; the rest follows the requests open). Open files are mostly
+connections (every slow request holds one from its client and one to the upstream), so they follow the number of
+requests open, not time. Threads are split: the pools that size themselves to the load — the container's request
+pool (at most $MAX_THREADS), each upstream client's (at most 8) and the store executor (at most 2) — move with bursts
+and are bounded by configuration, so the verdict judges the threads outside them, which must not grow at all. RSS is
+shown, not judged: the heap is committed at 512 MB (\`-Xms\`) and G1 touches its regions in the first minutes.
+
 $(cat "$WORK/figures.md")
 
 From the gateway's \`/metrics\` at the end: runs cancelled because the client went away
-\`clawgate_cancelled_runs_total\` = $CANCELLED, \`clawgate_rate_limited_total\` = $RATE_LIMITED,
+\`clawgate_cancelled_runs_total\` = $CANCELLED (the hang-ups the gateway saw before the run ended: an echo answer takes
+about 1.1 s and a non-streaming connection is checked once a second, so many echo hang-ups finish first), \`clawgate_rate_limited_total\` = $RATE_LIMITED,
 \`clawgate_auth_lockouts_total\` = $LOCKOUTS, SSE streams still open \`clawgate_open_streams\` = $OPEN_STREAMS. Lines
 with \`OutOfMemoryError\`, \`StackOverflowError\`, \`SEVERE\` or \`ERROR\` in the container's log: $SEVERE.
 EOF

@@ -143,8 +143,8 @@ public final class SoakLoad {
     }
 
     private static void print(SoakSampler.Sample s) {
-        System.out.printf(Locale.ROOT, "sample t=%ds heap_kb=%d threads=%d fds=%d rss_kb=%d cpu_s=%.1f %s%n",
-                s.t(), s.heapKb(), s.threads(), s.fds(), s.rssKb(), s.cpuS(), s.note());
+        System.out.printf(Locale.ROOT, "sample t=%ds heap_kb=%d threads=%d pooled=%d fds=%d rss_kb=%d cpu_s=%.1f %s%n",
+                s.t(), s.heapKb(), s.threads(), s.pooled(), s.fds(), s.rssKb(), s.cpuS(), s.note());
     }
 
     private String progress() {
