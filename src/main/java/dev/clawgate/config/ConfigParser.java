@@ -216,10 +216,10 @@ final class ConfigParser {
             }
             SecretStrength.check(key, expected, get(ConfigKey.AUTH_ALLOW_WEAK_SECRET));
         }
-        if (mode == AuthMode.TRUSTED_PROXY && token != null && isPlaceholder(token.reveal())) {
-            throw new ConfigException(ConfigKey.AUTH_TOKEN.name(), "is a placeholder value; set a long random secret");
-        }
         if (mode == AuthMode.TRUSTED_PROXY && token != null) {
+            if (isPlaceholder(token.reveal())) {
+                throw new ConfigException(ConfigKey.AUTH_TOKEN.name(), "is a placeholder value; set a long random secret");
+            }
             SecretStrength.check(ConfigKey.AUTH_TOKEN, token, get(ConfigKey.AUTH_ALLOW_WEAK_SECRET));
         }
         return new GatewayConfig.Auth(mode, token, password, get(ConfigKey.LOCKOUT_MAX_ATTEMPTS),
@@ -338,14 +338,7 @@ final class ConfigParser {
 
     static boolean isPlaceholder(String secret) {
         String s = secret.trim().toLowerCase(Locale.ROOT);
-        if (s.isEmpty()) {
-            return true;
-        }
-        for (String p : PLACEHOLDERS) {
-            if (s.equals(p) || (p.startsWith("change") && s.startsWith(p))) {
-                return true;
-            }
-        }
-        return false;
+        return s.isEmpty() || PLACEHOLDERS.stream()
+                .anyMatch(p -> s.equals(p) || (p.startsWith("change") && s.startsWith(p)));
     }
 }
