@@ -163,7 +163,18 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Path> STATE_DIR = key("gateway.state.dir", path())
             .doc("keep sessions in files under this directory; unset = in memory");
     public static final ConfigKey<RedisEndpoint> STATE_REDIS_URL = key("gateway.state.redis.url", redisUrl())
-            .doc("redis:// or rediss:// URL: sessions, lockouts and limits shared by a cluster");
+            .doc("redis://, rediss:// or redis-sentinel:// URL: sessions, lockouts and limits shared by a cluster");
+    public static final ConfigKey<RedisEndpoint.Mode> STATE_REDIS_MODE = key("gateway.state.redis.mode",
+            choice(RedisEndpoint.Mode.class)).byDefault("standalone")
+            .doc("standalone, sentinel or cluster: one server, Sentinels (implied by redis-sentinel://) or a Redis "
+                    + "Cluster (the URL may list several seed nodes)");
+    public static final ConfigKey<Integer> STATE_REDIS_WAIT_REPLICAS = key("gateway.state.redis.waitReplicas",
+            intNumber(0, 16)).shown("1 in sentinel and cluster mode, else 0")
+            .doc("replicas that must acknowledge a session commit (WAIT) before the client hears it succeeded; "
+                    + "fewer in time = 503; 0 = no WAIT");
+    public static final ConfigKey<Long> STATE_REDIS_WAIT_TIMEOUT_MS = key("gateway.state.redis.waitTimeoutMs",
+            wholeNumber(1, 10_000)).byDefault("500").unit("ms")
+            .doc("longest a session commit waits for those replicas");
     public static final ConfigKey<Integer> STATE_MAX_SESSIONS = key("gateway.state.maxSessions",
             intNumber(1, Integer.MAX_VALUE)).byDefault("10000").doc("sessions kept in memory (LRU beyond)");
     public static final ConfigKey<Long> STATE_IDLE_TTL_MS = key("gateway.state.idleTtlMs", wholeNumber(1, Long.MAX_VALUE))

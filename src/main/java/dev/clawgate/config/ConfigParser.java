@@ -141,6 +141,11 @@ final class ConfigParser {
     private GatewayConfig.State state() {
         Path dir = get(ConfigKey.STATE_DIR);
         RedisEndpoint redis = get(ConfigKey.STATE_REDIS_URL);
+        if (redis != null) {
+            redis = redis.configure(ConfigKeys.STATE_REDIS_URL, ConfigKey.STATE_REDIS_MODE.name(),
+                    get(ConfigKey.STATE_REDIS_MODE), get(ConfigKey.STATE_REDIS_WAIT_REPLICAS),
+                    get(ConfigKey.STATE_REDIS_WAIT_TIMEOUT_MS));
+        }
         if (redis != null && dir != null) {
             LOG.log(Level.WARNING, "clawgate: " + ConfigKeys.STATE_DIR + " is ignored: sessions live in Redis ("
                     + ConfigKeys.STATE_REDIS_URL + ")");

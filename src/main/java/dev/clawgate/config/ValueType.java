@@ -123,9 +123,9 @@ public interface ValueType<T> {
         return secretive(simple("secret", (key, text) -> Secret.ofNullable(text.trim())));
     }
 
-    /** A {@code redis://} or {@code rediss://} URL ({@link RedisEndpoint}); secret. */
+    /** A {@code redis://}, {@code rediss://} or {@code redis(s)-sentinel://} URL ({@link RedisEndpoint}); secret. */
     static ValueType<RedisEndpoint> redisUrl() {
-        return secretive(simple("redis:// or rediss:// URL", RedisEndpoint::parse));
+        return secretive(simple("redis://, rediss:// or redis-sentinel:// URL", RedisEndpoint::parse));
     }
 
     /** An absolute {@code http://} or {@code https://} URL with a host. */
