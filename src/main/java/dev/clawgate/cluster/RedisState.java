@@ -4,54 +4,62 @@ import dev.clawgate.config.ConfigException;
 import dev.clawgate.config.ConfigKeys;
 import dev.clawgate.config.RedisEndpoint;
 import dev.clawgate.time.Scheduler;
-import dev.clawgate.time.Ticker;
-import io.lettuce.core.ClientOptions;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The gateway's connection to Redis ({@code gateway.state.redis.url}, {@code redis://} or {@code rediss://}, the
- * password usually from {@code ${env:…}}; parsed into a {@link RedisEndpoint} by the configuration), shared by the lockout, the rate limiter and the session store of one node.
- * Built only when the key is set; the single-node path never loads it.
+ * The gateway's connection to Redis ({@code gateway.state.redis.url} and {@code .mode}, the password usually from
+ * {@code ${env:…}}; parsed into a {@link RedisEndpoint} by the configuration), shared by the lockout, the rate
+ * limiter and the session store of one node. Built only when the URL is set; the single-node path never loads it.
  *
- * <p>One Lettuce {@link RedisClient} with its own small {@link ClientResources} (2 Netty I/O threads, 2 computation
- * threads), two multiplexed connections (string keys and values for sessions and the lockout; string keys and byte
- * values for Bucket4j). Every command times out after {@link #COMMAND_TIMEOUT_MS} ms; while the connection is down,
- * commands are rejected at once instead of queued, and Lettuce reconnects in the background (delay 50 ms doubling to
- * at most 1 s), so the node recovers when Redis returns, without a restart.
+ * <p>Three modes, one code path for the stores: {@link #commands()} and {@link #bucketCommands()} are Lettuce's
+ * {@link RedisClusterAsyncCommands}, which a server's commands and a cluster's routing commands both are.
+ * <ul>
+ *   <li><b>standalone</b>: one server ({@link ServerConnections});</li>
+ *   <li><b>sentinel</b>: the primary the Sentinels name at start-up; every {@link #PING_PERIOD_MS} ms the node asks
+ *       them again ({@link SentinelWatch}) and, when they name another server (a failover), connects there and
+ *       moves every connection at once;</li>
+ *   <li><b>cluster</b>: Lettuce's cluster client ({@link ClusterConnections}), routing by hash slot and refreshing
+ *       the topology periodically and on redirects, so a replica that took over is found.</li>
+ * </ul>
+ * Every command times out after {@link #COMMAND_TIMEOUT_MS} ms; while a connection is down, commands are rejected at
+ * once instead of queued, and Lettuce reconnects in the background (50 ms doubling to 1 s), so the node recovers
+ * without a restart. Own small {@link ClientResources} (2 Netty I/O threads, 2 computation threads).
  *
- * <p>Health: a PING every {@link #PING_PERIOD_MS} ms on the gateway's scheduler (asynchronous, holds no thread);
- * {@link #healthy()} is the last answer, so {@code /readyz} costs nothing. Failures are reported through
- * {@link #failed(String, Throwable)}: the {@code onFailure} callback (the gateway's {@code stateStoreError} event)
- * every time, a warning log line at
- * most once per {@link #WARN_INTERVAL_MS} ms per kind. The password is never logged: only host:port.
+ * <p>Durability: {@link #writeDurably} sends a write to the primary of its key and, when
+ * {@code gateway.state.redis.waitReplicas} is above 0, {@code WAIT}s on the same connection for that many replicas
+ * (at most {@code waitTimeoutMs}); fewer acknowledgements fail the write with {@link ReplicationException}, so a
+ * commit the client hears succeed is on a replica too and survives a failover.
+ *
+ * <p>Health: a probe every {@link #PING_PERIOD_MS} ms on the gateway's scheduler (PING; {@code CLUSTER INFO}
+ * {@code cluster_state:ok} in a cluster; asynchronous, holds no thread); {@link #healthy()} is the last answer, so
+ * {@code /readyz} costs nothing. Failures are reported through {@link #failed(String, Throwable)}: the
+ * {@code onFailure} callback (the gateway's {@code stateStoreError} event) every time, a warning log line at most once
+ * per {@link #WARN_INTERVAL_MS} ms per kind. The password is never logged: only host:port.
  *
  * <p>{@link #close()} (undeploy) closes the connections and shuts the client and its Netty threads down with a
  * 100 ms quiet period and a 2 s bound.
  */
 public final class RedisState implements AutoCloseable {
-    /** Longest any Redis command may take before it fails, ms. */
+    /** Longest any Redis command may take before it fails, ms ({@code WAIT}: its own timeout plus this). */
     public static final long COMMAND_TIMEOUT_MS = 1_000;
     /** Longest a filter waits for Redis on a container thread (rate limit, lockout) before it fails open, ms. */
     public static final long REQUEST_PATH_TIMEOUT_MS = 250;
-    /** Pause between two health PINGs, ms. */
+    /** Pause between two health probes (and Sentinel queries), ms. */
     public static final long PING_PERIOD_MS = 1_000;
     /** Least pause between two warning lines of one kind, ms. */
     public static final long WARN_INTERVAL_MS = 10_000;
@@ -59,84 +67,131 @@ public final class RedisState implements AutoCloseable {
     public static final String PREFIX = "clawgate:";
 
     private static final System.Logger LOG = System.getLogger(RedisState.class.getName());
+    /** Longest start-up waits for the Sentinels to name the primary, ms. */
+    private static final long STARTUP_TIMEOUT_MS = 5_000;
 
-    private final String where;
+    private final RedisEndpoint endpoint;
     private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> strings;
-    private final StatefulRedisConnection<String, byte[]> bytes;
+    private final AbstractRedisClient client;
+    private final RedisConnections connections;
+    private final SentinelWatch sentinels;
     private final Consumer<String> onFailure;
     private final WarningThrottle warnings;
     private volatile boolean healthy = true;
 
+    /** A durable write reached fewer replicas than {@code gateway.state.redis.waitReplicas} in time. */
+    public static final class ReplicationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReplicationException(long acknowledged, int wanted) {
+            super(acknowledged + " of " + wanted + " replicas acknowledged the write in time", null, false, false);
+        }
+    }
+
     /**
      * Connects, once at start-up.
      *
-     * @param endpoint  {@code gateway.state.redis.url}, parsed
-     * @param scheduler the gateway's timer, for the health PING (and the warning throttle's time)
+     * @param endpoint  {@code gateway.state.redis.*}, parsed
+     * @param scheduler the gateway's timer, for the health probe (and the warning throttle's time)
      * @param onFailure told the kind of every failed call ({@code ratelimit}, {@code lockout}, {@code session},
-     *                  {@code ping}); must be cheap and never throw
-     * @throws ConfigException naming {@code gateway.state.redis.url} when Redis does not answer at start-up (the
-     *                         message holds host:port only)
+     *                  {@code ping}, {@code quota}, {@code sentinel}); must be cheap and never throw
+     * @throws ConfigException naming {@code gateway.state.redis.url} when Redis (or every Sentinel) does not answer
+     *                         at start-up (the message holds host:port only)
      */
     public RedisState(RedisEndpoint endpoint, Scheduler scheduler, Consumer<String> onFailure) {
-        RedisURI.Builder builder = RedisURI.Builder.redis(endpoint.host(), endpoint.port())
-                .withSsl(endpoint.ssl()).withDatabase(endpoint.database());
-        if (endpoint.password() != null) {
-            CharSequence password = endpoint.password().reveal();
-            builder = endpoint.username() == null ? builder.withPassword(password)
-                    : builder.withAuthentication(endpoint.username(), password);
-        }
-        RedisURI uri = builder.build();
-        this.where = endpoint.where();
+        this.endpoint = endpoint;
         this.onFailure = onFailure;
         this.warnings = new WarningThrottle(WARN_INTERVAL_MS, scheduler);
-        this.resources = ClientResources.builder()
-                .ioThreadPoolSize(2)
-                .computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(COMMAND_TIMEOUT_MS)))
-                .build());
-        client.setDefaultTimeout(Duration.ofMillis(COMMAND_TIMEOUT_MS));
-        StatefulRedisConnection<String, String> s = null;
-        try {
-            s = client.connect(StringCodec.UTF8);
-            this.strings = s;
-            this.bytes = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-        } catch (RedisException e) {
-            if (s != null) {
-                s.close();
-            }
-            shutdownClient();
-            throw new ConfigException(ConfigKeys.STATE_REDIS_URL, "Redis at " + where + " does not answer ("
-                    + e.getClass().getSimpleName() + ")");
+        this.resources = RedisClients.resources();
+        SentinelWatch watch = null;
+        if (endpoint.mode() == RedisEndpoint.Mode.CLUSTER) {
+            RedisClusterClient c = RedisClusterClient.create(resources, ClusterConnections.seeds(endpoint));
+            c.setOptions(RedisClients.clusterOptions(endpoint.waitTimeoutMs()));
+            this.client = c;
+        } else {
+            RedisClient c = RedisClient.create(resources);
+            c.setOptions(RedisClients.clientOptions(endpoint.waitTimeoutMs()));
+            this.client = c;
+            watch = endpoint.mode() == RedisEndpoint.Mode.SENTINEL ? new SentinelWatch(c, endpoint) : null;
         }
-        scheduler.scheduleWithFixedDelay(this::ping, PING_PERIOD_MS, PING_PERIOD_MS, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "clawgate: shared state in Redis at " + where);
+        this.sentinels = watch;
+        try {
+            this.connections = connect();
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
+            shutdownClient();
+            throw new ConfigException(ConfigKeys.STATE_REDIS_URL, (endpoint.mode() == RedisEndpoint.Mode.SENTINEL
+                    ? "the Sentinels at " : "Redis at ") + endpoint.where() + " did not answer ("
+                    + unwrap(e).getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdownClient();
+            throw new ConfigException(ConfigKeys.STATE_REDIS_URL, "interrupted while connecting to Redis");
+        }
+        scheduler.scheduleWithFixedDelay(this::probe, PING_PERIOD_MS, PING_PERIOD_MS, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "clawgate: shared state in Redis (" + endpoint.mode().name().toLowerCase(java.util.Locale.ROOT)
+                + ") at " + connections.where() + (sentinels != null ? " (primary named by " + endpoint.where() + ")"
+                : "") + (endpoint.waitReplicas() > 0 ? "; commits wait for " + endpoint.waitReplicas()
+                + " replica(s)" : ""));
     }
 
-    /** host:port of the Redis server, for logs (never the URL: it may hold a password). */
+    private RedisConnections connect() throws ExecutionException, TimeoutException, InterruptedException {
+        return switch (endpoint.mode()) {
+            case CLUSTER -> new ClusterConnections((RedisClusterClient) client, endpoint);
+            case SENTINEL -> new ServerConnections((RedisClient) client, endpoint,
+                    sentinels.primary().get(STARTUP_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            case STANDALONE -> new ServerConnections((RedisClient) client, endpoint, endpoint.nodes().get(0));
+        };
+    }
+
+    /** host:port of the Redis server(s) as configured, for logs (never the URL: it may hold a password). */
     public String where() {
-        return where;
+        return endpoint.where();
     }
 
-    /** Asynchronous commands on string keys and values (sessions, lockout, locks). */
-    public RedisAsyncCommands<String, String> commands() {
-        return strings.async();
+    /** The configured mode. */
+    public RedisEndpoint.Mode mode() {
+        return endpoint.mode();
     }
 
-    /** The connection with byte values that Bucket4j's proxy manager uses. */
-    public StatefulRedisConnection<String, byte[]> bucketConnection() {
-        return bytes;
+    /** Asynchronous commands on string keys and values (sessions, lockout, quotas, locks). */
+    public RedisClusterAsyncCommands<String, String> commands() {
+        return connections.strings();
     }
 
-    /** Whether the last health PING (at most {@link #PING_PERIOD_MS} ms ago) was answered. */
+    /** Asynchronous commands on string keys and byte values, for Bucket4j's proxy manager. */
+    public RedisClusterAsyncCommands<String, byte[]> bucketCommands() {
+        return connections.bytes();
+    }
+
+    /**
+     * Runs {@code write} on the primary that holds {@code key} and, with {@code waitReplicas} above 0, issues
+     * {@code WAIT} right after it on the same connection. Holds no thread.
+     *
+     * @param key   the key the write touches (a script's keys all share its hash slot)
+     * @param write sends the write on the given commands
+     * @return the write's answer; fails with the write's error, or with {@link ReplicationException} when fewer
+     *         replicas than configured acknowledged it within {@code waitTimeoutMs} (it is then on the primary only)
+     */
+    public <T> CompletableFuture<T> writeDurably(String key,
+                                                 Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> write) {
+        int wanted = endpoint.waitReplicas();
+        return connections.durable(key).thenCompose(c -> {
+            CompletableFuture<T> written = write.apply(c).toCompletableFuture();
+            if (wanted == 0) {
+                return written;
+            }
+            CompletableFuture<Long> acknowledged = c.waitForReplication(wanted, endpoint.waitTimeoutMs())
+                    .toCompletableFuture();
+            return written.thenCombine(acknowledged, (value, n) -> {
+                if (n == null || n < wanted) {
+                    throw new ReplicationException(n == null ? 0 : n, wanted);
+                }
+                return value;
+            });
+        });
+    }
+
+    /** Whether the last health probe (at most {@link #PING_PERIOD_MS} ms ago) was answered, and well. */
     public boolean healthy() {
         return healthy;
     }
@@ -150,7 +205,7 @@ public final class RedisState implements AutoCloseable {
         long suppressed = warnings.allow(kind);
         if (suppressed >= 0) {
             Throwable cause = unwrap(error);
-            LOG.log(Level.WARNING, "clawgate: Redis at " + where + " failed (" + kind + ": "
+            LOG.log(Level.WARNING, "clawgate: Redis at " + connections.where() + " failed (" + kind + ": "
                     + cause.getClass().getSimpleName() + ")" + (suppressed > 0 ? "; " + suppressed
                     + " more such failures since the last warning" : ""));
         }
@@ -181,17 +236,20 @@ public final class RedisState implements AutoCloseable {
         return t;
     }
 
-    private void ping() {
+    private void probe() {
+        if (sentinels != null) {
+            followSentinels();
+        }
         try {
-            strings.async().ping().whenComplete((pong, error) -> {
-                boolean ok = error == null && "PONG".equals(pong);
+            connections.probe().whenComplete((answer, error) -> {
+                boolean ok = error == null && Boolean.TRUE.equals(answer);
                 if (ok != healthy) {
-                    LOG.log(ok ? Level.INFO : Level.WARNING, "clawgate: Redis at " + where
-                            + (ok ? " answers again; ready" : " does not answer; not ready"));
+                    LOG.log(ok ? Level.INFO : Level.WARNING, "clawgate: Redis at " + connections.where()
+                            + (ok ? " answers again; ready" : " does not answer (or not ok); not ready"));
                 }
                 healthy = ok;
                 if (!ok) {
-                    failed("ping", error == null ? new IllegalStateException("unexpected PING reply") : error);
+                    failed("ping", error == null ? new IllegalStateException("unexpected health answer") : error);
                 }
             });
         } catch (RuntimeException e) {
@@ -200,12 +258,34 @@ public final class RedisState implements AutoCloseable {
         }
     }
 
+    /** Sentinel mode: when the Sentinels name another primary, moves every connection there. */
+    private void followSentinels() {
+        ServerConnections server = (ServerConnections) connections;
+        sentinels.primary().whenComplete((primary, error) -> {
+            if (error != null) {
+                failed("sentinel", error);
+            } else if (!primary.equals(server.node())) {
+                String from = server.node().where();
+                server.moveTo(primary).whenComplete((moved, moveError) -> {
+                    if (moveError != null) {
+                        failed("sentinel", moveError);
+                    } else if (moved) {
+                        LOG.log(Level.INFO, "clawgate: the Sentinels name a new Redis primary, " + primary.where()
+                                + " (was " + from + "); connections moved");
+                    }
+                });
+            }
+        });
+    }
+
     @Override
     public void close() {
         healthy = false;
         try {
-            bytes.close();
-            strings.close();
+            if (sentinels != null) {
+                sentinels.close();
+            }
+            connections.close();
         } finally {
             shutdownClient();
         }

@@ -125,7 +125,7 @@ public final class GatewayMetrics implements GatewayEvents {
         rateLimited = counter("clawgate_rate_limited", "Requests refused by the request rate limiter (429)");
         Counter storeErrors = counter("clawgate_state_store_errors",
                 "Failed or timed-out calls to the shared state store (Redis) by kind", "kind");
-        for (String kind : new String[] {"ratelimit", "lockout", "session", "ping", "quota"}) {
+        for (String kind : new String[] {"ratelimit", "lockout", "session", "ping", "quota", "sentinel"}) {
             stateStoreErrors.put(kind, storeErrors.labelValues(kind));
         }
         // heap and threads only: the all-in-one JvmMetrics adds a GC notification listener that would pin the
