@@ -9,9 +9,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * The failed-auth lockout shared by every node, with {@link AuthLockout}'s semantics: {@code maxAttempts} wrong
  * secrets within {@code windowMs} lock the client out for {@code lockoutMs}, on every node; a client is an IPv4
  * address or the {@code ipv6Prefix}-bit network of an IPv6 one ({@link LockoutKey}). Per client two keys:
- * {@code clawgate:lockout:<client>:fails}, a sorted set of failure times (ms, from the injected {@link Clock};
- * expires after {@code windowMs}), and {@code clawgate:lockout:<client>:until}, present (with that TTL) while the
- * client is locked out. {@link #attempt} is one Lua script that checks the lockout and then resets or counts, so a
+ * {@code {clawgate:lockout:<client>}:fails}, a sorted set of failure times (ms, from the injected {@link Clock};
+ * expires after {@code windowMs}), and {@code {clawgate:lockout:<client>}:until}, present (with that TTL) while the
+ * client is locked out; the braces are a hash tag, so both share one hash slot, as the script needs in a Redis
+ * Cluster. {@link #attempt} is one Lua script that checks the lockout and then resets or counts, so a
  * parallel burst on any number of nodes gets exactly {@code maxAttempts} answers and 429s for the rest. Memory in
  * Redis is bounded by the TTLs, not by a count, so no lockout is ever evicted.
  *
@@ -20,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code lockout}.
  */
 public final class RedisLockout implements Lockout {
-    private static final String KEY = RedisState.PREFIX + "lockout:";
+    private static final String KEY = "{" + RedisState.PREFIX + "lockout:";
     /**
      * KEYS: fails, until; ARGV: now ms, window ms, max attempts, lockout ms, unique member, 1 if the secret was right.
      * Returns the lockout's remaining ms when locked (nothing recorded), -1 when this failure locked, else 0.
@@ -71,16 +72,21 @@ public final class RedisLockout implements Lockout {
         this.ipv6Prefix = ipv6Prefix;
     }
 
+    /** {@code {clawgate:lockout:<client>}}: the prefix of the client's two keys, {@code :fails} and {@code :until}. */
+    String keyOf(String client) {
+        return KEY + LockoutKey.of(client, ipv6Prefix) + "}";
+    }
+
     @Override
     public long lockedForMs(String client) {
-        String key = KEY + LockoutKey.of(client, ipv6Prefix);
+        String key = keyOf(client);
         Long ttl = redis.awaitOnRequestPath("lockout", () -> redis.commands().pttl(key + ":until"));
         return ttl == null || ttl <= 0 ? 0 : ttl;
     }
 
     @Override
     public Verdict attempt(String client, boolean rightSecret) {
-        String key = KEY + LockoutKey.of(client, ipv6Prefix);
+        String key = keyOf(client);
         long now = clock.millis();
         String member = now + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         Long result = redis.awaitOnRequestPath("lockout", () -> redis.commands().<Long>eval(ATTEMPT,

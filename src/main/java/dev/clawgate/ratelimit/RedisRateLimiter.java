@@ -6,6 +6,9 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.bucket4j.redis.lettuce.RedisApi;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 
 /**
@@ -13,6 +16,9 @@ import java.time.Duration;
  * {@code gateway.http.rateLimit.burst}, refilled with {@code requestsPerMinute} per minute), kept in Redis under
  * {@code clawgate:ratelimit:<client address>} by Bucket4j's Lettuce proxy manager (compare-and-swap; the key expires
  * 10 s after the bucket would be full again). Bucket4j's clock is each node's wall clock, so nodes need NTP.
+ * The proxy manager runs on {@link RedisState#bucketCommands()}, the command interface every mode shares (its
+ * compare-and-swap script touches the one bucket key, so it suits a Redis Cluster), looked up per call so that it
+ * follows a Sentinel failover.
  *
  * <p>On a container thread the filter waits for the asynchronous answer at most
  * {@link RedisState#REQUEST_PATH_TIMEOUT_MS} ms; when Redis fails or is slower than that the request passes
@@ -36,13 +42,40 @@ public final class RedisRateLimiter implements RateLimiter {
         this.configuration = BucketConfiguration.builder()
                 .addLimit(RequestRateLimiter.bandwidth(requestsPerMinute, burst))
                 .build();
-        this.buckets = Bucket4jLettuce.casBasedBuilder(redis.bucketConnection())
+        this.buckets = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<String>(commandsOf(redis))
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
                         Duration.ofSeconds(10)))
                 .requestTimeout(Duration.ofMillis(RedisState.REQUEST_PATH_TIMEOUT_MS))
                 .build()
                 .asAsync();
         this.capacity = burst;
+    }
+
+    /**
+     * Bucket4j's three Redis calls, on the node's current byte-valued commands. Generic because Bucket4j hands over
+     * its keys as an {@code Object[]}; each key is a {@code String}.
+     */
+    private static <K> RedisApi<K> commandsOf(RedisState redis) {
+        return new RedisApi<>() {
+            @Override
+            public <V> RedisFuture<V> eval(String script, ScriptOutputType type, K[] keys, byte[][] args) {
+                String[] names = new String[keys.length];
+                for (int i = 0; i < keys.length; i++) {
+                    names[i] = keys[i].toString();
+                }
+                return redis.bucketCommands().eval(script, type, names, args);
+            }
+
+            @Override
+            public RedisFuture<byte[]> get(K key) {
+                return redis.bucketCommands().get(key.toString());
+            }
+
+            @Override
+            public RedisFuture<?> delete(K key) {
+                return redis.bucketCommands().del(key.toString());
+            }
+        };
     }
 
     @Override

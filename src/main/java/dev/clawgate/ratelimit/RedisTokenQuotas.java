@@ -9,15 +9,16 @@ import java.util.List;
 
 /**
  * {@link TokenQuotas} shared by every node through Redis ({@code gateway.state.redis.url}): the tokens a caller used
- * in a window live in {@code clawgate:quota:<caller id>:m:<minute index>} and {@code …:d:<day index>} (the window's
+ * in a window live in {@code {clawgate:quota:<caller id>}:m:<minute index>} and {@code …:d:<day index>} (the window's
  * index since the epoch on each node's wall clock — nodes need NTP), each expiring a minute after its window ends.
+ * The braces are a hash tag: a caller's keys share one hash slot, as the charge script needs in a Redis Cluster.
  * A check is one {@code MGET}, waited for at most {@link RedisState#REQUEST_PATH_TIMEOUT_MS} ms on the container
  * thread; when Redis fails or is slower the request passes without token headers (fail open, as the request limits).
  * A charge is one Lua script ({@code INCRBY} + {@code PEXPIRE} of both windows) sent without waiting; a failed charge
  * is reported (kind {@code quota}) and lost.
  */
 public final class RedisTokenQuotas implements TokenQuotas {
-    private static final String PREFIX = RedisState.PREFIX + "quota:";
+    private static final String PREFIX = "{" + RedisState.PREFIX + "quota:";
     private static final String CHARGE = "for i = 1, 2 do redis.call('INCRBY', KEYS[i], ARGV[1]); "
             + "redis.call('PEXPIRE', KEYS[i], ARGV[i + 1]) end return 1";
     private static final long GRACE_MS = 60_000;
@@ -64,12 +65,14 @@ public final class RedisTokenQuotas implements TokenQuotas {
         }
     }
 
-    private static String minuteKey(Caller caller, long now) {
-        return PREFIX + caller.id() + ":m:" + TokenQuotas.window(now, MINUTE_MS);
+    /** {@code {clawgate:quota:<caller id>}:m:<minute index>}: the caller's tokens this minute. */
+    static String minuteKey(Caller caller, long now) {
+        return PREFIX + caller.id() + "}:m:" + TokenQuotas.window(now, MINUTE_MS);
     }
 
-    private static String dayKey(Caller caller, long now) {
-        return PREFIX + caller.id() + ":d:" + TokenQuotas.window(now, DAY_MS);
+    /** {@code {clawgate:quota:<caller id>}:d:<day index>}: the caller's tokens today. */
+    static String dayKey(Caller caller, long now) {
+        return PREFIX + caller.id() + "}:d:" + TokenQuotas.window(now, DAY_MS);
     }
 
     private static long number(KeyValue<String, String> v) {

@@ -21,12 +21,18 @@ import java.util.concurrent.TimeUnit;
  * list ({@code LTRIM}) to exactly those turns plus the new one, so the list never holds more than the bounds.
  *
  * <p>Ordering: within a node the {@link KeyedSequencer} queues turns on one key; across nodes a lock
- * ({@link RedisLock}, key {@code clawgate:session:<sha256>:lock}, TTL 30 s renewed every 10 s while the turn runs,
+ * ({@link RedisLock}, key {@code {clawgate:session:<sha256>}:lock} — its hash tag is the list's whole name, so lock
+ * and list share one hash slot in a Redis Cluster and the list keeps the name it always had — TTL 30 s renewed every
+ * 10 s while the turn runs,
  * so a crashed node frees it within 30 s) is taken before the transcript is read and is held until the turn ends. Waiting for it holds no thread
  * (retries on the gateway's timer) and gives up after {@code streamTimeoutMs}. A commit is one Lua script that checks
  * the lock still holds this turn's token, RPUSHes the one record, trims the list, refreshes the TTL and frees the
  * lock — atomically,
  * so a turn is stored whole or not at all and never lands after a lock that expired. No turn is lost or interleaved.
+ * The commit (and a delete) goes through {@link RedisState#writeDurably}: with {@code gateway.state.redis.waitReplicas}
+ * above 0 it counts as done only once that many replicas acknowledged it ({@code WAIT}), so a failover that promotes
+ * one of them keeps it; fewer acknowledgements within {@code waitTimeoutMs} fail the commit (503) — the turn is then
+ * on the primary only and may or may not survive.
  *
  * <p>Failures: when Redis fails or is slower than {@link RedisState#COMMAND_TIMEOUT_MS}, {@link #acquire} completes
  * exceptionally and the stage of {@link SessionStore.Lease#commit} fails (the exchange answers 503
@@ -93,10 +99,15 @@ public final class RedisSessionStore implements SessionStore {
         return KEY + FileSessionStore.hash(sessionKey);
     }
 
+    /** The Redis key of a session's lock: {@code {<list key>}:lock}, in the list's hash slot. */
+    static String lockOf(String list) {
+        return "{" + list + "}:lock";
+    }
+
     @Override
     public CompletionStage<Lease> acquire(String key) {
         String list = keyOf(key);
-        String lockKey = list + ":lock";
+        String lockKey = lockOf(list);
         CompletableFuture<Lease> result = new CompletableFuture<>();
         CompletableFuture<KeyedSequencer.Ticket> entered = sequencer.enter(key);
         entered.exceptionally(busy -> { // 429 session_busy: too many turns wait on the key
@@ -136,7 +147,7 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public CompletionStage<Boolean> delete(String key) {
         String list = keyOf(key);
-        String lockKey = list + ":lock";
+        String lockKey = lockOf(list);
         CompletableFuture<Boolean> result = new CompletableFuture<>();
         sequencer.enter(key).whenComplete((ticket, busy) -> {
             if (busy != null) {
@@ -150,7 +161,7 @@ public final class RedisSessionStore implements SessionStore {
                 }
                 CompletableFuture<Long> deleted;
                 try {
-                    deleted = redis.commands().del(list).toCompletableFuture();
+                    deleted = redis.writeDurably(list, c -> c.del(list));
                 } catch (RuntimeException e) {
                     deleted = CompletableFuture.failedFuture(e);
                 }
@@ -254,9 +265,9 @@ public final class RedisSessionStore implements SessionStore {
             CompletableFuture<Void> done = new CompletableFuture<>();
             CompletableFuture<Long> reply;
             try {
-                reply = redis.commands().<Long>eval(COMMIT, ScriptOutputType.INTEGER, new String[] {list, lockKey},
-                        token, new String(record, StandardCharsets.UTF_8), Long.toString(idleTtlMs),
-                        Integer.toString(next.turns().size())).toCompletableFuture(); // Lettuce times it out
+                reply = redis.writeDurably(list, c -> c.<Long>eval(COMMIT, ScriptOutputType.INTEGER,
+                        new String[] {list, lockKey}, token, new String(record, StandardCharsets.UTF_8),
+                        Long.toString(idleTtlMs), Integer.toString(next.turns().size()))); // Lettuce times it out
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(failure(e));
             }

@@ -113,7 +113,7 @@ class RedisSessionStoreTest {
     void aCommitAfterTheLockWasLostStoresNothingAndFails() throws Exception {
         String key = "lost-" + System.nanoTime();
         SessionStore.Lease lease = lease(storeA, key);
-        nodeA.commands().del(RedisSessionStore.keyOf(key) + ":lock").get(5, TimeUnit.SECONDS);
+        nodeA.commands().del(RedisSessionStore.lockOf(RedisSessionStore.keyOf(key))).get(5, TimeUnit.SECONDS);
         assertThrows(IllegalStateException.class,
                 () -> MemorySessionStoreTest.stored(lease.commit(List.of(ChatMessage.text("user", "x")))));
         assertEquals(0L, nodeA.commands().llen(RedisSessionStore.keyOf(key)).get(5, TimeUnit.SECONDS));
