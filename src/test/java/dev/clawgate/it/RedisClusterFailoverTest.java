@@ -1,0 +1,50 @@
+package dev.clawgate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.clawgate.RedisClusterServers;
+import dev.clawgate.RedisServer;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two gateway nodes on a Redis Cluster (three primaries, three replicas: {@link RedisClusterServers}) ride through
+ * the death of the primary that holds a session: its replica takes over (automatic failover, node timeout 1 s)
+ * while traffic runs; every answer meanwhile is a success or the documented Redis-down behaviour. The killed node is
+ * started again (as its supervisor would) and rejoins as the new primary's replica, so commits can be acknowledged
+ * by a replica again ({@code waitReplicas} 1); then the session committed before the failover continues on the other
+ * node, readiness is 200 and the shared rate limit works — no gateway is restarted.
+ */
+class RedisClusterFailoverTest {
+    @Test
+    void theDeathOfASessionsPrimaryIsRiddenThroughWithoutLosingACommittedTurn() throws Exception {
+        try (RedisClusterServers redis = RedisClusterServers.start(Path.of("target", "redis-cluster-" + System.nanoTime()));
+             FailoverDrill drill = new FailoverDrill(redis.url(), "gateway.state.redis.mode", "cluster")) {
+            drill.commitBeforeFailover();
+            List<String> sessions = redis.keys("clawgate:session:*");
+            assertEquals(1, sessions.size(), sessions::toString);
+            RedisServer victim = redis.primaryOf(sessions.get(0));
+            long start;
+            List<FailoverDrill.Outcome> outcomes;
+            try (FailoverDrill.Traffic traffic = drill.new Traffic()) {
+                traffic.awaitRunning();
+                start = System.nanoTime();
+                victim.kill();
+                redis.awaitTakeover(sessions.get(0), victim, FailoverDrill.PHASE);
+                long tookOver = System.nanoTime();
+                victim.startAgain();
+                redis.awaitHealthy(FailoverDrill.PHASE);
+                long rejoined = System.nanoTime();
+                drill.awaitReady();
+                long served = drill.awaitSessionContinuesOnTheOtherNode();
+                outcomes = traffic.stop();
+                System.out.println("cluster failover: replica took over after " + FailoverDrill.seconds(tookOver - start)
+                        + ", killed node back as replica after " + FailoverDrill.seconds(rejoined - start)
+                        + ", session served again after " + FailoverDrill.seconds(served - start));
+            }
+            FailoverDrill.assertRedisDownBehaviourOrSuccess(outcomes, start);
+            drill.assertRateLimitingWorks();
+        }
+    }
+}
