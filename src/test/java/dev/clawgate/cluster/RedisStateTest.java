@@ -42,6 +42,48 @@ class RedisStateTest {
     }
 
     @Test
+    void sentinelsThatDoNotAnswerAtStartUpFailNamingTheKeyAndEverySentinelButNotThePassword() throws Exception {
+        int[] ports = new int[2];
+        for (int i = 0; i < ports.length; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        SystemScheduler scheduler = new SystemScheduler();
+        try {
+            ConfigException e = assertThrows(ConfigException.class, () -> new RedisState(
+                    RedisEndpoint.parse(ConfigKeys.STATE_REDIS_URL, "redis-sentinel://:s3cret-pass@127.0.0.1:"
+                            + ports[0] + ",127.0.0.1:" + ports[1] + "/0#mymaster"), scheduler, kind -> { }));
+            assertTrue(e.getMessage().contains(ConfigKeys.STATE_REDIS_URL), e.getMessage());
+            assertTrue(e.getMessage().contains("Sentinels at 127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1]),
+                    e.getMessage());
+            assertFalse(e.getMessage().contains("s3cret-pass"), e.getMessage());
+        } finally {
+            scheduler.close();
+        }
+    }
+
+    @Test
+    void aClusterWhoseSeedsDoNotAnswerAtStartUpFailsNamingTheKeyAndTheSeeds() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        SystemScheduler scheduler = new SystemScheduler();
+        try {
+            RedisEndpoint cluster = RedisEndpoint.parse(ConfigKeys.STATE_REDIS_URL,
+                    "redis://:s3cret-pass@127.0.0.1:" + port).configure(ConfigKeys.STATE_REDIS_URL,
+                    "gateway.state.redis.mode", RedisEndpoint.Mode.CLUSTER, null, 500);
+            ConfigException e = assertThrows(ConfigException.class, () -> new RedisState(cluster, scheduler,
+                    kind -> { }));
+            assertTrue(e.getMessage().contains("Redis at 127.0.0.1:" + port), e.getMessage());
+            assertFalse(e.getMessage().contains("s3cret-pass"), e.getMessage());
+        } finally {
+            scheduler.close();
+        }
+    }
+
+    @Test
     void theThrottleLetsOneWarningPerKindThroughAndCountsTheRest() {
         WarningThrottle throttle = new WarningThrottle(60_000, Ticker.SYSTEM);
         assertEquals(0, throttle.allow("ratelimit"));

@@ -176,4 +176,14 @@ class RedisSessionStoreTest {
         done.get(10, TimeUnit.SECONDS);
         assertEquals(1L, nodeA.commands().llen(RedisSessionStore.keyOf(key)).get(5, TimeUnit.SECONDS));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"alice", "{tagged}", "}", "user:bob", "caller:key:5:alice:chat-42"})
+    void aSessionsListAndLockShareOneSlotAndTheListKeepsItsName(String sessionKey) {
+        String list = RedisSessionStore.keyOf(sessionKey);
+        assertEquals("clawgate:session:" + FileSessionStore.hash(sessionKey), list, "the list's name is unchanged");
+        String lock = RedisSessionStore.lockOf(list);
+        assertEquals(io.lettuce.core.cluster.SlotHash.getSlot(list), io.lettuce.core.cluster.SlotHash.getSlot(lock),
+                list + " / " + lock);
+    }
 }

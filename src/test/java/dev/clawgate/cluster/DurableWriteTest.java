@@ -1,0 +1,91 @@
+package dev.clawgate.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.clawgate.Poll;
+import dev.clawgate.RedisCli;
+import dev.clawgate.RedisServer;
+import dev.clawgate.config.RedisEndpoint;
+import dev.clawgate.time.SystemScheduler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RedisState#writeDurably} against real servers: with {@code waitReplicas} 1 a write counts only once a replica
+ * acknowledged it ({@code WAIT} on the connection that wrote), and fails with {@link RedisState.ReplicationException}
+ * when none did within the timeout — the write is then on the primary only.
+ */
+class DurableWriteTest {
+    static SystemScheduler scheduler;
+
+    @BeforeAll
+    static void timer() {
+        scheduler = new SystemScheduler();
+    }
+
+    @AfterAll
+    static void stopTimer() {
+        scheduler.close();
+    }
+
+    static RedisState connect(RedisServer server, int waitReplicas) {
+        return new RedisState(new RedisEndpoint(RedisEndpoint.Mode.STANDALONE,
+                List.of(new RedisEndpoint.Node("127.0.0.1", server.port())), null, null, false, 0, null,
+                waitReplicas, 200), scheduler, kind -> { });
+    }
+
+    @Test
+    void aWriteNoReplicaAcknowledgesFailsButStaysOnThePrimary() throws Exception {
+        try (RedisServer alone = RedisServer.start()) {
+            RedisState redis = connect(alone, 1);
+            try {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> redis.writeDurably("k",
+                        c -> c.set("k", "v")).get(5, TimeUnit.SECONDS));
+                assertInstanceOf(RedisState.ReplicationException.class, e.getCause());
+                assertEquals("0 of 1 replicas acknowledged the write in time", e.getCause().getMessage());
+                assertEquals("v", redis.commands().get("k").get(5, TimeUnit.SECONDS));
+            } finally {
+                redis.close();
+            }
+        }
+    }
+
+    @Test
+    void aWriteAReplicaAcknowledgesSucceedsAndIsOnTheReplica() throws Exception {
+        Path dir = Path.of("target", "redis-durable-" + System.nanoTime());
+        try (RedisServer primary = RedisServer.startIn(dir.resolve("primary"), "--repl-diskless-sync-delay", "0");
+             RedisServer replica = RedisServer.startIn(dir.resolve("replica"), "--replicaof", "127.0.0.1",
+                     Integer.toString(primary.port()))) {
+            Poll.untilTrue("the replica in sync", Duration.ofSeconds(30), () -> "up".equals(
+                    RedisCli.field(RedisCli.at(replica.port(), "INFO", "replication"), "master_link_status")));
+            RedisState redis = connect(primary, 1);
+            try {
+                assertEquals("OK", redis.writeDurably("k", c -> c.set("k", "durable")).get(5, TimeUnit.SECONDS));
+                assertEquals("durable", RedisCli.at(replica.port(), "GET", "k").trim(),
+                        "acknowledged means on the replica");
+            } finally {
+                redis.close();
+            }
+        }
+    }
+
+    @Test
+    void withoutWaitReplicasAWriteIsJustTheWrite() throws Exception {
+        try (RedisServer alone = RedisServer.start()) {
+            RedisState redis = connect(alone, 0);
+            try {
+                assertEquals("OK", redis.writeDurably("k", c -> c.set("k", "v")).get(5, TimeUnit.SECONDS));
+            } finally {
+                redis.close();
+            }
+        }
+    }
+}
