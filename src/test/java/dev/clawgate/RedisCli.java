@@ -22,7 +22,15 @@ public final class RedisCli {
 
     /** {@code redis-cli -h 127.0.0.1 -p <port> <args>}: its output; fails when it does not exit with 0 in time. */
     public static String at(int port, String... args) {
+        return authenticated(null, port, args);
+    }
+
+    /** {@link #at} on a server that wants {@code password} (null: none). */
+    public static String authenticated(String password, int port, String... args) {
         List<String> command = new ArrayList<>(List.of(binary(), "-h", "127.0.0.1", "-p", Integer.toString(port)));
+        if (password != null) {
+            command.addAll(List.of("--no-auth-warning", "-a", password));
+        }
         command.addAll(List.of(args));
         return run(command);
     }
@@ -68,7 +76,12 @@ public final class RedisCli {
      * sync is "online" before the stream after it flows; this waits until it does.
      */
     public static boolean replicaCaughtUp(int port, java.util.Map<Integer, Long> marks) {
-        String info = at(port, "INFO", "replication");
+        return replicaCaughtUp(null, port, marks);
+    }
+
+    /** {@link #replicaCaughtUp(int, java.util.Map)} on a server that wants {@code password} (null: none). */
+    public static boolean replicaCaughtUp(String password, int port, java.util.Map<Integer, Long> marks) {
+        String info = authenticated(password, port, "INFO", "replication");
         long acknowledged = slowestReplicaOffset(info);
         if (!"master".equals(field(info, "role")) || acknowledged < 0) {
             marks.remove(port);

@@ -8,34 +8,40 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A Sentinel-managed Redis of the test's own on loopback: a primary, one replica and three Sentinels (quorum 2,
- * {@code down-after-milliseconds} 1000), no persistence, files under a directory of the test's. {@link #start}
- * returns once the replica is in sync and every Sentinel knows it, so a failover can promote it at once.
+ * A Sentinel-managed Redis of the test's own on loopback: a primary and one replica that want a password, and three
+ * Sentinels (quorum 2, {@code down-after-milliseconds} 1000) that want none, as clawgate's {@code redis-sentinel://}
+ * URL expects; no persistence, files under a directory of the test's. {@link #start} returns once the replica is in
+ * sync and every Sentinel knows it, so a failover can promote it at once.
  */
 public final class RedisSentinels implements AutoCloseable {
     /** The Sentinels' name of the primary. */
     public static final String MASTER = "mymaster";
     private static final Duration READY = Duration.ofSeconds(30);
 
+    private final String password;
     private final List<RedisServer> servers = new ArrayList<>();
     private final List<RedisServer> sentinels = new ArrayList<>();
 
-    private RedisSentinels() {
+    private RedisSentinels(String password) {
+        this.password = password;
     }
 
-    /** Starts the primary, the replica and the Sentinels in {@code dir}. */
-    public static RedisSentinels start(Path dir) throws IOException {
-        RedisSentinels set = new RedisSentinels();
+    /** Starts the primary and the replica (both wanting {@code password}) and the Sentinels in {@code dir}. */
+    public static RedisSentinels start(Path dir, String password) throws IOException {
+        RedisSentinels set = new RedisSentinels(password);
         try {
-            RedisServer primary = RedisServer.startIn(dir.resolve("primary"), "--repl-diskless-sync-delay", "0");
+            RedisServer primary = RedisServer.startIn(dir.resolve("primary"), "--repl-diskless-sync-delay", "0",
+                    "--requirepass", password, "--masterauth", password);
             set.servers.add(primary);
             RedisServer replica = RedisServer.startIn(dir.resolve("replica"), "--repl-diskless-sync-delay", "0",
+                    "--requirepass", password, "--masterauth", password,
                     "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
             set.servers.add(replica);
-            Poll.untilTrue("the replica in sync", READY, () -> "up".equals(
-                    RedisCli.field(RedisCli.at(replica.port(), "INFO", "replication"), "master_link_status")));
+            Poll.untilTrue("the replica in sync", READY, () -> "up".equals(RedisCli.field(
+                    RedisCli.authenticated(password, replica.port(), "INFO", "replication"), "master_link_status")));
             for (int i = 0; i < 3; i++) {
                 set.sentinels.add(RedisServer.sentinel(dir.resolve("sentinels"), primary.port(), MASTER, 2,
+                        "sentinel auth-pass " + MASTER + " " + password,
                         "sentinel down-after-milliseconds " + MASTER + " 1000",
                         "sentinel failover-timeout " + MASTER + " 10000"));
             }
@@ -53,9 +59,9 @@ public final class RedisSentinels implements AutoCloseable {
         }
     }
 
-    /** {@code redis-sentinel://127.0.0.1:<s1>,127.0.0.1:<s2>,127.0.0.1:<s3>/0#mymaster}. */
+    /** {@code redis-sentinel://:<password>@127.0.0.1:<s1>,127.0.0.1:<s2>,127.0.0.1:<s3>/0#mymaster}. */
     public String url() {
-        return "redis-sentinel://" + sentinels.stream().map(RedisServer::where).collect(Collectors.joining(","))
+        return "redis-sentinel://:" + password + "@" + sentinels.stream().map(RedisServer::where).collect(Collectors.joining(","))
                 + "/0#" + MASTER;
     }
 
@@ -88,7 +94,7 @@ public final class RedisSentinels implements AutoCloseable {
     public void awaitReplicaOf(int port, Duration deadline) {
         java.util.Map<Integer, Long> marks = new java.util.concurrent.ConcurrentHashMap<>();
         Poll.untilTrue("a replica in sync with 127.0.0.1:" + port, deadline,
-                () -> RedisCli.replicaCaughtUp(port, marks));
+                () -> RedisCli.replicaCaughtUp(password, port, marks));
     }
 
     @Override

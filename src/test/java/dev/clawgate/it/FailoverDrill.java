@@ -179,6 +179,14 @@ final class FailoverDrill implements AutoCloseable {
                 .statusCode(429).body("error.code", org.hamcrest.Matchers.equalTo("rate_limit_exceeded"));
     }
 
+    /** For the test's output: how many answers, how many 503s, and how long after {@code start} the last came. */
+    static String summary(List<Outcome> outcomes, long start) {
+        List<Outcome> refused = outcomes.stream().filter(o -> o.status() != 200).toList();
+        return outcomes.size() + " answers during the drill, " + refused.size() + " of them 503"
+                + (refused.isEmpty() ? "" : ", the last " + seconds(refused.stream().mapToLong(Outcome::atNanos)
+                .max().getAsLong() - start) + " after the failover began");
+    }
+
     static String seconds(long nanos) {
         return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
     }

@@ -43,6 +43,7 @@ class RedisClusterFailoverTest {
                         + ", killed node back as replica after " + FailoverDrill.seconds(rejoined - start)
                         + ", session served again after " + FailoverDrill.seconds(served - start));
             }
+            System.out.println(FailoverDrill.summary(outcomes, start));
             FailoverDrill.assertRedisDownBehaviourOrSuccess(outcomes, start);
             drill.assertRateLimitingWorks();
         }
