@@ -71,9 +71,11 @@ public final class RedisCli {
     }
 
     /**
-     * Whether the primary on {@code port} has a replica online that acknowledged the replication stream at least up
-     * to where it stood at an earlier call ({@code marks}: port → offset seen first). A replica that just finished its
-     * sync is "online" before the stream after it flows; this waits until it does.
+     * Whether the primary on {@code port} has a replica online whose acknowledged offset moved since the first call
+     * ({@code marks}: port → offset then): proof that the replication stream flows. A replica that just finished its
+     * sync is "online" before the stream after it flows (until its first acknowledgement, up to a second later).
+     * Each call publishes a message, which advances the stream of a standalone primary; a cluster node does not
+     * replicate PUBLISH, so cluster nodes run with {@code repl-ping-replica-period 1}.
      */
     public static boolean replicaCaughtUp(int port, java.util.Map<Integer, Long> marks) {
         return replicaCaughtUp(null, port, marks);
@@ -81,14 +83,15 @@ public final class RedisCli {
 
     /** {@link #replicaCaughtUp(int, java.util.Map)} on a server that wants {@code password} (null: none). */
     public static boolean replicaCaughtUp(String password, int port, java.util.Map<Integer, Long> marks) {
+        authenticated(password, port, "PUBLISH", "clawgate-test-sync", "mark");
         String info = authenticated(password, port, "INFO", "replication");
         long acknowledged = slowestReplicaOffset(info);
         if (!"master".equals(field(info, "role")) || acknowledged < 0) {
             marks.remove(port);
             return false;
         }
-        Long mark = marks.putIfAbsent(port, Long.parseLong(field(info, "master_repl_offset")));
-        return mark != null && acknowledged >= mark;
+        Long mark = marks.putIfAbsent(port, acknowledged);
+        return mark != null && acknowledged > mark;
     }
 
     private static String run(List<String> command) {

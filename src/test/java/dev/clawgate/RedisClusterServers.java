@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * A Redis Cluster of the test's own on loopback: six {@code redis-server --cluster-enabled yes} nodes made into three
  * primaries with one replica each ({@code redis-cli --cluster create ... --cluster-replicas 1}), node timeout
- * 1000 ms so a replica takes over about two seconds after its primary dies, no persistence (a node's
+ * 1000 ms so a replica takes over about two seconds after its primary dies, primaries pinging their replicas every
+ * second (so a replica's acknowledged offset moves even when idle), no persistence (a node's
  * {@code nodes.conf} lives in its directory under the test's, so a killed node started again rejoins).
  * {@link #start} returns once the cluster is {@code ok} on every node and every replica is in sync.
  */
@@ -28,7 +29,8 @@ public final class RedisClusterServers implements AutoCloseable {
         try {
             for (int i = 0; i < 6; i++) {
                 cluster.nodes.add(RedisServer.clusterNode(dir.resolve("node-" + i), "--cluster-node-timeout", "1000",
-                        "--repl-diskless-sync-delay", "0", "--cluster-replica-validity-factor", "0"));
+                        "--repl-diskless-sync-delay", "0", "--cluster-replica-validity-factor", "0",
+                        "--repl-ping-replica-period", "1"));
             }
             List<String> create = new ArrayList<>(List.of("--cluster", "create"));
             cluster.nodes.forEach(n -> create.add(n.where()));

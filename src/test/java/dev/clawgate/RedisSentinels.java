@@ -37,8 +37,7 @@ public final class RedisSentinels implements AutoCloseable {
                     "--requirepass", password, "--masterauth", password,
                     "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
             set.servers.add(replica);
-            Poll.untilTrue("the replica in sync", READY, () -> "up".equals(RedisCli.field(
-                    RedisCli.authenticated(password, replica.port(), "INFO", "replication"), "master_link_status")));
+            set.awaitReplicaOf(primary.port(), READY);
             for (int i = 0; i < 3; i++) {
                 set.sentinels.add(RedisServer.sentinel(dir.resolve("sentinels"), primary.port(), MASTER, 2,
                         "sentinel auth-pass " + MASTER + " " + password,

@@ -64,8 +64,9 @@ class DurableWriteTest {
         try (RedisServer primary = RedisServer.startIn(dir.resolve("primary"), "--repl-diskless-sync-delay", "0");
              RedisServer replica = RedisServer.startIn(dir.resolve("replica"), "--replicaof", "127.0.0.1",
                      Integer.toString(primary.port()))) {
-            Poll.untilTrue("the replica in sync", Duration.ofSeconds(30), () -> "up".equals(
-                    RedisCli.field(RedisCli.at(replica.port(), "INFO", "replication"), "master_link_status")));
+            java.util.Map<Integer, Long> marks = new java.util.concurrent.ConcurrentHashMap<>();
+            Poll.untilTrue("the replica in sync", Duration.ofSeconds(30),
+                    () -> RedisCli.replicaCaughtUp(primary.port(), marks));
             RedisState redis = connect(primary, 1);
             try {
                 assertEquals("OK", redis.writeDurably("k", c -> c.set("k", "durable")).get(5, TimeUnit.SECONDS));
