@@ -120,7 +120,7 @@ public final class RedisState implements AutoCloseable {
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             shutdownClient();
             throw new ConfigException(ConfigKeys.STATE_REDIS_URL, (endpoint.mode() == RedisEndpoint.Mode.SENTINEL
-                    ? "the Sentinels at " : "Redis at ") + endpoint.where() + " did not answer ("
+                    ? "Redis through the Sentinels at " : "Redis at ") + endpoint.where() + " did not answer ("
                     + unwrap(e).getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -128,10 +128,10 @@ public final class RedisState implements AutoCloseable {
             throw new ConfigException(ConfigKeys.STATE_REDIS_URL, "interrupted while connecting to Redis");
         }
         scheduler.scheduleWithFixedDelay(this::probe, PING_PERIOD_MS, PING_PERIOD_MS, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "clawgate: shared state in Redis (" + endpoint.mode().name().toLowerCase(java.util.Locale.ROOT)
-                + ") at " + connections.where() + (sentinels != null ? " (primary named by " + endpoint.where() + ")"
-                : "") + (endpoint.waitReplicas() > 0 ? "; commits wait for " + endpoint.waitReplicas()
-                + " replica(s)" : ""));
+        String mode = endpoint.mode().name().toLowerCase(java.util.Locale.ROOT);
+        LOG.log(Level.INFO, "clawgate: shared state in Redis (" + mode + ") at " + connections.where()
+                + (sentinels != null ? " (primary named by " + endpoint.where() + ")" : "")
+                + (endpoint.waitReplicas() > 0 ? "; commits wait for " + endpoint.waitReplicas() + " replica(s)" : ""));
     }
 
     private RedisConnections connect() throws ExecutionException, TimeoutException, InterruptedException {

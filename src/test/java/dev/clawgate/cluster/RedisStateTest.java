@@ -55,7 +55,7 @@ class RedisStateTest {
                     RedisEndpoint.parse(ConfigKeys.STATE_REDIS_URL, "redis-sentinel://:s3cret-pass@127.0.0.1:"
                             + ports[0] + ",127.0.0.1:" + ports[1] + "/0#mymaster"), scheduler, kind -> { }));
             assertTrue(e.getMessage().contains(ConfigKeys.STATE_REDIS_URL), e.getMessage());
-            assertTrue(e.getMessage().contains("Sentinels at 127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1]),
+            assertTrue(e.getMessage().contains("through the Sentinels at 127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1]),
                     e.getMessage());
             assertFalse(e.getMessage().contains("s3cret-pass"), e.getMessage());
         } finally {
