@@ -18,6 +18,7 @@ import dev.clawgate.metrics.GatewayMetrics;
 import dev.clawgate.metrics.MetricsServlet;
 import dev.clawgate.metrics.RequestLog;
 import dev.clawgate.openai.ChatRequestParser;
+import dev.clawgate.openai.RequestLimits;
 import dev.clawgate.ratelimit.RateLimitFilter;
 import dev.clawgate.ratelimit.RateLimiter;
 import dev.clawgate.ratelimit.RedisRateLimiter;
@@ -104,7 +105,10 @@ public final class GatewayListener implements ServletContextListener {
         ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(
                 new AgentRunner(g.providers(), g.sessions(), g.scheduler()), g.scheduler(), g.clock(), g.events(),
                 http.heartbeatMs(), http.streamTimeoutMs());
-        servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
+        GatewayConfig.Limits l = config.limits();
+        ChatRequestParser parser = new ChatRequestParser(new RequestLimits(l.maxModelChars(), l.maxUserChars(),
+                l.maxHeaderChars(), l.maxMessages(), l.maxContentParts(), l.maxPassThroughBytes(), l.maxChoices()));
+        servlet(context, "chat-completions", new ChatCompletionsServlet(parser, g.router(),
                 services, http.maxBodyBytes()), 1, "/v1/chat/completions");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
                 "/v1/models", "/v1/models/*");

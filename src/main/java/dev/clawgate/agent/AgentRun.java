@@ -3,7 +3,8 @@ package dev.clawgate.agent;
 import dev.clawgate.agent.RunReport.Outcome;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
-import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.ChoiceDelta;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.session.SessionStore;
 import dev.clawgate.time.Ticker;
@@ -113,7 +114,7 @@ public final class AgentRun implements DeltaSink {
             sink.cork(); // what the provider emits within this call goes out together
             try {
                 handle = provider.stream(new UpstreamRequest(request.agent().model(), prompt.upstream(),
-                        request.chat().upstreamParams(), request.chat().maxTokens()), this);
+                        request.chat().upstreamParams(), request.chat().maxTokens(), request.chat().choices()), this);
             } finally {
                 sink.uncork();
             }
@@ -147,31 +148,32 @@ public final class AgentRun implements DeltaSink {
     }
 
     @Override
-    public synchronized void onContent(String text) {
-        if (ended || text.isEmpty()) {
-            return;
-        }
-        markFirstDelta();
-        reply.content(text);
-        sink.content(text);
-    }
-
-    @Override
-    public synchronized void onToolCall(ToolCallDelta delta) {
+    public synchronized void onResponseMeta(ResponseMeta meta) {
         if (ended) {
             return;
         }
-        markFirstDelta();
-        reply.toolCall(delta);
-        sink.toolCall(delta);
+        reply.meta(meta);
+        sink.meta(meta);
     }
 
     @Override
-    public synchronized void onFinish(String reason) {
-        if (ended || !reply.finish(reason)) {
+    public synchronized void onDelta(ChoiceDelta delta) {
+        if (ended || delta.isEmpty() || delta.index() < 0 || delta.index() >= request.chat().choices()) {
             return;
         }
-        sink.finish(reply.finishReason());
+        if (delta.hasOutput()) {
+            markFirstDelta();
+        }
+        reply.delta(delta);
+        sink.delta(delta);
+    }
+
+    @Override
+    public synchronized void onFinish(int choice, String reason) {
+        if (ended || choice < 0 || choice >= request.chat().choices() || !reply.finish(choice, reason)) {
+            return;
+        }
+        sink.finish(choice, reply.finishReason(choice));
     }
 
     @Override
@@ -229,8 +231,8 @@ public final class AgentRun implements DeltaSink {
             if (ended) {
                 return;
             }
-            if (reply.finishReason() == null) {
-                onFinish(reply.defaultFinishReason());
+            for (int choice : reply.openChoices()) {
+                onFinish(choice, reply.defaultFinishReason(choice));
             }
             sink.complete(reply);
             finish(Outcome.OK, null, null);

@@ -64,7 +64,13 @@ final class ConfigParser {
                 get(ConfigKey.METRICS_AUTH));
         GatewayConfig.Auth auth = auth(enabled || metrics.enabled() && metrics.auth());
         return new GatewayConfig(enabled, http, auth, get(ConfigKey.TRUSTED_PROXIES), state(), metrics,
-                defaultAgent, agents, providers);
+                defaultAgent, agents, providers, limits());
+    }
+
+    private GatewayConfig.Limits limits() {
+        return new GatewayConfig.Limits(get(ConfigKey.MAX_MODEL_CHARS), get(ConfigKey.MAX_USER_CHARS),
+                get(ConfigKey.MAX_HEADER_CHARS), get(ConfigKey.MAX_MESSAGES), get(ConfigKey.MAX_CONTENT_PARTS),
+                get(ConfigKey.MAX_PASS_THROUGH_BYTES), get(ConfigKey.MAX_CHOICES));
     }
 
     private <T> T get(ConfigKey<T> key) {
@@ -201,7 +207,8 @@ final class ConfigParser {
         if (uri == null) {
             throw new ConfigException(baseUrlKey, "is required, e.g. http://127.0.0.1:11434/v1");
         }
-        return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay);
+        List<String> drop = get(ConfigKey.PROVIDER_DROP_FIELDS, name, fields);
+        return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay, drop);
     }
 
     private Map<String, AgentSpec> agents(Map<String, ProviderSpec> providers) {

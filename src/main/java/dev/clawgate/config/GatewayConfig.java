@@ -19,6 +19,7 @@ import java.util.Map;
  * @param defaultAgent       {@link ConfigKey#DEFAULT_AGENT}, lower case
  * @param agents             agents by lower-case id, in configuration order
  * @param providers          upstream providers by name (the built-in {@code echo} is always present)
+ * @param limits             bounds on one chat request's fields
  */
 public record GatewayConfig(
         boolean chatCompletionsEnabled,
@@ -29,7 +30,8 @@ public record GatewayConfig(
         Metrics metrics,
         String defaultAgent,
         Map<String, AgentSpec> agents,
-        Map<String, ProviderSpec> providers) {
+        Map<String, ProviderSpec> providers,
+        Limits limits) {
 
     public GatewayConfig {
         trustedProxyRanges = List.copyOf(trustedProxyRanges);
@@ -60,6 +62,21 @@ public record GatewayConfig(
         public boolean rateLimitEnabled() {
             return requestsPerMinute > 0;
         }
+    }
+
+    /**
+     * Bounds on one chat request, each answered with a 400 naming the field.
+     *
+     * @param maxModelChars       {@link ConfigKey#MAX_MODEL_CHARS}
+     * @param maxUserChars        {@link ConfigKey#MAX_USER_CHARS}
+     * @param maxHeaderChars      {@link ConfigKey#MAX_HEADER_CHARS}
+     * @param maxMessages         {@link ConfigKey#MAX_MESSAGES}
+     * @param maxContentParts     {@link ConfigKey#MAX_CONTENT_PARTS}
+     * @param maxPassThroughBytes {@link ConfigKey#MAX_PASS_THROUGH_BYTES}
+     * @param maxChoices          {@link ConfigKey#MAX_CHOICES}
+     */
+    public record Limits(int maxModelChars, int maxUserChars, int maxHeaderChars, int maxMessages,
+                         int maxContentParts, long maxPassThroughBytes, int maxChoices) {
     }
 
     /** {@link ConfigKey#AUTH_MODE}. */
@@ -157,7 +174,17 @@ public record GatewayConfig(
      * @param api         {@link ConfigKey#PROVIDER_API} ({@code echo} for the built-in echo)
      * @param timeoutMs   {@link ConfigKey#PROVIDER_TIMEOUT_MS}
      * @param wordDelayMs {@link ConfigKey#PROVIDER_WORD_DELAY_MS}
+     * @param dropFields  {@link ConfigKey#PROVIDER_DROP_FIELDS}: top-level request fields removed before sending
      */
-    public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {
+    public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs,
+                               List<String> dropFields) {
+        public ProviderSpec {
+            dropFields = dropFields == null ? List.of() : List.copyOf(dropFields);
+        }
+
+        /** A provider that drops no field. */
+        public ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {
+            this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, List.of());
+        }
     }
 }

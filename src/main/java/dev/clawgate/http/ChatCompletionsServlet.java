@@ -84,6 +84,8 @@ public final class ChatCompletionsServlet extends HttpServlet {
     private void begin(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, String agentHeader,
                        String sessionHeader, BodyReader reader, long start) {
         try {
+            parser.checkHeader(AGENT_HEADER, agentHeader);
+            parser.checkHeader(SESSION_HEADER, sessionHeader);
             ChatRequest request = parser.parse(body.bytes(), body.length());
             AgentSpec agent = router.route(request.model(), agentHeader);
             SessionKey session = SessionKeys.resolve(sessionHeader, request.user(), agent.id());

@@ -10,6 +10,7 @@ import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.ChatRequest;
+import dev.clawgate.openai.ChoiceDelta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.session.MemorySessionStore;
@@ -64,18 +65,17 @@ class AgentRunTest {
         }
 
         @Override
-        public void content(String text) {
-            calls.add("content " + text);
+        public void delta(ChoiceDelta delta) {
+            String choice = delta.index() == 0 ? "" : "[" + delta.index() + "] ";
+            if (delta.content() != null) {
+                calls.add(choice + "content " + delta.content());
+            }
+            delta.toolCalls().forEach(t -> calls.add(choice + "tool " + t.index()));
         }
 
         @Override
-        public void toolCall(ToolCallDelta delta) {
-            calls.add("tool " + delta.index());
-        }
-
-        @Override
-        public void finish(String reason) {
-            calls.add("finish " + reason);
+        public void finish(int choice, String reason) {
+            calls.add((choice == 0 ? "" : "[" + choice + "] ") + "finish " + reason);
         }
 
         @Override

@@ -36,7 +36,9 @@ class ChunkDecoderTest {
     void usageWithEmptyChoicesIsKeptWithCachedTokens() {
         decoder.apply("{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":3,\"total_tokens\":13,"
                 + "\"prompt_tokens_details\":{\"cached_tokens\":4}}}");
-        assertEquals(new Usage(10, 3, 13, 4L), decoder.usage());
+        Usage usage = decoder.usage();
+        assertEquals(List.of(10L, 3L, 13L, 4L), List.of(usage.promptTokens(), usage.completionTokens(),
+                usage.totalTokens(), usage.cachedTokens()));
         assertEquals(List.of(), sink.calls);
         assertFalse(decoder.finished());
     }
