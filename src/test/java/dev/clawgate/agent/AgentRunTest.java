@@ -150,6 +150,23 @@ class AgentRunTest {
     }
 
     @Test
+    void everyChoiceOfNGetsItsFinishAndChoicesBeyondNAreDropped() {
+        RecordingSink sink = new RecordingSink(true);
+        ChatRequest chat = new ChatRequest("openclaw", List.of(ChatMessage.text("user", "hi")), false, false, null,
+                null, Map.of(), 2);
+        runner.run(new RunRequest(chat, AGENT, stateless(), "req_2", time.nanoTime()), sink, reports::add).start();
+        assertEquals(2, provider.request.choices());
+        provider.sink.onOpen();
+        provider.sink.onDelta(ChoiceDelta.content(1, "b"));
+        provider.sink.onDelta(ChoiceDelta.content(2, "beyond n"));
+        provider.sink.onDelta(ChoiceDelta.toolCall(0, new ToolCallDelta(0, "call_1", "function", "f", "{}")));
+        provider.sink.onFinish(1, "length");
+        provider.sink.onComplete();
+        assertEquals(List.of("open", "[1] content b", "tool 0", "[1] finish length", "finish tool_calls",
+                "complete 0", "close"), sink.calls);
+    }
+
+    @Test
     void aStatefulTurnIsStoredBeforeTheClientHearsTheEndAndTheNextTurnSeesIt() {
         SessionKey key = new SessionKey("user:alice", SessionKey.Kind.USER);
         List<ChatMessage> seenAtComplete = new ArrayList<>();
