@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * every delta to the {@link ReplySink}, then commit the turn before the client hears the end — or release the session
  * unchanged. It ends exactly once: by completion, provider error, {@link #cancel()} (the client went away) or
  * {@link #stop} (the front end's deadline); every end but completion cancels the provider call. At the end it
- * reports a {@link RunReport} to the callback given at construction. All state changes hold this object's monitor.
+ * reports a {@link RunReport} to the callback given at construction. With {@code n > 1} every choice up to
+ * {@code n} is relayed with its index and finished; the session stores choice 0. All state changes hold this
+ * object's monitor.
  *
  * <p>This is the one place a run's behaviour grows: trying the next provider of a fallback chain when the first
  * fails before {@link #onOpen()}, running tool rounds (call tools, append their results, call the provider again)

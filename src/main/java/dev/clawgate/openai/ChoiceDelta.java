@@ -36,9 +36,9 @@ public record ChoiceDelta(int index, String content, List<ToolCallDelta> toolCal
         return (content == null || content.isEmpty()) && toolCalls.isEmpty() && fields.isEmpty() && logprobs == null;
     }
 
-    /** Whether the model produced something in this delta (text or a tool call), for time-to-first-token. */
+    /** Whether the model produced something in this delta (text, a tool call, a refusal...), for time-to-first-token. */
     public boolean hasOutput() {
-        return content != null && !content.isEmpty() || !toolCalls.isEmpty();
+        return content != null && !content.isEmpty() || !toolCalls.isEmpty() || !fields.isEmpty();
     }
 
     /** Appends the {@code delta} object: {@code content}, {@code tool_calls}, then the other fields as sent. */
