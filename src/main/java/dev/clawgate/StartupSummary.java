@@ -1,9 +1,13 @@
 package dev.clawgate;
 
+import dev.clawgate.config.BuildInfo;
 import dev.clawgate.config.GatewayConfig;
 import java.lang.System.Logger.Level;
 
-/** The start-up log lines: the effective configuration, secrets shown only as set or unset. */
+/**
+ * The start-up log lines: the build (version and commit, {@link BuildInfo}) and the effective configuration, secrets
+ * shown only as set or unset.
+ */
 final class StartupSummary {
     private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
 
@@ -12,9 +16,13 @@ final class StartupSummary {
 
     static void log(GatewayConfig c) {
         GatewayConfig.Http h = c.http();
-        LOG.log(Level.INFO, "clawgate: chatCompletions.enabled=" + c.chatCompletionsEnabled() + " auth.mode="
-                + c.auth().mode().name().toLowerCase(java.util.Locale.ROOT) + " auth.secret="
-                + (c.auth().expectedSecret() == null ? "unset" : "set") + " trustedProxies=" + c.trustedProxies().size()
+        BuildInfo build = BuildInfo.current();
+        LOG.log(Level.INFO, "clawgate: version=" + build.version() + " commit=" + build.commit()
+                + " chatCompletions.enabled=" + c.chatCompletionsEnabled() + " auth.mode="
+                + c.auth().mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " auth.secret="
+                + (c.auth().expectedSecret() == null ? "unset" : "set") + " auth.keys=" + c.access().keys().size()
+                + " auth.keysFile=" + (c.access().keysFile() == null ? "unset" : "set")
+                + " auth.users=" + c.access().users().size() + " trustedProxies=" + c.trustedProxies().size()
                 + " rateLimit.requestsPerMinute=" + h.requestsPerMinute() + " cors.origins=" + h.corsAllowedOrigins().size()
                 + " maxBodyBytes=" + h.maxBodyBytes() + " streamTimeoutMs=" + h.streamTimeoutMs() + " heartbeatMs="
                 + h.heartbeatMs() + " state=" + (c.state().redisUrl() != null ? "redis" : c.state().dir() != null

@@ -27,9 +27,10 @@ import java.util.function.Consumer;
  * every delta to the {@link ReplySink}, then commit the turn before the client hears the end — or release the session
  * unchanged. It ends exactly once: by completion, provider error, {@link #cancel()} (the client went away) or
  * {@link #stop} (the front end's deadline); every end but completion cancels the provider call. At the end it
- * reports a {@link RunReport} to the callback given at construction. With {@code n > 1} every choice up to
- * {@code n} is relayed with its index and finished; the session stores choice 0. All state changes hold this
- * object's monitor.
+ * reports a {@link RunReport} to the callback given at construction. With {@code n > 1} every choice up to {@code n}
+ * is relayed with its index and finished; the session stores choice 0. A gathered reply is cut before the piece that
+ * would take it (all choices together) past {@code gateway.http.maxReplyBytes}: the provider call is cancelled and
+ * the run completes as if every open choice had stopped with {@code length}. All state changes hold the monitor.
  *
  * <p>This is the one place a run's behaviour grows: trying the next provider of a fallback chain when the first
  * fails before {@link #onOpen()}, running tool rounds (call tools, append their results, call the provider again)
@@ -51,25 +52,28 @@ public final class AgentRun implements DeltaSink {
     private List<ChatMessage> fresh = List.of();
     private Cancellable upstream;
     private boolean opened;
+    private volatile boolean cut;
     private boolean ended;
     private Outcome outcome;
     private long firstDeltaNanos = -1;
+    private long promptEstimate;
 
     /**
      * @param provider the agent's provider
      * @param sessions where stateful sessions are kept
      * @param ticker   time source for the report's timings
+     * @param maxReplyBytes longest reply, UTF-8 bytes of text and tool-call names and arguments
      * @param onEnd    told once how the run ended; must not throw
      */
     AgentRun(RunRequest request, ReplySink sink, ChatProvider provider, SessionStore sessions, Ticker ticker,
-             Consumer<RunReport> onEnd) {
+             long maxReplyBytes, Consumer<RunReport> onEnd) {
         this.request = request;
         this.sink = sink;
         this.provider = provider;
         this.sessions = sessions;
         this.ticker = ticker;
         this.onEnd = onEnd;
-        this.reply = new AssistantReply(sink.needsWholeReply() || request.session().stateful());
+        this.reply = new AssistantReply(sink.needsWholeReply() || request.session().stateful(), maxReplyBytes);
     }
 
     /** Takes the session (stateful requests) and calls the provider; returns without waiting for either. */
@@ -87,7 +91,7 @@ public final class AgentRun implements DeltaSink {
                     return;
                 }
                 LOG.log(Level.WARNING, "clawgate: session store failed: " + cause.getClass().getName());
-                end(storeUnavailable(), Outcome.ERROR, null);
+                end(ApiException.storeUnavailable(), Outcome.ERROR, null);
                 return;
             }
             synchronized (this) {
@@ -110,8 +114,10 @@ public final class AgentRun implements DeltaSink {
             if (held != null) {
                 held.admit(prompt.fresh()); // 413 turn_too_large before the run, not after it
             }
+            long estimate = RunReport.estimate(prompt.upstream());
             synchronized (this) {
                 fresh = prompt.fresh();
+                promptEstimate = estimate;
             }
             sink.cork(); // what the provider emits within this call goes out together
             try {
@@ -131,7 +137,7 @@ public final class AgentRun implements DeltaSink {
         boolean cancelNow;
         synchronized (this) {
             upstream = handle;
-            cancelNow = ended && outcome != Outcome.OK;
+            cancelNow = ended && outcome != Outcome.OK || cut;
         }
         if (cancelNow) {
             handle.cancel();
@@ -158,21 +164,41 @@ public final class AgentRun implements DeltaSink {
         sink.meta(meta);
     }
 
+    /**
+     * Gathers one piece and relays it. A piece that would take the reply past {@code maxReplyBytes} cuts it there:
+     * the provider call is cancelled and the run completes with finish reason {@code length} on every open choice.
+     */
     @Override
-    public synchronized void onDelta(ChoiceDelta delta) {
-        if (ended || delta.isEmpty() || delta.index() < 0 || delta.index() >= request.chat().choices()) {
-            return;
+    public void onDelta(ChoiceDelta delta) {
+        Cancellable toCancel;
+        synchronized (this) {
+            if (ended || cut || delta.isEmpty() || delta.index() < 0 || delta.index() >= request.chat().choices()) {
+                return;
+            }
+            if (delta.hasOutput()) {
+                markFirstDelta();
+            }
+            if (reply.delta(delta)) {
+                sink.delta(delta);
+                return;
+            }
+            cut = true;
+            toCancel = upstream;
+            for (int choice : reply.openChoices()) {
+                if (reply.finish(choice, "length")) {
+                    sink.finish(choice, "length");
+                }
+            }
         }
-        if (delta.hasOutput()) {
-            markFirstDelta();
+        if (toCancel != null) {
+            toCancel.cancel();
         }
-        reply.delta(delta);
-        sink.delta(delta);
+        complete(true);
     }
 
     @Override
     public synchronized void onFinish(int choice, String reason) {
-        if (ended || choice < 0 || choice >= request.chat().choices() || !reply.finish(choice, reason)) {
+        if (ended || cut || choice < 0 || choice >= request.chat().choices() || !reply.finish(choice, reason)) {
             return;
         }
         sink.finish(choice, reply.finishReason(choice));
@@ -196,10 +222,15 @@ public final class AgentRun implements DeltaSink {
      */
     @Override
     public void onComplete() {
+        complete(false);
+    }
+
+    /** Commits the turn (if any), then tells the client the end; {@code byCut}: the reply was cut, not finished. */
+    private void complete(boolean byCut) {
         SessionStore.Lease held;
         List<ChatMessage> turn;
         synchronized (this) {
-            if (ended) {
+            if (ended || cut != byCut) {
                 return;
             }
             onOpen();
@@ -208,7 +239,7 @@ public final class AgentRun implements DeltaSink {
             turn = held == null ? null : turn();
         }
         if (held == null) {
-            complete();
+            tellEnd();
             return;
         }
         CompletionStage<Void> committed;
@@ -220,15 +251,15 @@ public final class AgentRun implements DeltaSink {
         committed.whenComplete((v, error) -> {
             if (error != null) {
                 LOG.log(Level.WARNING, "clawgate: session commit failed: " + error.getClass().getName());
-                end(storeUnavailable(), Outcome.ERROR, null);
+                end(ApiException.storeUnavailable(), Outcome.ERROR, null);
             } else {
-                complete();
+                tellEnd();
             }
         });
     }
 
     /** Tells the client the end of a run whose turn (if any) is stored. */
-    private void complete() {
+    private void tellEnd() {
         synchronized (this) {
             if (ended) {
                 return;
@@ -245,7 +276,9 @@ public final class AgentRun implements DeltaSink {
     /** The provider failed; an upstream failure is reported with its kind ({@link UpstreamErrors#kind}). */
     @Override
     public void onError(ApiException error) {
-        end(error, Outcome.ERROR, UpstreamErrors.kind(error));
+        if (!cut) { // else the provider reports the cancel of a cut reply, which is completing
+            end(error, Outcome.ERROR, UpstreamErrors.kind(error));
+        }
     }
 
     // ---- ends from the front end ----
@@ -263,11 +296,6 @@ public final class AgentRun implements DeltaSink {
     /** Whether the run has ended. */
     public synchronized boolean ended() {
         return ended;
-    }
-
-    static ApiException storeUnavailable() {
-        return new ApiException(503, "service_unavailable", null, "session_store_unavailable",
-                "The session store is unavailable; retry later.", 1L);
     }
 
     /**
@@ -305,7 +333,7 @@ public final class AgentRun implements DeltaSink {
         ended = true;
         outcome = how;
         onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
-                ticker.nanoTime()));
+                ticker.nanoTime(), promptEstimate));
     }
 
     private void markFirstDelta() {
@@ -315,8 +343,7 @@ public final class AgentRun implements DeltaSink {
     }
 
     private List<ChatMessage> turn() {
-        List<ChatMessage> turn = new ArrayList<>(fresh.size() + 1);
-        turn.addAll(fresh);
+        List<ChatMessage> turn = new ArrayList<>(fresh);
         turn.add(reply.message());
         return turn;
     }

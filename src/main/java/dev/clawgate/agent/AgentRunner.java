@@ -13,11 +13,23 @@ public final class AgentRunner {
     private final ProviderRegistry providers;
     private final SessionStore sessions;
     private final Ticker ticker;
+    private final long maxReplyBytes;
 
+    /** A runner whose replies are not cut (tests and tools). */
     public AgentRunner(ProviderRegistry providers, SessionStore sessions, Ticker ticker) {
+        this(providers, sessions, ticker, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxReplyBytes {@code gateway.http.maxReplyBytes}: longest reply a run gathers (non-streaming or stored
+     *                      session), UTF-8 bytes of its text and tool-call names and arguments; a longer one ends
+     *                      there with {@code finish_reason} {@code length}
+     */
+    public AgentRunner(ProviderRegistry providers, SessionStore sessions, Ticker ticker, long maxReplyBytes) {
         this.providers = providers;
         this.sessions = sessions;
         this.ticker = ticker;
+        this.maxReplyBytes = maxReplyBytes;
     }
 
     /** The time source runs are measured on (request start, first delta, end). */
@@ -30,6 +42,7 @@ public final class AgentRunner {
      * {@link AgentRun#start()} once the front end is ready for its callbacks.
      */
     public AgentRun run(RunRequest request, ReplySink sink, Consumer<RunReport> onEnd) {
-        return new AgentRun(request, sink, providers.get(request.agent().provider()), sessions, ticker, onEnd);
+        return new AgentRun(request, sink, providers.get(request.agent().provider()), sessions, ticker,
+                maxReplyBytes, onEnd);
     }
 }

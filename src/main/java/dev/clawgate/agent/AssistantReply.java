@@ -15,18 +15,32 @@ import java.util.TreeMap;
  * other message fields, logprobs, finish reason), the upstream's {@code system_fingerprint} / {@code service_tier}
  * and the usage. It gives the non-streaming response body ({@link CompletionJson}, every choice in index order) and
  * the assistant message a session commits, which is choice 0's: a session keeps one line of conversation, whatever
- * {@code n} was. A stateless stream needs neither, so it keeps no text ({@code keepText = false}). Not thread-safe:
- * the run's monitor guards it.
+ * {@code n} was. A stateless stream needs neither, so it keeps no text ({@code keepText = false}). What it keeps is
+ * bounded: it counts the UTF-8 bytes of the text and of the tool-call names and arguments of all choices together
+ * and refuses a piece that would take them past {@code maxBytes} ({@code gateway.http.maxReplyBytes}); a reply it
+ * does not keep is not bounded here (a stateless stream is relayed as the client takes it). Not thread-safe: the
+ * run's monitor guards it.
  */
 public final class AssistantReply {
     private final boolean keepText;
+    private final long maxBytes;
+    private long bytes;
     private final TreeMap<Integer, ChoiceReply> choices = new TreeMap<>();
     private ResponseMeta meta = ResponseMeta.NONE;
     private Usage usage;
 
     /** @param keepText whether to keep the text and tool calls (non-streaming clients and stored sessions) */
     public AssistantReply(boolean keepText) {
+        this(keepText, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param keepText whether to keep the text and tool calls
+     * @param maxBytes most UTF-8 bytes of text and tool-call names and arguments the reply may have
+     */
+    public AssistantReply(boolean keepText, long maxBytes) {
         this.keepText = keepText;
+        this.maxBytes = maxBytes;
         choice(0);
     }
 
@@ -34,16 +48,47 @@ public final class AssistantReply {
         return choices.computeIfAbsent(index, i -> new ChoiceReply(i, keepText));
     }
 
-    void delta(ChoiceDelta d) {
+    /** Adds a choice's piece; false (and nothing added) when it would take the reply past its byte bound. */
+    boolean delta(ChoiceDelta d) {
+        if (keepText) {
+            long more = utf8Length(d.content());
+            for (ToolCallDelta call : d.toolCalls()) {
+                more += utf8Length(call.name()) + utf8Length(call.arguments());
+            }
+            if (more > maxBytes - bytes) {
+                return false;
+            }
+            bytes += more;
+        }
         choice(d.index()).add(d);
+        return true;
     }
 
-    void content(String piece) {
-        delta(ChoiceDelta.content(0, piece));
+    /** Adds a piece of choice 0's text; false (and nothing added) when it would pass the byte bound. */
+    boolean content(String piece) {
+        return delta(ChoiceDelta.content(0, piece));
     }
 
-    void toolCall(ToolCallDelta d) {
-        delta(ChoiceDelta.toolCall(0, d));
+    /** Adds a fragment of choice 0's tool call; false (and nothing added) when it would pass the byte bound. */
+    boolean toolCall(ToolCallDelta d) {
+        return delta(ChoiceDelta.toolCall(0, d));
+    }
+
+    /** UTF-8 length of {@code s} (0 for null), without encoding it. */
+    static long utf8Length(String s) {
+        if (s == null) {
+            return 0;
+        }
+        long n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x800) {
+                n += Character.isSurrogate(c) ? 1 : 2; // a pair is 4 bytes for 2 chars; others 3 for 1
+            } else if (c >= 0x80) {
+                n += 1;
+            }
+        }
+        return n;
     }
 
     /** Records choice 0's finish reason; false when one was already recorded (it is relayed once). */

@@ -14,8 +14,17 @@ package dev.clawgate.events;
  * @param ttftNanos        request start to first content or tool-call delta, -1 when none
  * @param promptTokens     usage, 0 when unknown
  * @param completionTokens usage, 0 when unknown
+ * @param caller           who asked: {@code operator}, a key's name or an SSO user (never a secret), for the log
+ * @param callerLabel      the caller as a bounded metrics label: a declared name, {@code operator} or {@code other}
  */
 public record RequestRecord(String requestId, String agent, String sessionKind, boolean stream, int status,
                             String outcome, String errorType, long durationNanos, long ttftNanos,
-                            long promptTokens, long completionTokens) {
+                            long promptTokens, long completionTokens, String caller, String callerLabel) {
+    /** A request of the operator. */
+    public RequestRecord(String requestId, String agent, String sessionKind, boolean stream, int status,
+                         String outcome, String errorType, long durationNanos, long ttftNanos,
+                         long promptTokens, long completionTokens) {
+        this(requestId, agent, sessionKind, stream, status, outcome, errorType, durationNanos, ttftNanos,
+                promptTokens, completionTokens, "operator", "operator");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.clawgate.http;
 
 import jakarta.servlet.ServletRequest;
+import java.util.Set;
 
 /**
  * The paths the gateway serves, with the methods each allows. {@link RouteFilter} resolves a request's route once and
@@ -14,9 +15,16 @@ public enum Route {
     static final String ATTRIBUTE = Route.class.getName();
 
     private final String allow;
+    private final Set<String> methods;
 
     Route(String allow) {
         this.allow = allow;
+        this.methods = Set.of(allow.split(", "));
+    }
+
+    /** Whether {@code method} is one of the allowed methods, exactly (case-sensitive, as HTTP methods are). */
+    public boolean allows(String method) {
+        return methods.contains(method);
     }
 
     /** The methods allowed, as the {@code Allow} header lists them. */
@@ -34,7 +42,10 @@ public enum Route {
         return request.getAttribute(ATTRIBUTE) instanceof Route r ? r : null;
     }
 
-    /** The route of a context-relative path, or null when the gateway serves nothing there. */
+    /**
+     * The route of a context-relative path as the container mapped it (decoded, dot segments resolved: see
+     * {@link RouteFilter#path}), or null when the gateway serves nothing there.
+     */
     static Route forPath(String path) {
         return switch (path) {
             case "/v1/chat/completions" -> CHAT_COMPLETIONS;

@@ -25,6 +25,8 @@ import org.eclipse.jetty.io.Content;
  * or a cancel (which tells the sink nothing and aborts the request, closing its connection). After a normal end the
  * rest of the response (its last chunk) is still read, so the connection goes back to the pool; an upstream that
  * keeps the response open after {@code [DONE]} for {@code timeoutMs} has its connection closed.
+ * A 2xx whose {@code Content-Type} is not {@code text/event-stream} (an HTML page, a JSON body) is a protocol error
+ * before anything reaches the client; each SSE line and event is bounded by {@link SseParser#DEFAULT_MAX_EVENT_BYTES}.
  */
 final class UpstreamRun implements Cancellable {
     /** Bytes of a non-2xx body read for its error message; the rest is not read. */
@@ -73,12 +75,18 @@ final class UpstreamRun implements Cancellable {
     private void onHeaders(Response response) {
         lastActivityNanos = scheduler.nanoTime();
         int code = response.getStatus();
+        boolean success = code >= 200 && code < 300;
+        if (success && !eventStream(response.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
+            // an HTML error page or a JSON body with a 2xx: no stream will come, and the client gets a real 502
+            fail(UpstreamErrors.protocol("a success answer that is not text/event-stream"));
+            return;
+        }
         synchronized (this) {
             if (terminated) {
                 return;
             }
             status = code;
-            if (code >= 200 && code < 300) {
+            if (success) {
                 opened = true;
                 sink.onOpen();
             } else {
@@ -86,6 +94,16 @@ final class UpstreamRun implements Cancellable {
                 errorBody = new ByteArrayOutputStream();
             }
         }
+    }
+
+    /** Whether a 2xx's {@code Content-Type} allows an event stream: {@code text/event-stream}, or none at all. */
+    static boolean eventStream(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.isEmpty() || type.equalsIgnoreCase("text/event-stream");
     }
 
     private void onContent(Response response, Content.Chunk chunk, Runnable demander) {

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.clawgate.Gateway;
+import dev.clawgate.config.BuildInfo;
 import dev.clawgate.config.ConfigLoader;
 import dev.clawgate.session.SessionStore;
 import jakarta.servlet.ServletOutputStream;
@@ -56,12 +57,16 @@ class HealthServletTest {
     private record Answer(int status, String body) {
     }
 
+    /** {@code /healthz}: status first, then the build that runs. */
+    private static final String OK = "{\"status\":\"ok\",\"version\":\"" + BuildInfo.current().version()
+            + "\",\"commit\":\"" + BuildInfo.current().commit() + "\"}";
+
     private Answer get(String path) throws Exception {
         HealthServlet servlet = new HealthServlet(gateway::ready);
 
         HttpServletRequest req = mock(HttpServletRequest.class);
-        when(req.getRequestURI()).thenReturn("/clawgate" + path);
         when(req.getContextPath()).thenReturn("/clawgate");
+        when(req.getServletPath()).thenReturn(path); // mapped exactly: the whole path, no path info
         HttpServletResponse resp = mock(HttpServletResponse.class);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         when(resp.getOutputStream()).thenReturn(new ServletOutputStream() {
@@ -103,12 +108,12 @@ class HealthServletTest {
     void readyzIs503OnceTheGatewayIsShuttingDownWhileHealthzStaysOk() throws Exception {
         gateway.close();
         assertEquals(503, get("/readyz").status());
-        assertEquals(new Answer(200, "{\"status\":\"ok\"}"), get("/healthz"));
+        assertEquals(new Answer(200, OK), get("/healthz"));
     }
 
     @Test
     void healthzSaysOkEvenWhenTheStoreIsDown() throws Exception {
         store.healthy = false;
-        assertEquals(new Answer(200, "{\"status\":\"ok\"}"), get("/healthz"));
+        assertEquals(new Answer(200, OK), get("/healthz"));
     }
 }
