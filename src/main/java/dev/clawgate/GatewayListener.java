@@ -16,12 +16,14 @@ import dev.clawgate.http.ErrorPageServlet;
 import dev.clawgate.http.HealthServlet;
 import dev.clawgate.http.ModelsServlet;
 import dev.clawgate.http.NotFoundServlet;
+import dev.clawgate.http.ResponsesServlet;
 import dev.clawgate.http.RouteFilter;
 import dev.clawgate.metrics.GatewayMetrics;
 import dev.clawgate.metrics.MetricsServlet;
 import dev.clawgate.metrics.RequestLog;
 import dev.clawgate.openai.ChatRequestParser;
 import dev.clawgate.openai.RequestLimits;
+import dev.clawgate.openai.responses.ResponsesRequestParser;
 import dev.clawgate.ratelimit.CallerLimitFilter;
 import dev.clawgate.ratelimit.MemoryTokenQuotas;
 import dev.clawgate.ratelimit.RateLimitFilter;
@@ -29,6 +31,8 @@ import dev.clawgate.ratelimit.RateLimiter;
 import dev.clawgate.ratelimit.RedisRateLimiter;
 import dev.clawgate.ratelimit.RedisTokenQuotas;
 import dev.clawgate.ratelimit.RequestRateLimiter;
+import dev.clawgate.session.ReadOnlySessions;
+import dev.clawgate.session.StoredResponses;
 import dev.clawgate.ratelimit.TokenQuotas;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -50,7 +54,7 @@ import java.util.Map;
  * which is where the container's overrides land, then the JSON file), builds the {@link Gateway}, then builds every
  * filter and servlet with the collaborators it needs and registers them, async-supported, in the order
  * {@code web.xml} documents: filters route → cors → auth → rate-limit → caller-limits on {@code /*}; servlets
- * chat-completions, models, health, metrics (load on start-up), error-page (web.xml's default error page) and
+ * chat-completions, responses, models, health, metrics (load on start-up), error-page (web.xml's default error page) and
  * not-found on {@code /}. A bad key fails the deployment with one log line naming it; a start-up that fails after the
  * gateway was built closes it first (providers, store, timer: no thread is left behind). At undeploy it flushes the
  * access log and stops every thread the gateway started. This is the only class that knows every package; no filter
@@ -148,9 +152,16 @@ public final class GatewayListener implements ServletContextListener {
         GatewayConfig.Limits l = config.limits();
         ChatRequestParser parser = new ChatRequestParser(new RequestLimits(l.maxModelChars(), l.maxUserChars(),
                 l.maxHeaderChars(), l.maxMessages(), l.maxContentParts(), l.maxPassThroughBytes(), l.maxChoices()));
+        BodyLimits bodyLimits = new BodyLimits(http.maxBodyBytes(), http.bodyTimeoutMs(),
+                new BodyBudget(http.maxBodyBytesInFlight()), g.scheduler());
         servlet(context, "chat-completions", new ChatCompletionsServlet(parser, g.router(),
-                services, new BodyLimits(http.maxBodyBytes(), http.bodyTimeoutMs(),
-                        new BodyBudget(http.maxBodyBytesInFlight()), g.scheduler())), 1, "/v1/chat/completions");
+                services, bodyLimits), 1, "/v1/chat/completions");
+        ChatCompletionsServlet.Services readOnly = new ChatCompletionsServlet.Services(
+                new AgentRunner(g.providers(), new ReadOnlySessions(g.sessions()), g.scheduler(), http.maxReplyBytes()),
+                g.scheduler(), g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
+                http.disconnectCheckMs(), quotas);
+        servlet(context, "responses", new ResponsesServlet(new ResponsesRequestParser(), g.router(), services,
+                readOnly, new StoredResponses(g.sessions()), bodyLimits), 1, "/v1/responses", "/v1/responses/*");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
                 "/v1/models", "/v1/models/*");
         servlet(context, "health", new HealthServlet(g::ready), 1, "/healthz", "/readyz");

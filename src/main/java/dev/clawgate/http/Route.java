@@ -9,7 +9,7 @@ import java.util.Set;
  */
 public enum Route {
     CHAT_COMPLETIONS("POST"), MODELS("GET, HEAD"), MODEL("GET, HEAD"), HEALTHZ("GET, HEAD"),
-    READYZ("GET, HEAD"), METRICS("GET, HEAD");
+    READYZ("GET, HEAD"), METRICS("GET, HEAD"), RESPONSES("POST"), RESPONSE("GET");
 
     /** Request attribute holding the route of the request. */
     static final String ATTRIBUTE = Route.class.getName();
@@ -53,7 +53,8 @@ public enum Route {
             case "/healthz" -> HEALTHZ;
             case "/readyz" -> READYZ;
             case "/metrics" -> METRICS;
-            default -> path.startsWith("/v1/models/") ? MODEL : null;
+            case "/v1/responses" -> RESPONSES;
+            default -> path.startsWith("/v1/models/") ? MODEL : path.startsWith("/v1/responses/") ? RESPONSE : null;
         };
     }
 }

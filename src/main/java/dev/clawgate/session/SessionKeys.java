@@ -7,7 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Resolves the session key of a request (SPEC §6), first that applies: header {@code x-openclaw-session-key}
- * (trimmed, verbatim; reserved prefixes {@code subagent:}, {@code cron:}, {@code acp:} are refused); a non-empty
+ * (trimmed, verbatim; reserved prefixes {@code subagent:}, {@code cron:}, {@code acp:} and {@code responses:} — the
+ * {@code /v1/responses} conversations of {@link StoredResponses} — are refused); a non-empty
  * {@code user}, as {@code agent:<id>:openai-user:<user>} lower-cased as OpenClaw does; else a fresh
  * {@code agent:<id>:openai:<uuid>} that is never stored.
  *
@@ -20,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class SessionKeys {
     /** Longest accepted header key or {@code user}, characters. */
     public static final int MAX_LENGTH = 512;
-    private static final String[] RESERVED = {"subagent:", "cron:", "acp:", "caller:"};
+    private static final String[] RESERVED = {"subagent:", "cron:", "acp:", "caller:", StoredResponses.PREFIX};
 
     private SessionKeys() {
     }

@@ -175,6 +175,25 @@ class ClusterTest {
     }
 
     @Test
+    void aResponseMadeOnOneNodeIsContinuedAndFetchedOnTheOther() throws Exception {
+        List<GatewayServer> nodes = twoNodes();
+        try {
+            io.restassured.response.Response first = as(nodes.get(0), newClient(), GatewayServer.TOKEN)
+                    .body("{\"input\":\"a b\",\"stream\":false}").post("/v1/responses");
+            first.then().statusCode(200).body("usage.input_tokens", equalTo(2));
+            String id = first.path("id");
+            // B finds the response at once and continues its conversation: "a b" + "echo: a b" + "c" = 6 words
+            as(nodes.get(1), newClient(), GatewayServer.TOKEN)
+                    .body("{\"input\":\"c\",\"previous_response_id\":\"" + id + "\"}").post("/v1/responses")
+                    .then().statusCode(200).body("usage.input_tokens", equalTo(6));
+            as(nodes.get(1), newClient(), GatewayServer.TOKEN).get("/v1/responses/" + id).then().statusCode(200)
+                    .body(equalTo(first.asString()));
+        } finally {
+            close(nodes);
+        }
+    }
+
+    @Test
     void concurrentTurnsOnOneSessionThroughBothNodesAreAllKept() throws Exception {
         List<GatewayServer> nodes = twoNodes();
         try {

@@ -11,6 +11,15 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.helpers.ResponseAccumulator;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseStreamEvent;
 import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.util.List;
@@ -301,6 +310,68 @@ abstract class ContainerContract {
         String after = scrape();
         String series = "clawgate_requests_total{agent=\"helper\",key=\"operator\",outcome=\"ok\",status=\"200\",stream=\"false\"} ";
         assertEquals(value(before, series) + 1, value(after, series), after);
+    }
+
+    @Test
+    void theOpenAiSdkGetsStreamsContinuesAndRetrievesResponsesFromTheEchoAgent() {
+        OpenAIClient client = sdk();
+        try {
+            Response first = client.responses().create(ResponseCreateParams.builder().model("openclaw:main")
+                    .input("a b").build()).validate();
+            assertEquals("echo: a b", OpenAiJavaResponsesTest.text(first));
+            ResponseAccumulator streamed = ResponseAccumulator.create();
+            try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(
+                    ResponseCreateParams.builder().model("openclaw:main").input("c").previousResponseId(first.id())
+                            .build())) {
+                stream.stream().forEach(event -> streamed.accumulate(event.validate()));
+            }
+            Response second = streamed.response();
+            assertEquals("echo: c", OpenAiJavaResponsesTest.text(second));
+            assertEquals(6, second.usage().orElseThrow().inputTokens(), "the conversation was continued");
+            assertEquals(second.id(), client.responses().retrieve(second.id()).validate().id());
+        } finally {
+            client.close();
+        }
+    }
+
+    private OpenAIClient sdk() {
+        return OpenAIOkHttpClient.builder().baseUrl(baseUrl() + "/v1").apiKey(TOKEN).maxRetries(0).build();
+    }
+
+    @Test
+    void theOpenAiSdkRoundTripsAFunctionToolThroughAnUpstreamAgent() throws Exception {
+        upstream.reply(ResponsesTest.TOOL);
+        OpenAIClient client = sdk();
+        try {
+            Response first = client.responses().create(ResponseCreateParams.builder().model("openclaw:upstream")
+                    .input("weather?").addTool(OpenAiJavaResponsesTest.weatherTool()).build()).validate();
+            ResponseFunctionToolCall call = first.output().get(0).functionCall().orElseThrow();
+            assertEquals("{\"city\":\"Paris\"}", call.arguments());
+            upstream.nextRequest();
+            upstream.reply(Reply.sse(Reply.role(), Reply.content("Sunny"), Reply.finish("stop")));
+            Response second = client.responses().create(ResponseCreateParams.builder().model("openclaw:upstream")
+                    .previousResponseId(first.id()).inputOfResponse(List.of(ResponseInputItem.ofFunctionCallOutput(
+                            ResponseInputItem.FunctionCallOutput.builder().callId(call.callId()).output("18C")
+                                    .build()))).build()).validate();
+            assertEquals("Sunny", OpenAiJavaResponsesTest.text(second));
+            assertTrue(upstream.nextRequest().body().contains("{\"role\":\"tool\",\"content\":\"18C\","
+                    + "\"tool_call_id\":\"call_w\"}"));
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void aStreamedResponseHasEventLinesAndEndsWithItsTerminalEvent() throws Exception {
+        try (RawHttp http = new RawHttp(port())) {
+            http.post(contextPath() + "/v1/responses", "{\"stream\":true,\"input\":\"hello world\"}", AUTH);
+            assertSseHead(http.readHead());
+            List<String> events = ResponsesTest.events(http.readChunkedBody());
+            assertTrue(events.get(0).startsWith("event: response.created\ndata: {\"type\":\"response.created\","
+                    + "\"sequence_number\":0,"), events.get(0));
+            assertTrue(events.get(events.size() - 1).startsWith("event: response.completed\n"), events.toString());
+            assertEquals(11, events.size(), events.toString());
+        }
     }
 
     private String scrape() {
