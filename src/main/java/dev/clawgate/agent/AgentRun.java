@@ -1,6 +1,7 @@
 package dev.clawgate.agent;
 
 import dev.clawgate.agent.RunReport.Outcome;
+import dev.clawgate.config.GatewayConfig.Reasoning;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.ChoiceDelta;
@@ -9,17 +10,16 @@ import dev.clawgate.openai.Usage;
 import dev.clawgate.session.SessionStore;
 import dev.clawgate.time.Ticker;
 import dev.clawgate.upstream.Cancellable;
-import dev.clawgate.upstream.ChatProvider;
 import dev.clawgate.upstream.DeltaSink;
 import dev.clawgate.upstream.UpstreamErrors;
 import dev.clawgate.upstream.UpstreamRequest;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * One agent run: lease the session (waiting, without a thread, behind earlier turns on it), assemble the prompt
@@ -32,9 +32,11 @@ import java.util.function.Consumer;
  * would take it (all choices together) past {@code gateway.http.maxReplyBytes}: the provider call is cancelled and
  * the run completes as if every open choice had stopped with {@code length}. All state changes hold the monitor.
  *
- * <p>This is the one place a run's behaviour grows: trying the next provider of a fallback chain when the first
- * fails before {@link #onOpen()}, running tool rounds (call tools, append their results, call the provider again)
- * before {@link #onComplete()} ends the turn, and policy read from the {@link RunRequest}. Front ends only adapt a
+ * <p>This is the one place a run's behaviour grows: the provider calls go through {@link Attempts}, which retries
+ * and tries the next model of the agent's fallback chain when a call fails before its first chunk (so
+ * {@link #onOpen()} names the model that answers to the sink); the model's reasoning is relayed or dropped as
+ * {@code agents.<id>.reasoning} says and never stored; running tool rounds (call tools, append their results, call
+ * the provider again) before {@link #onComplete()} ends the turn, and policy read from the {@link RunRequest}. Front ends only adapt a
  * {@link ReplySink}.
  */
 public final class AgentRun implements DeltaSink {
@@ -42,7 +44,7 @@ public final class AgentRun implements DeltaSink {
 
     private final RunRequest request;
     private final ReplySink sink;
-    private final ChatProvider provider;
+    private final Attempts attempts;
     private final SessionStore sessions;
     private final Ticker ticker;
     private final Consumer<RunReport> onEnd;
@@ -59,17 +61,17 @@ public final class AgentRun implements DeltaSink {
     private long promptEstimate;
 
     /**
-     * @param provider the agent's provider
+     * @param attempts the models to call, the agent's (or the request's) first, then its fallbacks
      * @param sessions where stateful sessions are kept
      * @param ticker   time source for the report's timings
      * @param maxReplyBytes longest reply, UTF-8 bytes of text and tool-call names and arguments
      * @param onEnd    told once how the run ended; must not throw
      */
-    AgentRun(RunRequest request, ReplySink sink, ChatProvider provider, SessionStore sessions, Ticker ticker,
+    AgentRun(RunRequest request, ReplySink sink, Attempts attempts, SessionStore sessions, Ticker ticker,
              long maxReplyBytes, Consumer<RunReport> onEnd) {
         this.request = request;
         this.sink = sink;
-        this.provider = provider;
+        this.attempts = attempts;
         this.sessions = sessions;
         this.ticker = ticker;
         this.onEnd = onEnd;
@@ -121,7 +123,7 @@ public final class AgentRun implements DeltaSink {
             }
             sink.cork(); // what the provider emits within this call goes out together
             try {
-                handle = provider.stream(new UpstreamRequest(request.agent().model(), prompt.upstream(),
+                handle = attempts.start(new UpstreamRequest(request.agent().model(), prompt.upstream(),
                         request.chat().upstreamParams(), request.chat().maxTokens(), request.chat().choices()), this);
             } finally {
                 sink.uncork();
@@ -152,6 +154,7 @@ public final class AgentRun implements DeltaSink {
             return;
         }
         opened = true;
+        sink.answeredBy(attempts.answering());
         sink.open();
     }
 
@@ -167,16 +170,18 @@ public final class AgentRun implements DeltaSink {
     /**
      * Gathers one piece and relays it. A piece that would take the reply past {@code maxReplyBytes} cuts it there:
      * the provider call is cancelled and the run completes with finish reason {@code length} on every open choice.
+     * Reasoning goes to the client unless the agent drops it, and into no transcript ({@link AssistantReply}).
      */
     @Override
-    public void onDelta(ChoiceDelta delta) {
+    public void onDelta(ChoiceDelta piece) {
+        ChoiceDelta delta = request.agent().reasoning() == Reasoning.DROP ? piece.withoutReasoning() : piece;
         Cancellable toCancel;
         synchronized (this) {
             if (ended || cut || delta.isEmpty() || delta.index() < 0 || delta.index() >= request.chat().choices()) {
                 return;
             }
-            if (delta.hasOutput()) {
-                markFirstDelta();
+            if (delta.hasOutput() && firstDeltaNanos < 0) {
+                firstDeltaNanos = ticker.nanoTime();
             }
             if (reply.delta(delta)) {
                 sink.delta(delta);
@@ -236,7 +241,7 @@ public final class AgentRun implements DeltaSink {
             onOpen();
             held = lease;
             lease = null;
-            turn = held == null ? null : turn();
+            turn = held == null ? null : Stream.concat(fresh.stream(), Stream.of(reply.message())).toList();
         }
         if (held == null) {
             tellEnd();
@@ -333,18 +338,6 @@ public final class AgentRun implements DeltaSink {
         ended = true;
         outcome = how;
         onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
-                ticker.nanoTime(), promptEstimate));
-    }
-
-    private void markFirstDelta() {
-        if (firstDeltaNanos < 0) {
-            firstDeltaNanos = ticker.nanoTime();
-        }
-    }
-
-    private List<ChatMessage> turn() {
-        List<ChatMessage> turn = new ArrayList<>(fresh);
-        turn.add(reply.message());
-        return turn;
+                ticker.nanoTime(), promptEstimate, attempts.failures()));
     }
 }

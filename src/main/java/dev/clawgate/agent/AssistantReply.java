@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * and the usage. It gives the non-streaming response body ({@link CompletionJson}, every choice in index order) and
  * the assistant message a session commits, which is choice 0's: a session keeps one line of conversation, whatever
  * {@code n} was. A stateless stream needs neither, so it keeps no text ({@code keepText = false}). What it keeps is
- * bounded: it counts the UTF-8 bytes of the text and of the tool-call names and arguments of all choices together
+ * bounded: it counts the UTF-8 bytes of the text, the reasoning and the tool-call names and arguments of all choices together
  * and refuses a piece that would take them past {@code maxBytes} ({@code gateway.http.maxReplyBytes}); a reply it
  * does not keep is not bounded here (a stateless stream is relayed as the client takes it). Not thread-safe: the
  * run's monitor guards it.
@@ -51,7 +51,7 @@ public final class AssistantReply {
     /** Adds a choice's piece; false (and nothing added) when it would take the reply past its byte bound. */
     boolean delta(ChoiceDelta d) {
         if (keepText) {
-            long more = utf8Length(d.content());
+            long more = utf8Length(d.content()) + utf8Length(d.reasoning());
             for (ToolCallDelta call : d.toolCalls()) {
                 more += utf8Length(call.name()) + utf8Length(call.arguments());
             }
@@ -149,7 +149,10 @@ public final class AssistantReply {
         return usage != null ? usage : Usage.of(0, 0);
     }
 
-    /** The assistant message to store: choice 0's text as content (null when it only called tools) and tool calls. */
+    /**
+     * The assistant message to store: choice 0's text as content (null when it only called tools) and tool calls;
+     * never the reasoning, so it is neither stored nor sent upstream again.
+     */
     public ChatMessage message() {
         return choice(0).message();
     }

@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One choice of a reply, gathered from its deltas: the text, the tool calls joined from their fragments (ordered by
- * their {@code index}), the other message fields and the {@code logprobs}, and the finish reason. Other fields and
- * logprobs are gathered member by member: strings are joined ({@code refusal}, {@code reasoning_content}), arrays
+ * One choice of a reply, gathered from its deltas: the text, the reasoning (for the reply body's
+ * {@code reasoning_content}; never in {@link #message()}, so never stored), the tool calls joined from their fragments
+ * (ordered by their {@code index}), the other message fields and the {@code logprobs}, and the finish reason. Other fields and
+ * logprobs are gathered member by member: strings are joined ({@code refusal}), arrays
  * appended ({@code annotations}, {@code logprobs.content}), anything else is the last value sent. Without
  * {@code keep} only whether a tool call went by is remembered. Not thread-safe: the run's monitor guards it.
  */
@@ -31,6 +32,7 @@ final class ChoiceReply {
 
     private final int index;
     private final StringBuilder text;
+    private StringBuilder reasoning;
     private TreeMap<Integer, ToolCallBuilder> toolCalls;
     private Gathered fields;
     private Gathered logprobs;
@@ -49,6 +51,9 @@ final class ChoiceReply {
         }
         if (d.content() != null) {
             text.append(d.content());
+        }
+        if (d.reasoning() != null) {
+            reasoning = reasoning == null ? new StringBuilder(d.reasoning()) : reasoning.append(d.reasoning());
         }
         for (ToolCallDelta call : d.toolCalls()) {
             if (toolCalls == null) {
@@ -84,7 +89,10 @@ final class ChoiceReply {
         return sawToolCall ? "tool_calls" : "stop";
     }
 
-    /** The assistant message to store: text as content (null when it only called tools) and the tool calls. */
+    /**
+     * The assistant message to store: text as content (null when it only called tools) and the tool calls; never the
+     * reasoning, so it is neither stored nor sent upstream again.
+     */
     ChatMessage message() {
         String s = text.toString();
         List<ToolCall> calls = calls();
@@ -96,8 +104,21 @@ final class ChoiceReply {
     CompletionJson.Choice completion() {
         String s = text.toString();
         List<ToolCall> calls = calls();
-        return new CompletionJson.Choice(index, s.isEmpty() && !calls.isEmpty() ? null : s, calls,
-                fields == null ? null : fields.build(), logprobs == null ? null : logprobs.build(), finishReason);
+        return new CompletionJson.Choice(index, s.isEmpty() && !calls.isEmpty() ? null : s, calls, messageFields(),
+                logprobs == null ? null : logprobs.build(), finishReason);
+    }
+
+    /** {@code reasoning_content} first when there was reasoning, then the other fields as gathered; null when none. */
+    private JsonObject messageFields() {
+        JsonObject others = fields == null ? null : fields.build();
+        if (reasoning == null) {
+            return others;
+        }
+        JsonObjectBuilder o = JSON.createObjectBuilder().add("reasoning_content", reasoning.toString());
+        if (others != null) {
+            others.forEach(o::add);
+        }
+        return o.build();
     }
 
     private List<ToolCall> calls() {

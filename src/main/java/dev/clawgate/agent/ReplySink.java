@@ -10,8 +10,8 @@ import dev.clawgate.openai.ToolCallDelta;
  * body writer of {@code /v1/chat/completions} today, another adapter for another API tomorrow. It knows nothing of
  * sessions or providers; the run knows nothing of HTTP.
  *
- * <p>The run calls it one call at a time, holding the run's monitor, in this order: {@link #open()} at most once,
- * any number of {@link #meta} and {@link #delta}, at most one {@link #finish} per choice (every choice that had a
+ * <p>The run calls it one call at a time, holding the run's monitor, in this order: {@link #answeredBy} and {@link #open()} at most
+ * once, any number of {@link #meta} and {@link #delta}, at most one {@link #finish} per choice (every choice that had a
  * delta, and choice 0, get one before {@link #complete}), then exactly one terminal call —
  * {@link #complete}, {@link #error} or {@link #abandon()} — and, after {@link #complete} or {@link #error}, one
  * {@link #close()} outside the monitor. An implementation must not call back into the run while it holds a lock of
@@ -31,6 +31,13 @@ public interface ReplySink {
     default void meta(ResponseMeta meta) {
     }
 
+    /**
+     * Which model answers, {@code <provider>/<model>}: called just before {@link #open()}, so a front end can name it
+     * in its response headers ({@code x-openclaw-upstream-model}). Ignored by default.
+     */
+    default void answeredBy(String providerModel) {
+    }
+
     /** One choice's piece of output (never empty): text, tool-call fragments, other delta fields, logprobs. */
     void delta(ChoiceDelta delta);
 
@@ -40,6 +47,11 @@ public interface ReplySink {
     /** A piece of choice 0's text. */
     default void content(String text) {
         delta(ChoiceDelta.content(0, text));
+    }
+
+    /** A piece of choice 0's reasoning (never empty), apart from its answer. */
+    default void reasoning(String text) {
+        delta(ChoiceDelta.reasoning(0, text));
     }
 
     /** A piece of a tool call of choice 0, its index preserved. */

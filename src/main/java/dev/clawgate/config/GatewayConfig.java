@@ -15,12 +15,14 @@ import java.util.Map;
  * @param auth               bearer authentication and failed-auth lockout
  * @param trustedProxyRanges {@link ConfigKey#TRUSTED_PROXIES}, parsed
  * @param state              the session store
+ * @param sessions           how requests name their session
  * @param metrics            the Prometheus endpoint
  * @param defaultAgent       {@link ConfigKey#DEFAULT_AGENT}, lower case
  * @param agents             agents by lower-case id, in configuration order
  * @param providers          upstream providers by name (the built-in {@code echo} is always present)
  * @param access             client keys, the keys file and SSO users ({@code gateway.auth.keys.*},
  *                           {@code gateway.auth.trustedProxy.*}, {@code gateway.auth.users.*})
+ * @param accessLogFormat    {@link ConfigKey#ACCESS_LOG_FORMAT}
  * @param limits             bounds on one chat request's fields
  */
 public record GatewayConfig(
@@ -29,11 +31,13 @@ public record GatewayConfig(
         Auth auth,
         List<AddressRange> trustedProxyRanges,
         State state,
+        Sessions sessions,
         Metrics metrics,
         String defaultAgent,
         Map<String, AgentSpec> agents,
         Map<String, ProviderSpec> providers,
         Access access,
+        AccessLogFormat accessLogFormat,
         Limits limits) {
 
     public GatewayConfig {
@@ -72,6 +76,9 @@ public record GatewayConfig(
             return requestsPerMinute > 0;
         }
     }
+
+    /** {@link ConfigKey#ACCESS_LOG_FORMAT}: {@code key=value} pairs (logfmt) or one JSON object per line. */
+    public enum AccessLogFormat { LOGFMT, JSON }
 
     /**
      * Bounds on one chat request, each answered with a 400 naming the field.
@@ -158,11 +165,58 @@ public record GatewayConfig(
         }
     }
 
+    /** {@link ConfigKey#SESSIONS_USER_FIELD}: whether a request's {@code user} derives its session key. */
+    public enum UserField { SESSION, IGNORE }
+
+    /**
+     * @param userField  {@link ConfigKey#SESSIONS_USER_FIELD}
+     * @param keyHeaders {@link ConfigKey#SESSIONS_KEY_HEADERS}, lower case, in the order consulted
+     */
+    public record Sessions(UserField userField, List<String> keyHeaders) {
+        public Sessions {
+            keyHeaders = List.copyOf(keyHeaders);
+        }
+
+        /** Whether {@code user} names a session. */
+        public boolean userNamesSession() {
+            return userField == UserField.SESSION;
+        }
+    }
+
     /**
      * @param enabled {@link ConfigKey#METRICS_ENABLED}
      * @param auth    {@link ConfigKey#METRICS_AUTH}
      */
     public record Metrics(boolean enabled, boolean auth) {
+    }
+
+    /** {@link ConfigKey#AGENT_REASONING}: whether the model's reasoning reaches the client. */
+    public enum Reasoning { PASS, DROP }
+
+    /**
+     * A model of a provider, written {@code <provider>/<model>}; the model may be {@code *} in
+     * {@link ConfigKey#AGENT_ALLOWED_MODELS} (any model of that provider).
+     */
+    public record ModelRef(String provider, String model) {
+        /** {@code <provider>/<model>} split at its first {@code /}; null when either side is empty. */
+        public static ModelRef parse(String text) {
+            String t = text == null ? "" : text.trim();
+            int slash = t.indexOf('/');
+            if (slash <= 0 || slash == t.length() - 1) {
+                return null;
+            }
+            return new ModelRef(t.substring(0, slash).trim(), t.substring(slash + 1).trim());
+        }
+
+        /** Whether this is a {@code <provider>/*} pattern. */
+        public boolean wildcard() {
+            return model.equals("*");
+        }
+
+        @Override
+        public String toString() {
+            return provider + "/" + model;
+        }
     }
 
     /**
@@ -173,8 +227,34 @@ public record GatewayConfig(
      * @param model              upstream model name, the rest of it
      * @param systemPrompt       {@link ConfigKey#AGENT_SYSTEM_PROMPT}, or null
      * @param maxHistoryMessages {@link ConfigKey#AGENT_MAX_HISTORY}
+     * @param fallbacks          {@link ConfigKey#AGENT_FALLBACKS}, in the order tried
+     * @param allowedModels      {@link ConfigKey#AGENT_ALLOWED_MODELS}
+     * @param reasoning          {@link ConfigKey#AGENT_REASONING}
+     * @param embeddingModel     {@link ConfigKey#AGENT_EMBEDDING_MODEL}, or null
      */
-    public record AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages) {
+    public record AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages,
+                            List<ModelRef> fallbacks, List<ModelRef> allowedModels, Reasoning reasoning,
+                            ModelRef embeddingModel) {
+        public AgentSpec {
+            fallbacks = List.copyOf(fallbacks);
+            allowedModels = List.copyOf(allowedModels);
+        }
+
+        /** An agent with no fallbacks, no allowed models, reasoning passed and no embedding model. */
+        public AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages) {
+            this(id, provider, model, systemPrompt, maxHistoryMessages, List.of(), List.of(), Reasoning.PASS, null);
+        }
+
+        /** {@code <provider>/<model>} of the agent's own model. */
+        public ModelRef modelRef() {
+            return new ModelRef(provider, model);
+        }
+
+        /** This agent answering with {@code chosen} instead of its own model for one request. */
+        public AgentSpec withModel(ModelRef chosen) {
+            return new AgentSpec(id, chosen.provider(), chosen.model(), systemPrompt, maxHistoryMessages, fallbacks,
+                    allowedModels, reasoning, embeddingModel);
+        }
     }
 
     /**
@@ -186,17 +266,19 @@ public record GatewayConfig(
      * @param api         {@link ConfigKey#PROVIDER_API} ({@code echo} for the built-in echo)
      * @param timeoutMs   {@link ConfigKey#PROVIDER_TIMEOUT_MS}
      * @param wordDelayMs {@link ConfigKey#PROVIDER_WORD_DELAY_MS}
-     * @param dropFields  {@link ConfigKey#PROVIDER_DROP_FIELDS}: top-level request fields removed before sending
+     * @param maxRetries     {@link ConfigKey#PROVIDER_MAX_RETRIES}
+     * @param retryMaxWaitMs {@link ConfigKey#PROVIDER_RETRY_MAX_WAIT_MS}
+     * @param dropFields     {@link ConfigKey#PROVIDER_DROP_FIELDS}: top-level request fields removed before sending
      */
     public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs,
-                               List<String> dropFields) {
+                               int maxRetries, long retryMaxWaitMs, List<String> dropFields) {
         public ProviderSpec {
             dropFields = dropFields == null ? List.of() : List.copyOf(dropFields);
         }
 
-        /** A provider that drops no field. */
+        /** With no retries and no dropped field. */
         public ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {
-            this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, List.of());
+            this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, 0, 2_000, List.of());
         }
     }
 }

@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A non-streaming chat completion on the wire: nothing until the run ends, then one {@code chat.completion} JSON body
- * (200, with {@code Content-Length}) or one OpenAI JSON error with its status. Knows nothing of agents or sessions.
- * {@code beforeAnswer} runs before anything is written or the run is abandoned (the exchange stops probing the
- * connection there, {@link DisconnectWatch}).
+ * (200, with {@code Content-Length}, reasoning as {@code message.reasoning_content}, and
+ * {@code x-openclaw-upstream-model} naming the model that answered) or one OpenAI JSON error with its status. Knows
+ * nothing of agents or sessions. {@code beforeAnswer} runs before anything is written or the run is abandoned (the
+ * exchange stops probing the connection there, {@link DisconnectWatch}).
  */
 final class JsonReplyWriter implements ReplySink {
     private final HttpServletResponse response;
@@ -39,6 +40,11 @@ final class JsonReplyWriter implements ReplySink {
 
     @Override
     public void open() {
+    }
+
+    @Override
+    public void answeredBy(String providerModel) {
+        response.setHeader(SseEmitter.UPSTREAM_MODEL_HEADER, providerModel);
     }
 
     @Override

@@ -16,7 +16,9 @@ import java.util.function.Function;
 /**
  * A chat completion stream on the wire (SPEC §7): the 200 with {@code text/event-stream}, {@code Cache-Control:
  * no-cache} and {@code X-Accel-Buffering: no}; one {@code data: <chunk JSON>\n\n} event per delta (the JSON from
- * {@link ChunkJson}; a choice after the first opens with its own role chunk); the usage chunk when asked; {@code data: [DONE]}. An error before the 200 is a plain JSON error
+ * {@link ChunkJson}, reasoning as {@code delta.reasoning_content}; a choice after the first opens with its own role
+ * chunk); the usage chunk when asked; {@code data: [DONE]}. The 200 names the model that answered in
+ * {@code x-openclaw-upstream-model}. An error before the 200 is a plain JSON error
  * response, after it an error event and {@code [DONE]}. While the stream is open and nothing has been written for
  * {@code heartbeatMs} ({@code gateway.http.heartbeatMs} [15000]) it writes the comment {@code : keepalive}, timed on
  * the injected {@link Scheduler}. It knows nothing of agents or sessions; every write goes through one
@@ -24,6 +26,8 @@ import java.util.function.Function;
  */
 final class SseEmitter implements ChatExchange.StreamSink {
     static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** The response header naming the model that answered, {@code <provider>/<model>}. */
+    static final String UPSTREAM_MODEL_HEADER = "x-openclaw-upstream-model";
     static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServletResponse response;
@@ -82,6 +86,13 @@ final class SseEmitter implements ChatExchange.StreamSink {
         onOpened.run();
         send(event(chunks::role));
         heartbeat = scheduler.schedule(this::heartbeat, heartbeatNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public synchronized void answeredBy(String providerModel) {
+        if (!opened && !stopped) {
+            response.setHeader(UPSTREAM_MODEL_HEADER, providerModel);
+        }
     }
 
     @Override

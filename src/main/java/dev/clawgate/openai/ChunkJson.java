@@ -49,6 +49,11 @@ public final class ChunkJson {
         return delta(b, ChoiceDelta.content(0, text));
     }
 
+    /** A piece of the model's reasoning: {@code {"reasoning_content":…}}, as DeepSeek and vLLM stream it. */
+    public StringBuilder reasoning(StringBuilder b, String text) {
+        return delta(b, ChoiceDelta.reasoning(0, text));
+    }
+
     public StringBuilder toolCall(StringBuilder b, ToolCallDelta call) {
         return delta(b, ChoiceDelta.toolCall(0, call));
     }

@@ -30,6 +30,12 @@ public record Usage(long promptTokens, long completionTokens, long totalTokens, 
                 && d.get("cached_tokens") instanceof JsonNumber n ? n.longValue() : null;
     }
 
+    /** {@code completion_tokens_details.reasoning_tokens}, or null when the upstream did not say. */
+    public Long reasoningTokens() {
+        return details.get("completion_tokens_details") instanceof JsonObject d
+                && d.get("reasoning_tokens") instanceof JsonNumber n ? n.longValue() : null;
+    }
+
     public StringBuilder appendJson(StringBuilder b) {
         b.append("{\"prompt_tokens\":").append(promptTokens)
                 .append(",\"completion_tokens\":").append(completionTokens)

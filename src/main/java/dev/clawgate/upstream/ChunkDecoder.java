@@ -23,7 +23,8 @@ import java.util.Map;
 
 /**
  * Turns the {@code data:} payloads of an upstream {@code chat.completion.chunk} stream into {@link DeltaSink} calls:
- * per choice its text, tool-call fragments (index, id, type, name, arguments kept as sent), every other delta member
+ * per choice its text, its reasoning ({@code delta.reasoning_content}, or {@code delta.reasoning} as Ollama and some
+ * vLLM versions name it), tool-call fragments (index, id, type, name, arguments kept as sent), every other delta member
  * ({@code refusal}, {@code annotations}, ...) and {@code logprobs} as sent, and its first {@code finish_reason} only;
  * the chunk's {@code system_fingerprint} and {@code service_tier} whenever they change; and the usage with all its
  * details (kept until the end, so the sink gets it after the finish). Choices at or beyond the number asked for
@@ -34,7 +35,8 @@ final class ChunkDecoder {
     /** What a payload meant for the run. */
     enum Step { CONTINUE, DONE }
 
-    private static final java.util.Set<String> DELTA_OWN = java.util.Set.of("role", "content", "tool_calls");
+    private static final java.util.Set<String> DELTA_OWN = java.util.Set.of("role", "content", "tool_calls",
+            "reasoning_content", "reasoning");
     private static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
 
     private final DeltaSink sink;
@@ -139,13 +141,15 @@ final class ChunkDecoder {
                     others.add(e.getKey(), e.getValue());
                 }
             }
-            ChoiceDelta d = new ChoiceDelta(index, string(delta.get("content")), calls,
+            String reasoning = delta.get("reasoning_content") instanceof JsonString r ? r.getString()
+                    : string(delta.get("reasoning"));
+            ChoiceDelta d = new ChoiceDelta(index, string(delta.get("content")), reasoning, calls,
                     others == null ? null : others.build(), logprobs);
             if (!d.isEmpty()) {
                 sink.onDelta(d);
             }
         } else if (logprobs != null) {
-            sink.onDelta(new ChoiceDelta(index, null, List.of(), null, logprobs));
+            sink.onDelta(new ChoiceDelta(index, null, null, List.of(), null, logprobs));
         }
         if (choice.get("finish_reason") instanceof JsonString reason) {
             finished.set(index);

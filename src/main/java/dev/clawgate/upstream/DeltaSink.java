@@ -25,6 +25,14 @@ public interface DeltaSink {
     /** One choice's piece of output: text, tool-call fragments, other delta fields, logprobs. */
     void onDelta(ChoiceDelta delta);
 
+    /**
+     * A piece of choice 0's reasoning ({@code reasoning_content} / {@code reasoning} of a reasoning model), apart from
+     * its answer.
+     */
+    default void onReasoning(String text) {
+        onDelta(ChoiceDelta.reasoning(0, text));
+    }
+
     /** A piece of assistant text of choice 0. */
     default void onContent(String text) {
         onDelta(ChoiceDelta.content(0, text));

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * for {@code n} choices it answers each the same, word k of every choice before word k + 1 of any, and counts the
  * words of all of them as completion tokens.
  *
+ * <p>It also answers {@code /v1/embeddings} with deterministic small vectors ({@link EchoEmbeddings}).
+ *
  * <p>With {@code models.providers.echo.wordDelayMs} above 0 [default 0] the words are paced on the shared
  * scheduler, so a slow stream holds no thread: this is how load tests hold thousands of open streams. Word k
  * (from 0) is due {@code (k + 1) * wordDelayMs} after the start, so a stream of n words lasts n delays even when
@@ -57,6 +59,14 @@ public final class EchoProvider implements ChatProvider {
             run.scheduleNext();
         }
         return run;
+    }
+
+    /** Deterministic small vectors ({@link EchoEmbeddings}), answered at once. */
+    @Override
+    public Cancellable embed(EmbeddingRequest request, EmbeddingSink sink) {
+        sink.onEmbeddings(EchoEmbeddings.answer(request));
+        return () -> {
+        };
     }
 
     private final class Run implements Cancellable {

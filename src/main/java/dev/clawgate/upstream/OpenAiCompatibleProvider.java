@@ -37,11 +37,13 @@ import org.eclipse.jetty.http.HttpMethod;
  * when the client can take more; no thread waits on an upstream. The sink gets {@link DeltaSink#onOpen()} only once
  * the upstream answered 2xx; failures map as {@link UpstreamErrors} describes. {@link Cancellable#cancel()} aborts
  * the request, which closes its HTTP/1.1 connection, so the upstream stops generating. One client per provider;
- * its threads and their clean stop at undeploy: see {@link UpstreamHttp}.
+ * its threads and their clean stop at undeploy: see {@link UpstreamHttp}. Embeddings:
+ * {@code POST {baseUrl}/embeddings} ({@link EmbeddingCall}).
  */
 public final class OpenAiCompatibleProvider implements ChatProvider {
     private final String name;
     private final URI endpoint;
+    private final URI embeddings;
     private final String apiKey;
     private final String authorization;
     private final long timeoutMs;
@@ -60,8 +62,9 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     public OpenAiCompatibleProvider(ProviderSpec spec, Scheduler scheduler, Clock clock) {
         this.name = spec.name();
         String base = spec.baseUrl().toString();
-        this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                + "/chat/completions");
+        String root = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.endpoint = URI.create(root + "/chat/completions");
+        this.embeddings = URI.create(root + "/embeddings");
         this.apiKey = spec.apiKey() == null ? null : spec.apiKey().reveal();
         this.authorization = apiKey == null ? null : "Bearer " + apiKey;
         this.timeoutMs = spec.timeoutMs();
@@ -87,6 +90,14 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         running.add(run);
         run.start(call, scheduler);
         return run;
+    }
+
+    /** {@code POST {baseUrl}/embeddings} ({@link EmbeddingCall}); not counted in {@link #running()}. */
+    @Override
+    public Cancellable embed(EmbeddingRequest request, EmbeddingSink sink) {
+        EmbeddingCall call = new EmbeddingCall(sink, this, readers);
+        call.start(http.client(), embeddings, authorization, request);
+        return call;
     }
 
     /**

@@ -67,6 +67,9 @@ class AgentRunTest {
         @Override
         public void delta(ChoiceDelta delta) {
             String choice = delta.index() == 0 ? "" : "[" + delta.index() + "] ";
+            if (delta.reasoning() != null) {
+                calls.add(choice + "reasoning " + delta.reasoning());
+            }
             if (delta.content() != null) {
                 calls.add(choice + "content " + delta.content());
             }

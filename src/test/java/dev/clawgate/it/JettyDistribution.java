@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  */
 final class JettyDistribution implements AutoCloseable {
     /** The bearer token of the container ITs (set by the build; see the pom's {@code it.token}). */
-    static final String TOKEN = System.getProperty("it.token", "clawgate-it-token-0123456789");
+    static final String TOKEN = System.getProperty("it.token", "clawgate-it-token-0123456789-abcdef0123");
 
     /** The WAR path the context XMLs name; replaced by the built WAR's. */
     private static final String SHIPPED_WAR = "/opt/clawgate/clawgate.war";

@@ -44,6 +44,25 @@ class ChunkDecoderTest {
     }
 
     @Test
+    void reasoningContentAndOllamasReasoningFieldAreRelayedAsReasoningBeforeTheContent() {
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"hm\",\"content\":\"\"}}]}");
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"ok\"}}]}");
+        decoder.apply("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":null,\"content\":\"4\"}}]}");
+        assertEquals(List.of("reasoning:hm", "content:", "reasoning:ok", "content:4"), sink.calls);
+    }
+
+    @Test
+    void reasoningTokensOfTheUsageDetailsAreKept() {
+        decoder.apply("{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":9,\"total_tokens\":14,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":8}}}");
+        assertEquals(8L, decoder.usage().reasoningTokens());
+        assertEquals(14, decoder.usage().totalTokens());
+        assertEquals("{\"prompt_tokens\":5,\"completion_tokens\":9,\"total_tokens\":14,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":8}}",
+                decoder.usage().appendJson(new StringBuilder()).toString());
+    }
+
+    @Test
     void doneEndsTheStream() {
         assertEquals(ChunkDecoder.Step.DONE, decoder.apply(" [DONE] "));
     }
@@ -83,11 +102,11 @@ class ChunkDecoderTest {
                 + "\"logprobs\":{\"content\":[{\"token\":\"no\",\"logprob\":-0.5}]}}]}");
         decoder.apply("{\"system_fingerprint\":\"fp_1\",\"service_tier\":\"flex\",\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"content\":\"\"},\"logprobs\":null}]}");
-        assertEquals(List.of("meta:fp_1:flex", "field:refusal", "field:reasoning_content", "logprobs"), sink.calls,
+        assertEquals(List.of("meta:fp_1:flex", "reasoning:hmm", "field:refusal", "logprobs"), sink.calls,
                 "the meta once while unchanged; an empty delta is not relayed");
         assertEquals(Json.createReader(new java.io.StringReader("{\"content\":[{\"token\":\"no\",\"logprob\":-0.5}]}"))
                 .readObject(), sink.deltas.get(0).logprobs());
-        assertEquals("hmm", sink.deltas.get(0).fields().getString("reasoning_content"));
+        assertEquals("hmm", sink.deltas.get(0).reasoning());
     }
 
     @Test

@@ -32,6 +32,9 @@ final class RecordingSink implements DeltaSink {
     public void onDelta(ChoiceDelta delta) {
         deltas.add(delta);
         String choice = delta.index() == 0 ? "" : "[" + delta.index() + "]";
+        if (delta.reasoning() != null) {
+            calls.add(choice + "reasoning:" + delta.reasoning());
+        }
         if (delta.content() != null) {
             calls.add(choice + "content:" + delta.content());
         }
