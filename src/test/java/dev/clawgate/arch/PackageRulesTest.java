@@ -85,7 +85,7 @@ class PackageRulesTest {
     @Test
     void theScanFindsEveryPackage() {
         assertTrue(USES.keySet().containsAll(List.of("", "agent", "auth", "cluster", "config", "events", "http",
-                "metrics", "openai", "ratelimit", "session", "time", "upstream")), USES.keySet().toString());
+                "metrics", "openai", "ratelimit", "session", "time", "trace", "upstream")), USES.keySet().toString());
     }
 
     @Test
@@ -120,6 +120,11 @@ class PackageRulesTest {
     @Test
     void theCallerIsALeafThatEveryLayerMayRead() {
         assertEquals(Set.of(), USES.getOrDefault("caller", Set.of()), "caller");
+    }
+
+    @Test
+    void theTraceContextIsALeafThatEveryLayerMayCarry() {
+        assertEquals(Set.of(), USES.getOrDefault("trace", Set.of()), "trace");
     }
 
     @Test
