@@ -38,6 +38,7 @@ import dev.clawgate.session.ReadOnlySessions;
 import dev.clawgate.session.SessionKeys;
 import dev.clawgate.session.StoredResponses;
 import dev.clawgate.ratelimit.TokenQuotas;
+import dev.clawgate.trace.TracePropagator;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
@@ -157,9 +158,10 @@ public final class GatewayListener implements ServletContextListener {
                 : new RedisRateLimiter(g.redis(), rpm, rpm), quotas, g.events()));
 
         AgentRunner runner = new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes());
+        TracePropagator tracing = new TracePropagator(config.tracingGenerate());
         ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(runner, g.scheduler(),
                 g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
-                http.disconnectCheckMs(), quotas);
+                http.disconnectCheckMs(), quotas, tracing);
         GatewayConfig.Limits l = config.limits();
         ChatRequestParser parser = new ChatRequestParser(new RequestLimits(l.maxModelChars(), l.maxUserChars(),
                 l.maxHeaderChars(), l.maxMessages(), l.maxContentParts(), l.maxPassThroughBytes(), l.maxChoices()));
@@ -176,7 +178,7 @@ public final class GatewayListener implements ServletContextListener {
         ChatCompletionsServlet.Services readOnly = new ChatCompletionsServlet.Services(
                 new AgentRunner(g.providers(), new ReadOnlySessions(g.sessions()), g.scheduler(), http.maxReplyBytes()),
                 g.scheduler(), g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
-                http.disconnectCheckMs(), quotas);
+                http.disconnectCheckMs(), quotas, tracing);
         servlet(context, "responses", new ResponsesServlet(new ResponsesRequestParser(), g.router(), services,
                 readOnly, new StoredResponses(g.sessions()), bodyLimits), 1, "/v1/responses", "/v1/responses/*");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,

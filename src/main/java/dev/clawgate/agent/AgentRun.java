@@ -124,7 +124,8 @@ public final class AgentRun implements DeltaSink {
             sink.cork(); // what the provider emits within this call goes out together
             try {
                 handle = attempts.start(new UpstreamRequest(request.agent().model(), prompt.upstream(),
-                        request.chat().upstreamParams(), request.chat().maxTokens(), request.chat().choices()), this);
+                        request.chat().upstreamParams(), request.chat().maxTokens(), request.chat().choices(),
+                        request.trace()), this);
             } finally {
                 sink.uncork();
             }

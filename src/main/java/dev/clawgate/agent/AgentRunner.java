@@ -7,6 +7,7 @@ import dev.clawgate.session.SessionKey;
 import dev.clawgate.session.SessionStore;
 import dev.clawgate.time.Scheduler;
 import dev.clawgate.time.Ticker;
+import dev.clawgate.trace.TraceContext;
 import dev.clawgate.upstream.ProviderRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +57,11 @@ public final class AgentRunner {
 
     /**
      * Sends {@code request} to the embedding model {@code model} ({@link AgentRouter#embeddingModel}) and tells
-     * {@code reply} the outcome once; returns at once with the handle that cancels the call.
+     * {@code reply} the outcome once; returns at once with the handle that cancels the call. The call carries
+     * {@code trace} ({@link TraceContext#NONE}: not traced).
      */
-    public Runnable embed(ModelRef model, EmbeddingsRequest request, Embeddings.Reply reply) {
-        return Embeddings.embed(providers, model, request, reply);
+    public Runnable embed(ModelRef model, EmbeddingsRequest request, TraceContext trace, Embeddings.Reply reply) {
+        return Embeddings.embed(providers, model, request, trace, reply);
     }
 
     /**

@@ -86,7 +86,7 @@ final class Attempts implements Cancellable {
     /**
      * Starts the first call on the calling thread and returns the handle that cancels whichever call runs.
      *
-     * @param request what to send; its model is replaced by each target's
+     * @param request what to send; its model is replaced by each target's, its trace context goes with every call
      * @param run     where the answering call's output goes
      */
     Cancellable start(UpstreamRequest request, DeltaSink run) {
@@ -134,7 +134,7 @@ final class Attempts implements Cancellable {
 
     private UpstreamRequest requestFor(Target t) {
         return new UpstreamRequest(t.upstreamModel(), request.messages(), request.params(), request.maxTokens(),
-                request.choices());
+                request.choices(), request.trace());
     }
 
     /** Keeps the handle of call {@code number}, unless a later call replaced it (it failed inside its start). */

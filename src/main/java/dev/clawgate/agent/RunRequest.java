@@ -4,6 +4,7 @@ import dev.clawgate.caller.Caller;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.openai.ChatRequest;
 import dev.clawgate.session.SessionKey;
+import dev.clawgate.trace.TraceContext;
 
 /**
  * Everything one {@link AgentRun} is asked to do, decided by the front end before the run starts: the validated
@@ -19,11 +20,23 @@ import dev.clawgate.session.SessionKey;
  * @param startNanos when the request arrived, on the gateway's {@link dev.clawgate.time.Ticker}
  * @param caller     who asked (operator, client key or SSO user); its session namespace is already in
  *                   {@code session}, and the front end charges its quota from the {@link RunReport}
+ * @param trace      the W3C trace context every upstream call of the run carries (retries and fallbacks too), and
+ *                   whose trace id the access log shows; {@link TraceContext#NONE} (or null) when not traced
  */
 public record RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos,
-                         Caller caller) {
-    /** A request of the operator. */
+                         Caller caller, TraceContext trace) {
+    public RunRequest {
+        trace = trace == null ? TraceContext.NONE : trace;
+    }
+
+    /** A request of {@code caller}, not traced. */
+    public RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos,
+                      Caller caller) {
+        this(chat, agent, session, requestId, startNanos, caller, TraceContext.NONE);
+    }
+
+    /** A request of the operator, not traced. */
     public RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos) {
-        this(chat, agent, session, requestId, startNanos, Caller.OPERATOR);
+        this(chat, agent, session, requestId, startNanos, Caller.OPERATOR, TraceContext.NONE);
     }
 }

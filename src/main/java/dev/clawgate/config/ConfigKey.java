@@ -213,6 +213,9 @@ public final class ConfigKey<T> {
     public static final ConfigKey<GatewayConfig.AccessLogFormat> ACCESS_LOG_FORMAT = key("gateway.accessLog.format",
             choice(GatewayConfig.AccessLogFormat.class)).byDefault("logfmt")
             .doc("access log lines (logger dev.clawgate.access): logfmt | json");
+    public static final ConfigKey<Boolean> TRACING_GENERATE = key("gateway.tracing.generate", bool())
+            .byDefault("false").doc("start a W3C trace (random trace id, flags 01) for a request without a valid "
+                    + "traceparent: sent upstream, logged as trace_id");
 
     // --- agents.* ------------------------------------------------------------------------------------------------
     public static final ConfigKey<String> DEFAULT_AGENT = key("agents.defaultAgent", text())

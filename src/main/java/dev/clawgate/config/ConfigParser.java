@@ -86,7 +86,8 @@ final class ConfigParser {
                 defaultAgent, agents, providers, access(agents), get(ConfigKey.ACCESS_LOG_FORMAT),
                 new GatewayConfig.Limits(get(ConfigKey.MAX_MODEL_CHARS), get(ConfigKey.MAX_USER_CHARS),
                         get(ConfigKey.MAX_HEADER_CHARS), get(ConfigKey.MAX_MESSAGES), get(ConfigKey.MAX_CONTENT_PARTS),
-                        get(ConfigKey.MAX_PASS_THROUGH_BYTES), get(ConfigKey.MAX_CHOICES)));
+                        get(ConfigKey.MAX_PASS_THROUGH_BYTES), get(ConfigKey.MAX_CHOICES)),
+                get(ConfigKey.TRACING_GENERATE));
     }
 
     private Access access(Map<String, AgentSpec> agents) {

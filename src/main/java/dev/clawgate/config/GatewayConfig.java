@@ -24,6 +24,7 @@ import java.util.Map;
  *                           {@code gateway.auth.trustedProxy.*}, {@code gateway.auth.users.*})
  * @param accessLogFormat    {@link ConfigKey#ACCESS_LOG_FORMAT}
  * @param limits             bounds on one chat request's fields
+ * @param tracingGenerate    {@link ConfigKey#TRACING_GENERATE}
  */
 public record GatewayConfig(
         boolean chatCompletionsEnabled,
@@ -38,7 +39,8 @@ public record GatewayConfig(
         Map<String, ProviderSpec> providers,
         Access access,
         AccessLogFormat accessLogFormat,
-        Limits limits) {
+        Limits limits,
+        boolean tracingGenerate) {
 
     public GatewayConfig {
         trustedProxyRanges = List.copyOf(trustedProxyRanges);

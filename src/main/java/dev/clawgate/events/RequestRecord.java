@@ -18,7 +18,8 @@ package dev.clawgate.events;
  * @param callerLabel       the caller as a bounded metrics label: a declared name, {@code operator} or {@code other}
  * @param errorCode         OpenAI error code the client was told ({@code upstream_unavailable}, {@code timeout},
  *                          ...), else null
- * @param traceId           the W3C trace id of the request's {@code traceparent} header, or "" when none or invalid
+ * @param traceId           the W3C trace id the request's upstream calls carried: its valid {@code traceparent}'s,
+ *                          or the one the gateway started ({@code gateway.tracing.generate}); "" when none
  * @param model             the agent's upstream model as {@code <provider>/<model>}
  * @param upstreamErrorKind how the provider failed ({@code connect}, {@code timeout}, {@code status_5xx}, ...), or
  *                          null when it did not

@@ -11,7 +11,8 @@ import java.time.temporal.ChronoUnit;
  * <pre>
  * time               when the request finished, ISO-8601 UTC with milliseconds
  * request_id         the x-request-id the client was given
- * trace_id           the trace id of the request's W3C traceparent header, empty when none
+ * trace_id           the W3C trace id sent upstream: the client's traceparent's, or the one the gateway started
+ *                    (gateway.tracing.generate); empty when none
  * caller             who called: operator (the gateway's one token), or the key/user name once keys exist
  * agent              agent id
  * model              the agent's upstream model, provider/model

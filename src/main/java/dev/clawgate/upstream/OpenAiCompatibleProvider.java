@@ -38,7 +38,9 @@ import org.eclipse.jetty.http.HttpMethod;
  * the upstream answered 2xx; failures map as {@link UpstreamErrors} describes. {@link Cancellable#cancel()} aborts
  * the request, which closes its HTTP/1.1 connection, so the upstream stops generating. One client per provider;
  * its threads and their clean stop at undeploy: see {@link UpstreamHttp}. Embeddings:
- * {@code POST {baseUrl}/embeddings} ({@link EmbeddingCall}).
+ * {@code POST {baseUrl}/embeddings} ({@link EmbeddingCall}). Every call of a traced request carries its W3C
+ * {@code traceparent} and {@code tracestate} headers ({@link UpstreamRequest#trace()},
+ * {@link EmbeddingRequest#trace()}).
  */
 public final class OpenAiCompatibleProvider implements ChatProvider {
     private final String name;
@@ -84,6 +86,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
                     if (authorization != null) {
                         h.put(HttpHeader.AUTHORIZATION, authorization);
                     }
+                    request.trace().headers(h::put);
                 })
                 .body(new StringRequestContent("application/json", body(request, dropFields)));
         UpstreamRun run = new UpstreamRun(sink, new ChunkDecoder(sink, readers, apiKey, request.choices()), this);
