@@ -71,11 +71,6 @@ public final class TracePropagator {
         this.random = random;
     }
 
-    /** Whether a request without a valid {@code traceparent} gets a new trace. */
-    public boolean generates() {
-        return generate;
-    }
-
     /**
      * The trace context of a request with these header values (each header line as received; empty when the
      * header is absent).
