@@ -1,0 +1,414 @@
+package dev.clawgate.mcp;
+
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's MCP client side: one SDK client per configured server, their tools, and calls to them.
+ *
+ * <p><b>Start-up never fails on a server.</b> {@link #start} returns at once; every server is connected in the
+ * background (Streamable HTTP first, then the older HTTP+SSE transport when the server refuses the first at the HTTP
+ * level). A server that cannot be reached is down — its tools are absent, {@link #statuses()} says why — and is
+ * retried after {@link Options#initialRetryDelay()} [1 s], doubling up to {@link Options#maxRetryDelay()} [60 s],
+ * until it is up or the toolbox is closed. A server that fails during a call (I/O error, lost session) goes down the
+ * same way. Tools are listed when a server comes up and again on {@code notifications/tools/list_changed}.
+ *
+ * <p><b>Calls never throw and never block.</b> {@link #call} returns a future that always completes with a
+ * {@link ToolResult}: a tool's failure, a timeout (the server's {@code timeoutMs} [30000 ms]), a server that is down,
+ * arguments that are not a JSON object, a tool outside the agent's allowlist or not listed — each is a result with
+ * {@code isError} and a message for the model. Cancelling the future stops waiting for the server and disposes the
+ * SDK request (the SDK 2.1 sends no {@code notifications/cancelled}; the server may finish the work).
+ *
+ * <p><b>Bounds.</b> {@link Options#maxToolsPerServer()} [128] tools per server (16 pages of {@code tools/list}),
+ * input schema at most {@value #MAX_SCHEMA_CHARS} characters (a tool with a larger one is not offered), description
+ * cut at {@value #MAX_DESCRIPTION_CHARS}, arguments at most {@value #MAX_ARGUMENT_CHARS} characters, result text cut at
+ * {@link Options#maxResultChars()} [65536 characters], one server response at most 4 MiB (the SDK's bound).
+ *
+ * <p><b>Threads.</b> All servers share one JDK {@link HttpClient} whose callbacks run on two daemon threads
+ * {@code clawgate-mcp-N}; the SDK's request timers run on Reactor's default schedulers; reconnects and call timeouts
+ * on the given scheduler. {@link #close()} closes every client (the Streamable HTTP session is deleted), stops the
+ * two threads, shuts the HTTP client down where the JDK allows it (Java 21+), and disposes Reactor's default
+ * schedulers — they belong to this web application's copy of Reactor. On Java 17 the JDK client's selector thread
+ * ends by itself once the client is unreachable (within seconds of the next GC); it holds no connection.
+ */
+public final class McpToolbox implements AutoCloseable {
+    static final System.Logger LOG = System.getLogger(McpToolbox.class.getName());
+    static final String CLIENT_VERSION = "0.1.0";
+    /** Largest input schema offered to the model, in characters of JSON. */
+    public static final int MAX_SCHEMA_CHARS = 65_536;
+    /** Descriptions are cut to this many characters. */
+    public static final int MAX_DESCRIPTION_CHARS = 4_096;
+    /** Largest arguments accepted for a call, in characters of JSON. */
+    public static final int MAX_ARGUMENT_CHARS = 262_144;
+    /** How long {@link #close()} waits for the servers to acknowledge the close, in milliseconds. */
+    static final long CLOSE_WAIT_MS = 2_000;
+
+    /** The gateway reads text content only, so a tool's structured output is not checked against its schema. */
+    static final JsonSchemaValidator PASS_THROUGH_VALIDATOR = (schema, content) ->
+            JsonSchemaValidator.ValidationResponse.asValid(null);
+    private static final TypeRef<Map<String, Object>> ARGUMENTS = new TypeRef<>() {
+    };
+
+    /**
+     * Tunables with their defaults ({@link #defaults()}).
+     *
+     * @param initialRetryDelay first reconnect delay after a failure [1 s]; doubles per failure
+     * @param maxRetryDelay     longest reconnect delay [60 s]
+     * @param maxToolsPerServer tools kept per server [128]; the rest are not offered (a warning is logged)
+     * @param maxResultChars    result text cap in characters [65536]; longer text ends with a truncation note
+     */
+    public record Options(Duration initialRetryDelay, Duration maxRetryDelay, int maxToolsPerServer,
+                          int maxResultChars) {
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(1), Duration.ofSeconds(60), 128, 65_536);
+        }
+    }
+
+    private final Map<String, McpConnection> connections = new LinkedHashMap<>();
+    private final Options options;
+    private final ScheduledExecutorService scheduler;
+    private final ToolEvents events;
+    private final McpJsonMapper json = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+    private final ThreadPoolExecutor io;
+    private final CompletableFuture<Void> firstAttempts = new CompletableFuture<>();
+    private final Set<String> awaitingFirstAttempt = ConcurrentHashMap.newKeySet();
+    private final Set<String> secrets;
+    private volatile HttpClient httpClient;
+    private volatile List<OfferedTool> catalog = List.of();
+    private volatile boolean closed;
+
+    private McpToolbox(McpConfig config, Options options, ScheduledExecutorService scheduler, ToolEvents events) {
+        this.options = options;
+        this.scheduler = scheduler;
+        this.events = new FirstAttemptEvents(events);
+        AtomicInteger threads = new AtomicInteger();
+        this.io = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "clawgate-mcp-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        io.allowCoreThreadTimeOut(true);
+        Set<String> s = new java.util.HashSet<>();
+        config.servers().values().forEach(c -> c.headers().values().stream().filter(v -> v.length() >= 4)
+                .forEach(s::add));
+        this.secrets = Set.copyOf(s);
+        config.servers().values().forEach(c -> connections.put(c.name(), new McpConnection(c, this)));
+        awaitingFirstAttempt.addAll(connections.keySet());
+        if (connections.isEmpty()) {
+            firstAttempts.complete(null);
+        }
+    }
+
+    /**
+     * Starts connecting to every server of {@code config} in the background and returns at once.
+     *
+     * @param scheduler runs reconnects and call timeouts; owned by the caller (not shut down by {@link #close()})
+     * @param events    metrics/readiness listener ({@link ToolEvents#NONE} for none)
+     */
+    public static McpToolbox start(McpConfig config, Options options, ScheduledExecutorService scheduler,
+                                   ToolEvents events) {
+        McpToolbox toolbox = new McpToolbox(config, options, scheduler, events);
+        toolbox.connections.values().forEach(c -> scheduler.execute(c::connect));
+        return toolbox;
+    }
+
+    /** Completes when every server has been reached or found down once (it may still come up later). */
+    public CompletableFuture<Void> firstAttempts() {
+        return firstAttempts.copy();
+    }
+
+    /** Each configured server's state, in name order. */
+    public List<ServerStatus> statuses() {
+        return connections.values().stream().map(McpConnection::status).toList();
+    }
+
+    /** The tools a server listed (empty while it is down); null for a server that is not configured. */
+    public List<McpTool> tools(String server) {
+        McpConnection c = connections.get(server);
+        return c == null ? null : c.tools();
+    }
+
+    /**
+     * The tools {@code agent} may use now, as OpenAI functions. Names are assigned over all servers' current tools
+     * ({@link FunctionNames}), so a run keeps one offer for all its rounds.
+     */
+    public ToolOffer offer(String agent, ToolAllowlist allowed) {
+        List<OfferedTool> offered = catalog.stream()
+                .filter(t -> allowed.allows(t.tool().server(), t.tool().name())).toList();
+        return new ToolOffer(this, agent, allowed, offered);
+    }
+
+    /**
+     * Calls {@code tool} of {@code server} with {@code argumentsJson} (a JSON object; null or blank means
+     * {@code {}}) for {@code agent}. Never throws; the future always completes with a result unless the caller
+     * cancels it, which disposes the request.
+     */
+    public CompletableFuture<ToolResult> call(String agent, ToolAllowlist allowed, String server, String tool,
+                                              String argumentsJson) {
+        long start = System.nanoTime();
+        CompletableFuture<ToolResult> result = new CompletableFuture<>();
+        McpConnection conn = connections.get(server);
+        boolean listed = conn != null && conn.tools().stream().anyMatch(t -> t.name().equals(tool));
+        String serverLabel = conn == null ? ToolEvents.UNKNOWN : server;
+        String toolLabel = listed ? tool : ToolEvents.UNKNOWN;
+        result.whenComplete((r, e) -> events.toolCalled(agent, serverLabel, toolLabel,
+                r != null ? r.outcome() : ToolOutcome.CANCELLED, System.nanoTime() - start));
+        if (closed) {
+            result.complete(ToolResult.failure(ToolOutcome.UNAVAILABLE, "MCP tools are shutting down"));
+        } else if (conn == null) {
+            result.complete(ToolResult.failure(ToolOutcome.UNKNOWN_TOOL, "there is no MCP server named '"
+                    + server + "'"));
+        } else if (!allowed.allows(server, tool)) {
+            result.complete(ToolResult.failure(ToolOutcome.NOT_ALLOWED, "tool '" + tool + "' of MCP server '"
+                    + server + "' is not allowed for this agent"));
+        } else {
+            McpConnection.Live live = conn.live();
+            if (live == null) {
+                result.complete(ToolResult.failure(ToolOutcome.UNAVAILABLE, "MCP server '" + server
+                        + "' is unavailable: " + conn.status().lastError()));
+            } else if (!live.tools().containsKey(tool)) {
+                result.complete(ToolResult.failure(ToolOutcome.UNKNOWN_TOOL, "MCP server '" + server
+                        + "' has no tool named '" + tool + "'"));
+            } else {
+                Object args = parseArguments(argumentsJson);
+                if (args instanceof String problem) {
+                    result.complete(ToolResult.failure(ToolOutcome.INVALID_ARGUMENTS, problem));
+                } else {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> map = (Map<String, Object>) args;
+                    send(conn, live, tool, map, result);
+                }
+            }
+        }
+        return result;
+    }
+
+    private void send(McpConnection conn, McpConnection.Live live, String tool, Map<String, Object> args,
+                      CompletableFuture<ToolResult> result) {
+        String server = conn.name();
+        long timeoutMs = conn.config().timeoutMs();
+        Disposable request = live.client().callTool(new McpSchema.CallToolRequest(tool, args)).subscribe(
+                r -> result.complete(toResult(r)),
+                e -> {
+                    result.complete(failure(server, e));
+                    conn.callFailed(live.generation(), e);
+                },
+                () -> result.complete(ToolResult.failure(ToolOutcome.FAILED, "MCP server '" + server
+                        + "' returned no result")));
+        ScheduledFuture<?> timer = scheduler.schedule(() -> {
+            if (result.complete(ToolResult.failure(ToolOutcome.TIMEOUT, "tool '" + tool + "' of MCP server '"
+                    + server + "' did not answer within " + timeoutMs + " ms"))) {
+                request.dispose();
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> {
+            timer.cancel(false);
+            if (result.isCancelled()) {
+                request.dispose();
+            }
+        });
+    }
+
+    private ToolResult toResult(McpSchema.CallToolResult r) {
+        boolean error = Boolean.TRUE.equals(r.isError());
+        return new ToolResult(ResultText.of(r, json, options.maxResultChars()), error,
+                error ? ToolOutcome.TOOL_ERROR : ToolOutcome.OK);
+    }
+
+    private ToolResult failure(String server, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof McpError m) {
+                String message = m.getJsonRpcError() != null ? m.getJsonRpcError().message() : m.getMessage();
+                return ToolResult.failure(ToolOutcome.FAILED, "MCP server '" + server + "' refused the call: "
+                        + scrub(String.valueOf(message)));
+            }
+            if (t instanceof TimeoutException) {
+                return ToolResult.failure(ToolOutcome.TIMEOUT, "MCP server '" + server + "' did not answer in time");
+            }
+        }
+        return ToolResult.failure(ToolOutcome.UNAVAILABLE, "MCP server '" + server + "' failed during the call: "
+                + describe(e));
+    }
+
+    /** The arguments as a map, or a String saying what is wrong with them. */
+    private Object parseArguments(String argumentsJson) {
+        if (argumentsJson == null || argumentsJson.isBlank()) {
+            return Map.of();
+        }
+        if (argumentsJson.length() > MAX_ARGUMENT_CHARS) {
+            return "the arguments are longer than " + MAX_ARGUMENT_CHARS + " characters";
+        }
+        try {
+            Map<String, Object> args = json.readValue(argumentsJson, ARGUMENTS);
+            return args == null ? "the arguments must be a JSON object, not null" : args;
+        } catch (Exception e) {
+            String m = String.valueOf(e.getMessage());
+            int nl = m.indexOf('\n');
+            m = nl < 0 ? m : m.substring(0, nl);
+            return "the arguments are not a valid JSON object: " + (m.length() > 200 ? m.substring(0, 200) : m);
+        }
+    }
+
+    /** Waits up to 2 s for the servers to acknowledge, then stops every thread and connection it started. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Mono<Void>> closing = new ArrayList<>();
+        connections.values().forEach(c -> closing.add(c.close()));
+        try {
+            Mono.when(closing).toFuture().get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "MCP clients did not close in time", e);
+        }
+        catalog = List.of();
+        HttpClient h = httpClient;
+        httpClient = null;
+        if (h != null) {
+            shutdownNow(h);
+        }
+        io.shutdownNow();
+        try {
+            io.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Schedulers.shutdownNow();
+        firstAttempts.complete(null);
+    }
+
+    /** {@code HttpClient.shutdownNow()} exists from Java 21; on 17 the client ends once unreachable. */
+    private static void shutdownNow(HttpClient client) {
+        try {
+            HttpClient.class.getMethod("shutdownNow").invoke(client);
+        } catch (NoSuchMethodException e) {
+            // Java 17: nothing to call
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "HttpClient.shutdownNow failed", e);
+        }
+    }
+
+    // ---- for McpConnection and ToolOffer
+
+    Options options() {
+        return options;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    ToolEvents events() {
+        return events;
+    }
+
+    McpJsonMapper json() {
+        return json;
+    }
+
+    /** A builder whose {@code build()} returns the one shared client (the SDK builds one per transport). */
+    HttpClient.Builder httpClientBuilder() {
+        return new SharedHttpClientBuilder(this::sharedHttpClient);
+    }
+
+    private synchronized HttpClient sharedHttpClient() {
+        HttpClient h = httpClient;
+        if (h == null) {
+            if (closed) {
+                throw new IllegalStateException("MCP tools are shut down");
+            }
+            h = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(io)
+                    .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+            httpClient = h;
+        }
+        return h;
+    }
+
+    /** Recomputes the function names over every server's current tools. */
+    void catalogChanged() {
+        synchronized (connections) {
+            List<McpTool> all = new ArrayList<>();
+            connections.values().forEach(c -> all.addAll(c.tools()));
+            List<OfferedTool> offered = new ArrayList<>();
+            FunctionNames.assign(all).forEach((tool, name) -> offered.add(new OfferedTool(name, tool)));
+            catalog = closed ? List.of() : Collections.unmodifiableList(offered);
+        }
+    }
+
+    /** A short description of a failure for logs, status and the model: no stack, no header value. */
+    String describe(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        String text = root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        text = scrub(text);
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+
+    private String scrub(String text) {
+        for (String secret : secrets) {
+            text = text.replace(secret, "***");
+        }
+        return text;
+    }
+
+    /** Completes {@link #firstAttempts()} once every server has reported up or down. */
+    private final class FirstAttemptEvents implements ToolEvents {
+        private final ToolEvents delegate;
+
+        FirstAttemptEvents(ToolEvents delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void toolCalled(String agent, String server, String tool, ToolOutcome outcome, long durationNanos) {
+            delegate.toolCalled(agent, server, tool, outcome, durationNanos);
+        }
+
+        @Override
+        public void serverStatusChanged(String server, boolean up, String error) {
+            delegate.serverStatusChanged(server, up, error);
+            if (awaitingFirstAttempt.remove(server) && awaitingFirstAttempt.isEmpty()) {
+                firstAttempts.complete(null);
+            }
+        }
+
+        @Override
+        public void toolsChanged(String server, int toolCount) {
+            delegate.toolsChanged(server, toolCount);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.clawgate.mcp;
+
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.http.HttpServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The SDK's own MCP server (its servlet transport) in an embedded Jetty 12 on 127.0.0.1, with tools {@code echo},
+ * {@code add}, {@code fail} (isError), {@code slow} (answers when {@link #releaseSlow()} is called), {@code picture}
+ * (an image and a text part), {@code big} (a long text), {@code headers} (echoes the request's X-Api-Key).
+ * Streamable HTTP at {@code /mcp}, or with {@code legacySse} the older HTTP+SSE transport at {@code /sse}.
+ */
+final class TestMcpServer implements AutoCloseable {
+    static final JsonSchemaValidator NO_VALIDATION = (schema, content) ->
+            JsonSchemaValidator.ValidationResponse.asValid(null);
+    private static final McpJsonMapper JSON = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+
+    final CountDownLatch slowStarted = new CountDownLatch(1);
+    final CountDownLatch slowCancelled = new CountDownLatch(1);
+    private final CompletableFuture<Void> slowRelease = new CompletableFuture<>();
+    private final AtomicReference<String> lastApiKey = new AtomicReference<>();
+    private final Server jetty;
+    private final McpAsyncServer mcp;
+    private final boolean legacySse;
+
+    private TestMcpServer(int port, boolean legacySse) throws Exception {
+        this.legacySse = legacySse;
+        HttpServlet servlet;
+        McpServer.AsyncSpecification<?> spec;
+        if (legacySse) {
+            var provider = HttpServletSseServerTransportProvider.builder().jsonMapper(JSON).sseEndpoint("/sse")
+                    .messageEndpoint("/message").contextExtractor(this::extract).build();
+            servlet = provider;
+            spec = McpServer.async(provider);
+        } else {
+            var provider = HttpServletStreamableServerTransportProvider.builder().jsonMapper(JSON).mcpEndpoint("/mcp")
+                    .contextExtractor(this::extract).build();
+            servlet = provider;
+            spec = McpServer.async(provider);
+        }
+        mcp = spec.serverInfo("test-server", "1.0").jsonMapper(JSON).jsonSchemaValidator(NO_VALIDATION)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tool("echo", "Echoes its text", Map.of("text", Map.of("type", "string")),
+                                (ex, req) -> text(String.valueOf(req.arguments().get("text")))),
+                        tool("add", "Adds a and b", Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")),
+                                (ex, req) -> text(String.valueOf(((Number) req.arguments().get("a")).longValue()
+                                        + ((Number) req.arguments().get("b")).longValue()))),
+                        tool("fail", "Always fails", Map.of(), (ex, req) -> Mono.just(McpSchema.CallToolResult.builder()
+                                .content(List.of(new McpSchema.TextContent("boom"))).isError(true).build())),
+                        tool("slow", "Answers when released", Map.of(), (ex, req) -> {
+                            slowStarted.countDown();
+                            return Mono.fromFuture(slowRelease).then(text("done"))
+                                    .doOnCancel(slowCancelled::countDown);
+                        }),
+                        tool("picture", "An image and a caption", Map.of(), (ex, req) -> Mono.just(
+                                McpSchema.CallToolResult.builder().content(List.of(
+                                        new McpSchema.ImageContent(null, "aGVsbG8=", "image/png"),
+                                        new McpSchema.TextContent("a caption"))).build())),
+                        tool("big", "A long text", Map.of(), (ex, req) -> text("x".repeat(100_000))),
+                        tool("headers", "The X-Api-Key it got", Map.of(), (ex, req) -> text(lastApiKey.get())))
+                .build();
+        jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, "/*");
+        jetty.setHandler(context);
+        jetty.start();
+    }
+
+    static TestMcpServer start(int port) throws Exception {
+        return new TestMcpServer(port, false);
+    }
+
+    static TestMcpServer startLegacySse(int port) throws Exception {
+        return new TestMcpServer(port, true);
+    }
+
+    private io.modelcontextprotocol.common.McpTransportContext extract(jakarta.servlet.http.HttpServletRequest r) {
+        String key = r.getHeader("X-Api-Key");
+        if (key != null) {
+            lastApiKey.set(key);
+        }
+        return io.modelcontextprotocol.common.McpTransportContext.EMPTY;
+    }
+
+    int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port() + (legacySse ? "/sse" : "/mcp");
+    }
+
+    void releaseSlow() {
+        slowRelease.complete(null);
+    }
+
+    /** Adds a tool and sends notifications/tools/list_changed to the connected clients. */
+    void addTool(String name) {
+        mcp.addTool(tool(name, "Added later", Map.of(), (ex, req) -> text(name))).block();
+    }
+
+    @Override
+    public void close() throws Exception {
+        releaseSlow();
+        mcp.closeGracefully().onErrorResume(e -> Mono.empty()).block(java.time.Duration.ofSeconds(5));
+        jetty.stop();
+    }
+
+    static McpServerFeatures.AsyncToolSpecification tool(String name, String description,
+            Map<String, Object> properties,
+            java.util.function.BiFunction<io.modelcontextprotocol.server.McpAsyncServerExchange,
+                    McpSchema.CallToolRequest, Mono<McpSchema.CallToolResult>> handler) {
+        Map<String, Object> schema = Map.of("type", "object", "properties", properties);
+        return new McpServerFeatures.AsyncToolSpecification(
+                McpSchema.Tool.builder(name, schema).description(description).build(), handler);
+    }
+
+    private static Mono<McpSchema.CallToolResult> text(String text) {
+        return Mono.just(McpSchema.CallToolResult.builder().content(List.of(new McpSchema.TextContent(text))).build());
+    }
+}
