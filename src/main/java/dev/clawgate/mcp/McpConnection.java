@@ -102,7 +102,7 @@ final class McpConnection {
     private McpAsyncClient newClient(int gen, boolean legacySse) {
         Duration timeout = Duration.ofMillis(config.timeoutMs());
         return McpClient.async(transport(legacySse))
-                .clientInfo(new McpSchema.Implementation("clawgate", McpToolbox.CLIENT_VERSION))
+                .clientInfo(McpSchema.Implementation.builder("clawgate", McpToolbox.CLIENT_VERSION).build())
                 .capabilities(McpSchema.ClientCapabilities.builder().build())
                 .initializationTimeout(timeout)
                 // a backstop behind McpToolbox's own per-call timer, so the SDK forgets requests that never answer
@@ -115,6 +115,7 @@ final class McpConnection {
                 .build();
     }
 
+    @SuppressWarnings("deprecation") // HttpClientSseClientTransport: the older transport, kept for servers that need it
     private McpClientTransport transport(boolean legacySse) {
         if (config.stdio()) {
             List<String> cmd = config.command();
@@ -205,13 +206,13 @@ final class McpConnection {
             }
             tools = listed;
         }
+        toolbox.catalogChanged();
         if (cameUp) {
             McpToolbox.LOG.log(System.Logger.Level.INFO, "MCP server {0} is up over {1} with {2} tools",
                     config.name(), transport, listed.size());
             toolbox.events().serverStatusChanged(config.name(), true, null);
         }
         toolbox.events().toolsChanged(config.name(), listed.size());
-        toolbox.catalogChanged();
     }
 
     private void onConnectFailed(int gen, McpAsyncClient c, boolean legacySse, Throwable error) {
@@ -270,14 +271,14 @@ final class McpConnection {
             delayMs = Math.min(o.maxRetryDelay().toMillis(), initial << Math.min(failures - 1, 20));
             retry = toolbox.scheduler().schedule((Runnable) this::connect, delayMs, TimeUnit.MILLISECONDS);
         }
+        if (wasUp) {
+            toolbox.catalogChanged();
+        }
         if (report) {
             McpToolbox.LOG.log(System.Logger.Level.WARNING, "MCP server {0} is down ({1}); retrying in {2} ms, "
                     + "backing off to {3} ms", config.name(), message, delayMs,
                     toolbox.options().maxRetryDelay().toMillis());
             toolbox.events().serverStatusChanged(config.name(), false, message);
-        }
-        if (wasUp) {
-            toolbox.catalogChanged();
         }
     }
 

@@ -214,7 +214,7 @@ public final class McpToolbox implements AutoCloseable {
                       CompletableFuture<ToolResult> result) {
         String server = conn.name();
         long timeoutMs = conn.config().timeoutMs();
-        Disposable request = live.client().callTool(new McpSchema.CallToolRequest(tool, args)).subscribe(
+        Disposable request = live.client().callTool(McpSchema.CallToolRequest.builder().name(tool).arguments(args).build()).subscribe(
                 r -> result.complete(toResult(r)),
                 e -> {
                     result.complete(failure(server, e));
@@ -368,12 +368,16 @@ public final class McpToolbox implements AutoCloseable {
 
     /** A short description of a failure for logs, status and the model: no stack, no header value. */
     String describe(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        Throwable shown = error;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            shown = t;
+            if (t instanceof java.io.IOException || t instanceof TimeoutException || t instanceof McpError
+                    || t instanceof io.modelcontextprotocol.spec.McpTransportException) {
+                break;
+            }
         }
-        String m = root.getMessage();
-        String text = root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        String m = shown.getMessage();
+        String text = shown.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
         text = scrub(text);
         return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }

@@ -41,7 +41,9 @@ final class TestMcpServer implements AutoCloseable {
     private final Server jetty;
     private final McpAsyncServer mcp;
     private final boolean legacySse;
+    private int openConnections;
 
+    @SuppressWarnings("deprecation") // HttpServletSseServerTransportProvider: the older transport, on purpose
     private TestMcpServer(int port, boolean legacySse) throws Exception {
         this.legacySse = legacySse;
         HttpServlet servlet;
@@ -65,7 +67,7 @@ final class TestMcpServer implements AutoCloseable {
                                 (ex, req) -> text(String.valueOf(((Number) req.arguments().get("a")).longValue()
                                         + ((Number) req.arguments().get("b")).longValue()))),
                         tool("fail", "Always fails", Map.of(), (ex, req) -> Mono.just(McpSchema.CallToolResult.builder()
-                                .content(List.of(new McpSchema.TextContent("boom"))).isError(true).build())),
+                                .content(List.of(textContent("boom"))).isError(true).build())),
                         tool("slow", "Answers when released", Map.of(), (ex, req) -> {
                             slowStarted.countDown();
                             return Mono.fromFuture(slowRelease).then(text("done"))
@@ -73,13 +75,24 @@ final class TestMcpServer implements AutoCloseable {
                         }),
                         tool("picture", "An image and a caption", Map.of(), (ex, req) -> Mono.just(
                                 McpSchema.CallToolResult.builder().content(List.of(
-                                        new McpSchema.ImageContent(null, "aGVsbG8=", "image/png"),
-                                        new McpSchema.TextContent("a caption"))).build())),
+                                        McpSchema.ImageContent.builder("aGVsbG8=", "image/png").build(),
+                                        textContent("a caption"))).build())),
                         tool("big", "A long text", Map.of(), (ex, req) -> text("x".repeat(100_000))),
                         tool("headers", "The X-Api-Key it got", Map.of(), (ex, req) -> text(lastApiKey.get())))
                 .build();
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
+        connector.addBean(new org.eclipse.jetty.io.Connection.Listener() {
+            @Override
+            public void onOpened(org.eclipse.jetty.io.Connection connection) {
+                connectionsChanged(1);
+            }
+
+            @Override
+            public void onClosed(org.eclipse.jetty.io.Connection connection) {
+                connectionsChanged(-1);
+            }
+        });
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         jetty.addConnector(connector);
@@ -106,6 +119,20 @@ final class TestMcpServer implements AutoCloseable {
             lastApiKey.set(key);
         }
         return io.modelcontextprotocol.common.McpTransportContext.EMPTY;
+    }
+
+    private synchronized void connectionsChanged(int delta) {
+        openConnections += delta;
+        notifyAll();
+    }
+
+    /** Waits (bounded) until no client holds a connection to this server; returns how many are still open. */
+    synchronized int awaitNoConnections(java.time.Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (openConnections > 0 && System.nanoTime() < deadline) {
+            wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        return openConnections;
     }
 
     int port() {
@@ -141,7 +168,11 @@ final class TestMcpServer implements AutoCloseable {
                 McpSchema.Tool.builder(name, schema).description(description).build(), handler);
     }
 
+    static McpSchema.TextContent textContent(String text) {
+        return McpSchema.TextContent.builder(text).build();
+    }
+
     private static Mono<McpSchema.CallToolResult> text(String text) {
-        return Mono.just(McpSchema.CallToolResult.builder().content(List.of(new McpSchema.TextContent(text))).build());
+        return Mono.just(McpSchema.CallToolResult.builder().content(List.of(textContent(text))).build());
     }
 }
