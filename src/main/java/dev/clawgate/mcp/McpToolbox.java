@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code isError} and a message for the model. Cancelling the future stops waiting for the server and disposes the
  * SDK request (the SDK 2.1 sends no {@code notifications/cancelled}; the server may finish the work).
  *
- * <p><b>Bounds.</b> {@link Options#maxToolsPerServer()} [128] tools per server (16 pages of {@code tools/list}),
+ * <p><b>Bounds.</b> {@link Options#maxToolsPerServer()} [128] tools per server (at start-up at most 16 pages of
+ * {@code tools/list} are read; on {@code list_changed} the SDK reads every page and the cap applies to the result),
  * input schema at most {@value #MAX_SCHEMA_CHARS} characters (a tool with a larger one is not offered), description
  * cut at {@value #MAX_DESCRIPTION_CHARS}, arguments at most {@value #MAX_ARGUMENT_CHARS} characters, result text cut at
  * {@link Options#maxResultChars()} [65536 characters], one server response at most 4 MiB (the SDK's bound).
