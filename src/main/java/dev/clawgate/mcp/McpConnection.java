@@ -2,20 +2,13 @@ package dev.clawgate.mcp;
 
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransportException;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,7 +94,7 @@ final class McpConnection {
 
     private McpAsyncClient newClient(int gen, boolean legacySse) {
         Duration timeout = Duration.ofMillis(config.timeoutMs());
-        return McpClient.async(transport(legacySse))
+        return McpClient.async(McpTransports.create(config, toolbox, legacySse))
                 .clientInfo(McpSchema.Implementation.builder("clawgate", McpToolbox.CLIENT_VERSION).build())
                 .capabilities(McpSchema.ClientCapabilities.builder().build())
                 .initializationTimeout(timeout)
@@ -113,30 +106,6 @@ final class McpConnection {
                     return Mono.empty();
                 })
                 .build();
-    }
-
-    @SuppressWarnings("deprecation") // HttpClientSseClientTransport: the older transport, kept for servers that need it
-    private McpClientTransport transport(boolean legacySse) {
-        if (config.stdio()) {
-            List<String> cmd = config.command();
-            ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).build();
-            return new StdioClientTransport(params, toolbox.json(), MAX_RESPONSE_BYTES);
-        }
-        URI url = config.url();
-        String origin = url.getScheme() + "://" + url.getRawAuthority();
-        String endpoint = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        HttpRequest.Builder request = HttpRequest.newBuilder();
-        config.headers().forEach(request::header);
-        Duration connectTimeout = Duration.ofMillis(Math.min(config.timeoutMs(), 10_000));
-        if (legacySse) {
-            return HttpClientSseClientTransport.builder(origin).sseEndpoint(endpoint)
-                    .clientBuilder(toolbox.httpClientBuilder()).requestBuilder(request).jsonMapper(toolbox.json())
-                    .connectTimeout(connectTimeout).maxResponseSize(MAX_RESPONSE_BYTES).build();
-        }
-        return HttpClientStreamableHttpTransport.builder(origin).endpoint(endpoint)
-                .clientBuilder(toolbox.httpClientBuilder()).requestBuilder(request).jsonMapper(toolbox.json())
-                .connectTimeout(connectTimeout).maxResponseSize(MAX_RESPONSE_BYTES).build();
     }
 
     private Mono<List<McpTool>> listTools(McpAsyncClient c) {

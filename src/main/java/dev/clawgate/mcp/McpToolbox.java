@@ -1,12 +1,9 @@
 package dev.clawgate.mcp;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpError;
-import io.modelcontextprotocol.spec.McpSchema;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,10 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,8 +69,6 @@ public final class McpToolbox implements AutoCloseable {
     /** The gateway reads text content only, so a tool's structured output is not checked against its schema. */
     static final JsonSchemaValidator PASS_THROUGH_VALIDATOR = (schema, content) ->
             JsonSchemaValidator.ValidationResponse.asValid(null);
-    private static final TypeRef<Map<String, Object>> ARGUMENTS = new TypeRef<>() {
-    };
 
     /**
      * Tunables with their defaults ({@link #defaults()}).
@@ -101,6 +94,7 @@ public final class McpToolbox implements AutoCloseable {
     private final CompletableFuture<Void> firstAttempts = new CompletableFuture<>();
     private final Set<String> awaitingFirstAttempt = ConcurrentHashMap.newKeySet();
     private final Set<String> secrets;
+    private final ToolCalls calls = new ToolCalls(this);
     private volatile HttpClient httpClient;
     private volatile List<OfferedTool> catalog = List.of();
     private volatile boolean closed;
@@ -173,108 +167,7 @@ public final class McpToolbox implements AutoCloseable {
      */
     public CompletableFuture<ToolResult> call(String agent, ToolAllowlist allowed, String server, String tool,
                                               String argumentsJson) {
-        long start = System.nanoTime();
-        CompletableFuture<ToolResult> result = new CompletableFuture<>();
-        McpConnection conn = connections.get(server);
-        boolean listed = conn != null && conn.tools().stream().anyMatch(t -> t.name().equals(tool));
-        String serverLabel = conn == null ? ToolEvents.UNKNOWN : server;
-        String toolLabel = listed ? tool : ToolEvents.UNKNOWN;
-        result.whenComplete((r, e) -> events.toolCalled(agent, serverLabel, toolLabel,
-                r != null ? r.outcome() : ToolOutcome.CANCELLED, System.nanoTime() - start));
-        if (closed) {
-            result.complete(ToolResult.failure(ToolOutcome.UNAVAILABLE, "MCP tools are shutting down"));
-        } else if (conn == null) {
-            result.complete(ToolResult.failure(ToolOutcome.UNKNOWN_TOOL, "there is no MCP server named '"
-                    + server + "'"));
-        } else if (!allowed.allows(server, tool)) {
-            result.complete(ToolResult.failure(ToolOutcome.NOT_ALLOWED, "tool '" + tool + "' of MCP server '"
-                    + server + "' is not allowed for this agent"));
-        } else {
-            McpConnection.Live live = conn.live();
-            if (live == null) {
-                result.complete(ToolResult.failure(ToolOutcome.UNAVAILABLE, "MCP server '" + server
-                        + "' is unavailable: " + conn.status().lastError()));
-            } else if (!live.tools().containsKey(tool)) {
-                result.complete(ToolResult.failure(ToolOutcome.UNKNOWN_TOOL, "MCP server '" + server
-                        + "' has no tool named '" + tool + "'"));
-            } else {
-                Object args = parseArguments(argumentsJson);
-                if (args instanceof String problem) {
-                    result.complete(ToolResult.failure(ToolOutcome.INVALID_ARGUMENTS, problem));
-                } else {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> map = (Map<String, Object>) args;
-                    send(conn, live, tool, map, result);
-                }
-            }
-        }
-        return result;
-    }
-
-    private void send(McpConnection conn, McpConnection.Live live, String tool, Map<String, Object> args,
-                      CompletableFuture<ToolResult> result) {
-        String server = conn.name();
-        long timeoutMs = conn.config().timeoutMs();
-        Disposable request = live.client().callTool(McpSchema.CallToolRequest.builder().name(tool).arguments(args).build()).subscribe(
-                r -> result.complete(toResult(r)),
-                e -> {
-                    result.complete(failure(server, e));
-                    conn.callFailed(live.generation(), e);
-                },
-                () -> result.complete(ToolResult.failure(ToolOutcome.FAILED, "MCP server '" + server
-                        + "' returned no result")));
-        ScheduledFuture<?> timer = scheduler.schedule(() -> {
-            if (result.complete(ToolResult.failure(ToolOutcome.TIMEOUT, "tool '" + tool + "' of MCP server '"
-                    + server + "' did not answer within " + timeoutMs + " ms"))) {
-                request.dispose();
-            }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
-        result.whenComplete((r, e) -> {
-            timer.cancel(false);
-            if (result.isCancelled()) {
-                request.dispose();
-            }
-        });
-    }
-
-    private ToolResult toResult(McpSchema.CallToolResult r) {
-        boolean error = Boolean.TRUE.equals(r.isError());
-        return new ToolResult(ResultText.of(r, json, options.maxResultChars()), error,
-                error ? ToolOutcome.TOOL_ERROR : ToolOutcome.OK);
-    }
-
-    private ToolResult failure(String server, Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof McpError m) {
-                String message = m.getJsonRpcError() != null ? m.getJsonRpcError().message() : m.getMessage();
-                return ToolResult.failure(ToolOutcome.FAILED, "MCP server '" + server + "' refused the call: "
-                        + scrub(String.valueOf(message)));
-            }
-            if (t instanceof TimeoutException) {
-                return ToolResult.failure(ToolOutcome.TIMEOUT, "MCP server '" + server + "' did not answer in time");
-            }
-        }
-        return ToolResult.failure(ToolOutcome.UNAVAILABLE, "MCP server '" + server + "' failed during the call: "
-                + describe(e));
-    }
-
-    /** The arguments as a map, or a String saying what is wrong with them. */
-    private Object parseArguments(String argumentsJson) {
-        if (argumentsJson == null || argumentsJson.isBlank()) {
-            return Map.of();
-        }
-        if (argumentsJson.length() > MAX_ARGUMENT_CHARS) {
-            return "the arguments are longer than " + MAX_ARGUMENT_CHARS + " characters";
-        }
-        try {
-            Map<String, Object> args = json.readValue(argumentsJson, ARGUMENTS);
-            return args == null ? "the arguments must be a JSON object, not null" : args;
-        } catch (Exception e) {
-            String m = String.valueOf(e.getMessage());
-            int nl = m.indexOf('\n');
-            m = nl < 0 ? m : m.substring(0, nl);
-            return "the arguments are not a valid JSON object: " + (m.length() > 200 ? m.substring(0, 200) : m);
-        }
+        return calls.call(agent, allowed, server, tool, argumentsJson);
     }
 
     /** Waits up to 2 s for the servers to acknowledge, then stops every thread and connection it started. */
@@ -320,7 +213,15 @@ public final class McpToolbox implements AutoCloseable {
         }
     }
 
-    // ---- for McpConnection and ToolOffer
+    // ---- for McpConnection and ToolCalls
+
+    McpConnection connection(String server) {
+        return connections.get(server);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
 
     Options options() {
         return options;
@@ -383,7 +284,7 @@ public final class McpToolbox implements AutoCloseable {
         return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 
-    private String scrub(String text) {
+    String scrub(String text) {
         for (String secret : secrets) {
             text = text.replace(secret, "***");
         }
