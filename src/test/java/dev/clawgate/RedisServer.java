@@ -49,9 +49,10 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the process (again) on the same port; returns once it accepts connections. */
     /** A gateway's Redis connection to this server, with no observers, on {@code scheduler}. */
-    public dev.clawgate.cluster.RedisState connect(java.util.concurrent.ScheduledExecutorService scheduler) {
-        return new dev.clawgate.cluster.RedisState(dev.clawgate.config.Secret.ofNullable(url()), scheduler,
-                () -> GatewayEvents.NONE);
+    public dev.clawgate.cluster.RedisState connect(dev.clawgate.time.Scheduler scheduler) {
+        return new dev.clawgate.cluster.RedisState(
+                dev.clawgate.config.RedisEndpoint.parse(dev.clawgate.config.ConfigKeys.STATE_REDIS_URL, url()),
+                scheduler, kind -> { });
     }
 
     public void startAgain() throws IOException {

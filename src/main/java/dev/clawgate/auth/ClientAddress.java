@@ -1,9 +1,7 @@
 package dev.clawgate.auth;
 
-import dev.clawgate.config.ConfigException;
-import dev.clawgate.config.ConfigKeys;
+import dev.clawgate.config.AddressRange;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -34,18 +32,11 @@ public final class ClientAddress {
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern IPV4_WITH_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):\\d{1,5}");
 
-    private final List<Cidr> trusted;
+    private final List<AddressRange> trusted;
 
-    /**
-     * @param trustedProxies entries of {@code gateway.trustedProxies}: addresses or CIDRs
-     * @throws ConfigException naming {@code gateway.trustedProxies} when an entry is neither
-     */
-    public ClientAddress(List<String> trustedProxies) {
-        List<Cidr> list = new ArrayList<>();
-        for (String entry : trustedProxies) {
-            list.add(Cidr.parse(entry.trim()));
-        }
-        this.trusted = List.copyOf(list);
+    /** @param trustedProxies {@code gateway.trustedProxies}, parsed */
+    public ClientAddress(List<AddressRange> trustedProxies) {
+        this.trusted = List.copyOf(trustedProxies);
     }
 
     /** The client address of {@code request}, computed on first use and then read from {@link #ATTRIBUTE}. */
@@ -99,7 +90,7 @@ public final class ClientAddress {
     }
 
     private boolean isTrusted(InetAddress address) {
-        for (Cidr c : trusted) {
+        for (AddressRange c : trusted) {
             if (c.contains(address)) {
                 return true;
             }
@@ -155,57 +146,6 @@ public final class ClientAddress {
             return IPV6.matcher(t).matches() ? InetAddress.getByName(t) : null;
         } catch (UnknownHostException | SecurityException e) {
             return null;
-        }
-    }
-
-    /** An address range: network bytes and prefix length. A plain address is a range of one. */
-    private record Cidr(byte[] network, int prefix) {
-        static Cidr parse(String entry) {
-            int slash = entry.indexOf('/');
-            String host = slash < 0 ? entry : entry.substring(0, slash);
-            InetAddress address = ClientAddress.parse(host);
-            if (address == null || !(IPV4.matcher(host).matches() || IPV6.matcher(host).matches())) {
-                throw new ConfigException(ConfigKeys.TRUSTED_PROXIES,
-                        "'" + sanitise(entry) + "' is not an IPv4 or IPv6 address or CIDR");
-            }
-            int bits = host.contains(":") ? 128 : 32;
-            int prefix = address.getAddress().length * 8;
-            if (slash >= 0) {
-                String p = entry.substring(slash + 1);
-                try {
-                    prefix = Integer.parseInt(p);
-                } catch (NumberFormatException e) {
-                    prefix = -1;
-                }
-                if (prefix < 0 || prefix > bits || !p.matches("\\d{1,3}")) {
-                    throw new ConfigException(ConfigKeys.TRUSTED_PROXIES, "'" + sanitise(entry)
-                            + "' has a bad prefix length (0 to " + bits + ")");
-                }
-                if (address instanceof Inet4Address && host.contains(":")) {
-                    // ::ffff:a.b.c.d/n: Java hands back the IPv4 address; the prefix counts IPv6 bits
-                    prefix = Math.max(0, prefix - 96);
-                }
-            }
-            return new Cidr(address.getAddress(), prefix);
-        }
-
-        boolean contains(InetAddress address) {
-            byte[] a = address.getAddress();
-            if (a.length != network.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (a[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (a[full] & mask) == (network[full] & mask);
         }
     }
 }

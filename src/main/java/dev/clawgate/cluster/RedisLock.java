@@ -1,12 +1,11 @@
 package dev.clawgate.cluster;
 
+import dev.clawgate.time.Scheduler;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +32,7 @@ public final class RedisLock {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedisState redis;
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
 
     /** Thrown (as the future's failure) when the lock stayed taken until the deadline. */
     public static final class LockTimeoutException extends RuntimeException {
@@ -48,7 +47,7 @@ public final class RedisLock {
      * @param redis     the node's Redis connection
      * @param scheduler where retries wait (the gateway's timer)
      */
-    public RedisLock(RedisState redis, ScheduledExecutorService scheduler) {
+    public RedisLock(RedisState redis, Scheduler scheduler) {
         this.redis = redis;
         this.scheduler = scheduler;
     }
@@ -66,7 +65,7 @@ public final class RedisLock {
         RANDOM.nextBytes(raw);
         String token = HexFormat.of().formatHex(raw);
         CompletableFuture<String> result = new CompletableFuture<>();
-        attempt(key, token, ttlMs, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs), FIRST_RETRY_MS, result);
+        attempt(key, token, ttlMs, scheduler.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs), FIRST_RETRY_MS, result);
         return result;
     }
 
@@ -83,7 +82,7 @@ public final class RedisLock {
                     if (!result.complete(token)) {
                         release(key, token);
                     }
-                } else if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) - deadlineNanos > 0) {
+                } else if (scheduler.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) - deadlineNanos > 0) {
                     result.completeExceptionally(new LockTimeoutException());
                 } else {
                     retry(key, token, ttlMs, deadlineNanos, backoffMs, result);
@@ -109,10 +108,10 @@ public final class RedisLock {
      * {@code token}, so a live holder keeps it for as long as its turn runs and a crashed one loses it within
      * {@code ttlMs}. A failed renewal is reported and retried at the next period. Cancel the returned task when done.
      */
-    public ScheduledFuture<?> keepAlive(String key, String token, long ttlMs) {
+    public Scheduler.Task keepAlive(String key, String token, long ttlMs) {
         long period = Math.max(1, ttlMs / 3);
         String ttl = Long.toString(ttlMs);
-        return scheduler.scheduleAtFixedRate(() -> {
+        return scheduler.scheduleWithFixedDelay(() -> {
             try {
                 redis.commands().eval(COMPARE_AND_EXTEND, ScriptOutputType.INTEGER, new String[] {key}, token, ttl)
                         .whenComplete((n, error) -> {

@@ -1,9 +1,10 @@
 package dev.clawgate.cluster;
 
-import dev.clawgate.GatewayEvents;
 import dev.clawgate.config.ConfigException;
 import dev.clawgate.config.ConfigKeys;
-import dev.clawgate.config.Secret;
+import dev.clawgate.config.RedisEndpoint;
+import dev.clawgate.time.Scheduler;
+import dev.clawgate.time.Ticker;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -20,14 +21,14 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * The gateway's connection to Redis ({@code gateway.state.redis.url}, {@code redis://} or {@code rediss://}, the
- * password usually from {@code ${env:…}}), shared by the lockout, the rate limiter and the session store of one node.
+ * password usually from {@code ${env:…}}; parsed into a {@link RedisEndpoint} by the configuration), shared by the lockout, the rate limiter and the session store of one node.
  * Built only when the key is set; the single-node path never loads it.
  *
  * <p>One Lettuce {@link RedisClient} with its own small {@link ClientResources} (2 Netty I/O threads, 2 computation
@@ -38,8 +39,9 @@ import java.util.function.Supplier;
  *
  * <p>Health: a PING every {@link #PING_PERIOD_MS} ms on the gateway's scheduler (asynchronous, holds no thread);
  * {@link #healthy()} is the last answer, so {@code /readyz} costs nothing. Failures are reported through
- * {@link #failed(String, Throwable)}: a {@link GatewayEvents#stateStoreError} event every time, a warning log line at
- * most once per {@link #WARN_INTERVAL_MS} ms per kind. The URL (a {@link Secret}) is never logged: only host:port.
+ * {@link #failed(String, Throwable)}: the {@code onFailure} callback (the gateway's {@code stateStoreError} event)
+ * every time, a warning log line at
+ * most once per {@link #WARN_INTERVAL_MS} ms per kind. The password is never logged: only host:port.
  *
  * <p>{@link #close()} (undeploy) closes the connections and shuts the client and its Netty threads down with a
  * 100 ms quiet period and a 2 s bound.
@@ -63,28 +65,32 @@ public final class RedisState implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> strings;
     private final StatefulRedisConnection<String, byte[]> bytes;
-    private final Supplier<GatewayEvents> events;
-    private final WarningThrottle warnings = new WarningThrottle(WARN_INTERVAL_MS);
+    private final Consumer<String> onFailure;
+    private final WarningThrottle warnings;
     private volatile boolean healthy = true;
 
     /**
      * Connects, once at start-up.
      *
-     * @param url       {@code gateway.state.redis.url}
-     * @param scheduler the gateway's timer, for the health PING
-     * @param events    the gateway's events sink (read on each failure, as metrics install it after start-up)
-     * @throws ConfigException naming {@code gateway.state.redis.url} when the URL is malformed or Redis does not
-     *                         answer at start-up (the message holds host:port only)
+     * @param endpoint  {@code gateway.state.redis.url}, parsed
+     * @param scheduler the gateway's timer, for the health PING (and the warning throttle's time)
+     * @param onFailure told the kind of every failed call ({@code ratelimit}, {@code lockout}, {@code session},
+     *                  {@code ping}); must be cheap and never throw
+     * @throws ConfigException naming {@code gateway.state.redis.url} when Redis does not answer at start-up (the
+     *                         message holds host:port only)
      */
-    public RedisState(Secret url, ScheduledExecutorService scheduler, Supplier<GatewayEvents> events) {
-        RedisURI uri;
-        try {
-            uri = RedisURI.create(url.reveal());
-        } catch (RuntimeException e) {
-            throw new ConfigException(ConfigKeys.STATE_REDIS_URL, "is not a valid redis:// or rediss:// URL");
+    public RedisState(RedisEndpoint endpoint, Scheduler scheduler, Consumer<String> onFailure) {
+        RedisURI.Builder builder = RedisURI.Builder.redis(endpoint.host(), endpoint.port())
+                .withSsl(endpoint.ssl()).withDatabase(endpoint.database());
+        if (endpoint.password() != null) {
+            CharSequence password = endpoint.password().reveal();
+            builder = endpoint.username() == null ? builder.withPassword(password)
+                    : builder.withAuthentication(endpoint.username(), password);
         }
-        this.where = uri.getHost() + ":" + uri.getPort();
-        this.events = events;
+        RedisURI uri = builder.build();
+        this.where = endpoint.where();
+        this.onFailure = onFailure;
+        this.warnings = new WarningThrottle(WARN_INTERVAL_MS, scheduler);
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
@@ -126,7 +132,7 @@ public final class RedisState implements AutoCloseable {
     }
 
     /** The connection with byte values that Bucket4j's proxy manager uses. */
-    StatefulRedisConnection<String, byte[]> bucketConnection() {
+    public StatefulRedisConnection<String, byte[]> bucketConnection() {
         return bytes;
     }
 
@@ -140,7 +146,7 @@ public final class RedisState implements AutoCloseable {
      * {@link #WARN_INTERVAL_MS} ms per kind, naming the exception class and host:port, never a key or the URL.
      */
     public void failed(String kind, Throwable error) {
-        events.get().stateStoreError(kind);
+        onFailure.accept(kind);
         long suppressed = warnings.allow(kind);
         if (suppressed >= 0) {
             Throwable cause = unwrap(error);

@@ -6,44 +6,61 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole gateway configuration, parsed and validated once at start-up by {@link ConfigLoader}. Immutable.
- * Every key, its default and its unit is listed in {@link ConfigKeys}; no record here prints a secret.
+ * The whole gateway configuration, parsed and validated once at start-up by {@link ConfigLoader}. Immutable; holds
+ * parsed values only. Each component names the {@link ConfigKey} it comes from, which holds the key's name, default,
+ * unit, range and doc; no record here prints a secret.
  *
- * @param chatCompletionsEnabled {@code gateway.http.endpoints.chatCompletions.enabled} [false]
- * @param http          HTTP limits, request rate limit and CORS
- * @param auth          bearer authentication and failed-auth lockout
- * @param trustedProxies {@code gateway.trustedProxies}: IPs or CIDRs whose {@code X-Forwarded-For} is believed [none]
- * @param state         the session store
- * @param metrics       the Prometheus endpoint
- * @param defaultAgent  {@code agents.defaultAgent} [main]
- * @param agents        agents by lower-case id, in configuration order
- * @param providers     upstream providers by name (the built-in {@code echo} is always present)
+ * @param chatCompletionsEnabled {@link ConfigKey#CHAT_ENABLED}
+ * @param http               HTTP limits, request rate limit and CORS
+ * @param auth               bearer authentication and failed-auth lockout
+ * @param trustedProxyRanges {@link ConfigKey#TRUSTED_PROXIES}, parsed
+ * @param state              the session store
+ * @param metrics            the Prometheus endpoint
+ * @param defaultAgent       {@link ConfigKey#DEFAULT_AGENT}, lower case
+ * @param agents             agents by lower-case id, in configuration order
+ * @param providers          upstream providers by name (the built-in {@code echo} is always present)
+ * @param mcp                the MCP servers agents may call tools of ({@code mcp.servers.*})
  */
 public record GatewayConfig(
         boolean chatCompletionsEnabled,
         Http http,
         Auth auth,
-        List<String> trustedProxies,
+        List<AddressRange> trustedProxyRanges,
         State state,
         Metrics metrics,
         String defaultAgent,
         Map<String, AgentSpec> agents,
-        Map<String, ProviderSpec> providers) {
+        Map<String, ProviderSpec> providers,
+        Mcp mcp) {
 
     public GatewayConfig {
-        trustedProxies = List.copyOf(trustedProxies);
+        mcp = mcp == null ? Mcp.NONE : mcp;
+        trustedProxyRanges = List.copyOf(trustedProxyRanges);
         agents = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(agents));
         providers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(providers));
     }
 
+    /** Without MCP servers. */
+    public GatewayConfig(boolean chatCompletionsEnabled, Http http, Auth auth, List<AddressRange> trustedProxyRanges,
+                         State state, Metrics metrics, String defaultAgent, Map<String, AgentSpec> agents,
+                         Map<String, ProviderSpec> providers) {
+        this(chatCompletionsEnabled, http, auth, trustedProxyRanges, state, metrics, defaultAgent, agents, providers,
+                Mcp.NONE);
+    }
+
+    /** {@link ConfigKey#TRUSTED_PROXIES} as configured, one entry per address or CIDR. */
+    public List<String> trustedProxies() {
+        return trustedProxyRanges.stream().map(AddressRange::toString).toList();
+    }
+
     /**
-     * @param maxBodyBytes      {@code gateway.http.maxBodyBytes}: largest accepted request body, bytes [20971520]
-     * @param streamTimeoutMs   {@code gateway.http.streamTimeoutMs}: longest a request may run, ms [600000]
-     * @param heartbeatMs       {@code gateway.http.heartbeatMs}: idle time before an SSE {@code : keepalive}, ms [15000]
-     * @param requestsPerMinute {@code gateway.http.rateLimit.requestsPerMinute}: refill per client, 0 = off [0]
-     * @param burst             {@code gateway.http.rateLimit.burst}: bucket capacity [= requestsPerMinute]
-     * @param maxTrackedClients {@code gateway.http.rateLimit.maxTrackedClients}: most buckets kept [10000]
-     * @param corsAllowedOrigins {@code gateway.http.cors.allowedOrigins}: exact origins, empty = CORS off [empty]
+     * @param maxBodyBytes       {@link ConfigKey#MAX_BODY_BYTES}
+     * @param streamTimeoutMs    {@link ConfigKey#STREAM_TIMEOUT_MS}
+     * @param heartbeatMs        {@link ConfigKey#HEARTBEAT_MS}
+     * @param requestsPerMinute  {@link ConfigKey#RATE_RPM}
+     * @param burst              {@link ConfigKey#RATE_BURST}
+     * @param maxTrackedClients  {@link ConfigKey#RATE_MAX_TRACKED}
+     * @param corsAllowedOrigins {@link ConfigKey#CORS_ORIGINS}
      */
     public record Http(long maxBodyBytes, long streamTimeoutMs, long heartbeatMs, long requestsPerMinute, long burst,
                        int maxTrackedClients, List<String> corsAllowedOrigins) {
@@ -56,21 +73,28 @@ public record GatewayConfig(
         }
     }
 
-    /** {@code gateway.auth.mode}. */
+    /** {@link ConfigKey#AUTH_MODE}. */
     public enum AuthMode { TOKEN, PASSWORD, NONE }
 
     /**
-     * @param mode              [token]
-     * @param token             {@code gateway.auth.token}, else env {@code OPENCLAW_GATEWAY_TOKEN}; masked
-     * @param password          {@code gateway.auth.password}, else env {@code OPENCLAW_GATEWAY_PASSWORD}; masked
-     * @param maxAttempts       {@code gateway.auth.rateLimit.maxAttempts}: wrong secrets before lockout [10]
-     * @param windowMs          {@code gateway.auth.rateLimit.windowMs}: sliding window for them, ms [60000]
-     * @param lockoutMs         {@code gateway.auth.rateLimit.lockoutMs}: lockout length, ms [300000]
-     * @param exemptLoopback    {@code gateway.auth.rateLimit.exemptLoopback} [true]
-     * @param maxTrackedClients {@code gateway.auth.rateLimit.maxTrackedClients}: most addresses tracked [10000]
+     * @param mode              {@link ConfigKey#AUTH_MODE}
+     * @param token             {@link ConfigKey#AUTH_TOKEN}; masked
+     * @param password          {@link ConfigKey#AUTH_PASSWORD}; masked
+     * @param maxAttempts       {@link ConfigKey#LOCKOUT_MAX_ATTEMPTS}
+     * @param windowMs          {@link ConfigKey#LOCKOUT_WINDOW_MS}
+     * @param lockoutMs         {@link ConfigKey#LOCKOUT_MS}
+     * @param exemptLoopback    {@link ConfigKey#LOCKOUT_EXEMPT_LOOPBACK}
+     * @param maxTrackedClients {@link ConfigKey#LOCKOUT_MAX_TRACKED}
+     * @param ipv6Prefix        {@link ConfigKey#LOCKOUT_IPV6_PREFIX}
      */
     public record Auth(AuthMode mode, Secret token, Secret password, int maxAttempts, long windowMs, long lockoutMs,
-                       boolean exemptLoopback, int maxTrackedClients) {
+                       boolean exemptLoopback, int maxTrackedClients, int ipv6Prefix) {
+        /** With the default IPv6 prefix, /64. */
+        public Auth(AuthMode mode, Secret token, Secret password, int maxAttempts, long windowMs, long lockoutMs,
+                    boolean exemptLoopback, int maxTrackedClients) {
+            this(mode, token, password, maxAttempts, windowMs, lockoutMs, exemptLoopback, maxTrackedClients, 64);
+        }
+
         /** The secret a bearer credential is compared with, or null in mode none. */
         public Secret expectedSecret() {
             return switch (mode) {
@@ -81,18 +105,44 @@ public record GatewayConfig(
         }
     }
 
-    /**
-     * @param dir         {@code gateway.state.dir}: file-backed sessions under this directory [unset = memory]
-     * @param redisUrl    {@code gateway.state.redis.url}: Redis for a cluster [unset]; masked in toString
-     * @param maxSessions {@code gateway.state.maxSessions}: sessions kept in memory, LRU beyond [10000]
-     * @param idleTtlMs   {@code gateway.state.idleTtlMs}: a session unused this long is dropped, ms [86400000]
-     */
-    public record State(Path dir, Secret redisUrl, int maxSessions, long idleTtlMs) {
+    /** Where sessions live. */
+    public enum StoreKind {
+        /** In this JVM, bounded by {@link State#maxSessions()}. */
+        MEMORY,
+        /** In files under {@link State#dir()}. */
+        FILE,
+        /** In Redis at {@link State#redis()}, shared by a cluster. */
+        REDIS
     }
 
     /**
-     * @param enabled {@code gateway.metrics.enabled} [false]
-     * @param auth    {@code gateway.metrics.auth}: same bearer auth as the API [true]
+     * @param dir         {@link ConfigKey#STATE_DIR}; checked at load to be a directory that can be created or
+     *                    written; ignored (with a warning at load) when {@code redis} is set
+     * @param redisUrl    {@link ConfigKey#STATE_REDIS_URL} as configured; masked. Read {@code redis} instead
+     * @param maxSessions {@link ConfigKey#STATE_MAX_SESSIONS}
+     * @param idleTtlMs   {@link ConfigKey#STATE_IDLE_TTL_MS}
+     * @param redis       {@link ConfigKey#STATE_REDIS_URL}, parsed; null when unset
+     * @param maxTranscriptMessages {@link ConfigKey#STATE_MAX_TRANSCRIPT_MESSAGES}
+     * @param maxTranscriptBytes    {@link ConfigKey#STATE_MAX_TRANSCRIPT_BYTES}
+     * @param maxMemoryBytes        {@link ConfigKey#STATE_MAX_MEMORY_BYTES}
+     * @param maxQueuedTurns        {@link ConfigKey#STATE_MAX_QUEUED_TURNS}
+     */
+    public record State(Path dir, Secret redisUrl, int maxSessions, long idleTtlMs, RedisEndpoint redis,
+                        int maxTranscriptMessages, long maxTranscriptBytes, long maxMemoryBytes, int maxQueuedTurns) {
+        /** With the default transcript, memory and queue bounds. */
+        public State(Path dir, Secret redisUrl, int maxSessions, long idleTtlMs, RedisEndpoint redis) {
+            this(dir, redisUrl, maxSessions, idleTtlMs, redis, 1000, 1_048_576, 67_108_864, 32);
+        }
+
+        /** The store the configuration chose: Redis when its URL is set, else files when the directory is, else memory. */
+        public StoreKind store() {
+            return redis != null ? StoreKind.REDIS : dir != null ? StoreKind.FILE : StoreKind.MEMORY;
+        }
+    }
+
+    /**
+     * @param enabled {@link ConfigKey#METRICS_ENABLED}
+     * @param auth    {@link ConfigKey#METRICS_AUTH}
      */
     public record Metrics(boolean enabled, boolean auth) {
     }
@@ -101,24 +151,105 @@ public record GatewayConfig(
      * One agent: {@code agents.<id>.*}.
      *
      * @param id                 lower-case id
-     * @param provider           provider name, the part of {@code model} before the first {@code /}
-     * @param model              upstream model name, the rest of {@code model}
-     * @param systemPrompt       {@code agents.<id>.systemPrompt} [none]
-     * @param maxHistoryMessages {@code agents.<id>.maxHistoryMessages} [50]
+     * @param provider           provider name, the part of {@link ConfigKey#AGENT_MODEL} before the first {@code /}
+     * @param model              upstream model name, the rest of it
+     * @param systemPrompt       {@link ConfigKey#AGENT_SYSTEM_PROMPT}, or null
+     * @param maxHistoryMessages {@link ConfigKey#AGENT_MAX_HISTORY}
+     * @param mcpServers         {@link ConfigKey#AGENT_MCP_SERVERS}: configured MCP server names (empty: no tools)
+     * @param tools              {@link ConfigKey#AGENT_TOOLS}: {@code <server>/<tool>} or {@code <server>/*}, each
+     *                           naming one of {@code mcpServers}; empty: every tool of those servers
+     * @param maxToolRounds      {@link ConfigKey#AGENT_MAX_TOOL_ROUNDS}
+     * @param toolProgress       {@link ConfigKey#AGENT_TOOL_PROGRESS}
      */
-    public record AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages) {
+    public record AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages,
+                            List<String> mcpServers, List<String> tools, int maxToolRounds, ToolProgress toolProgress) {
+        /** Default of {@link ConfigKey#AGENT_MAX_TOOL_ROUNDS}. */
+        public static final int DEFAULT_MAX_TOOL_ROUNDS = 8;
+
+        public AgentSpec {
+            mcpServers = List.copyOf(mcpServers);
+            tools = List.copyOf(tools);
+            toolProgress = toolProgress == null ? ToolProgress.NONE : toolProgress;
+        }
+
+        /** An agent without server tools. */
+        public AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages) {
+            this(id, provider, model, systemPrompt, maxHistoryMessages, List.of(), List.of(), DEFAULT_MAX_TOOL_ROUNDS,
+                    ToolProgress.NONE);
+        }
+
+        /** Whether the agent may call server tools. */
+        public boolean usesTools() {
+            return !mcpServers.isEmpty();
+        }
+    }
+
+    /** {@link ConfigKey#AGENT_TOOL_PROGRESS}: what a stream shows while server tools run. */
+    public enum ToolProgress {
+        /** Nothing but keepalives. */
+        NONE,
+        /** Each call announced in {@code delta.reasoning_content}. */
+        REASONING
+    }
+
+    /**
+     * The MCP servers ({@code mcp.servers.<name>.*}), at most {@value #MAX_SERVERS}.
+     *
+     * @param allowStdio {@link ConfigKey#MCP_ALLOW_STDIO}
+     * @param servers    by name, in name order
+     */
+    public record Mcp(boolean allowStdio, Map<String, McpServer> servers) {
+        /** Most MCP servers. */
+        public static final int MAX_SERVERS = 32;
+        /** No servers. */
+        public static final Mcp NONE = new Mcp(false, Map.of());
+
+        public Mcp {
+            servers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
+        }
+    }
+
+    /**
+     * One MCP server: {@code mcp.servers.<name>.*}. It has exactly one of {@code url} and {@code command}.
+     *
+     * @param name      {@code [A-Za-z0-9][A-Za-z0-9_-]{0,31}}; the prefix of its tools' function names
+     * @param url       {@link ConfigKey#MCP_URL}; null for a stdio server
+     * @param headers   {@link ConfigKey#MCP_HEADER}, by header name, at most 32; masked
+     * @param timeoutMs {@link ConfigKey#MCP_TIMEOUT_MS}
+     * @param command   {@link ConfigKey#MCP_COMMAND} split on white space (no shell); empty for an HTTP server
+     */
+    public record McpServer(String name, URI url, Map<String, Secret> headers, long timeoutMs, List<String> command) {
+        /** Most headers per server. */
+        public static final int MAX_HEADERS = 32;
+
+        public McpServer {
+            headers = Map.copyOf(headers);
+            command = List.copyOf(command);
+        }
+
+        /** True for a server run as a child process over stdio. */
+        public boolean stdio() {
+            return url == null;
+        }
+
+        /** Shows the URL without its query and the header names, never a header value or the arguments. */
+        @Override
+        public String toString() {
+            return "McpServer[name=" + name + ", url=" + (url == null ? "-" : url.getScheme() + "://"
+                    + url.getRawAuthority() + url.getRawPath()) + ", headers=" + new java.util.TreeSet<>(headers.keySet())
+                    + ", timeoutMs=" + timeoutMs + ", command=" + (command.isEmpty() ? "-" : command.get(0)) + "]";
+        }
     }
 
     /**
      * One upstream provider: {@code models.providers.<name>.*}.
      *
      * @param name        provider name
-     * @param baseUrl     {@code baseUrl}, e.g. {@code http://127.0.0.1:11434/v1} (required except for echo)
-     * @param apiKey      {@code apiKey}: sent as the upstream bearer token [none]; masked
-     * @param api         {@code api} [openai-completions]
-     * @param timeoutMs   {@code timeoutMs}: longest the upstream may stay silent (before its first byte or between
-     *                    two), ms [120000]
-     * @param wordDelayMs {@code wordDelayMs}: echo only, pause between streamed words, ms [0]
+     * @param baseUrl     {@link ConfigKey#PROVIDER_BASE_URL}; null for echo
+     * @param apiKey      {@link ConfigKey#PROVIDER_API_KEY}, or null; masked
+     * @param api         {@link ConfigKey#PROVIDER_API} ({@code echo} for the built-in echo)
+     * @param timeoutMs   {@link ConfigKey#PROVIDER_TIMEOUT_MS}
+     * @param wordDelayMs {@link ConfigKey#PROVIDER_WORD_DELAY_MS}
      */
     public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {
     }

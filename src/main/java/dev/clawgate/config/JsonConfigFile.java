@@ -41,7 +41,8 @@ final class JsonConfigFile {
         } catch (JsonParsingException e) {
             throw new ConfigException(ConfigKeys.CONFIG_FILE, "file " + file + " is not valid JSON (line "
                     + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber() + ")");
-        } catch (JsonException e) {
+        } catch (JsonException | NumberFormatException | ArithmeticException e) {
+            // Parsson throws NumberFormatException for a number it cannot hold (1e9999999999)
             throw new ConfigException(ConfigKeys.CONFIG_FILE, "file " + file + " is not valid JSON");
         } catch (IOException e) {
             throw new ConfigException(ConfigKeys.CONFIG_FILE, "cannot read file " + file + " ("
@@ -95,7 +96,12 @@ final class JsonConfigFile {
                     Map<String, String> sub = new LinkedHashMap<>();
                     flatten(name, nested, sub);
                     fields.putAll(sub);
-                } else if (!(v instanceof JsonArray) && v.getValueType() != JsonValue.ValueType.NULL) {
+                } else if (v instanceof JsonArray array) {
+                    String joined = scalars(array); // "mcpServers":["a","b"]
+                    if (joined != null) {
+                        fields.put(name, joined);
+                    }
+                } else if (v.getValueType() != JsonValue.ValueType.NULL) {
                     fields.put(name, scalar(v));
                 }
             }

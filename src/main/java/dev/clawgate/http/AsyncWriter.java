@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * joined into one write, and everything written in one burst is flushed together. All state is under one
  * per-response lock; the failure callback runs once, outside that lock.
  */
-final class AsyncWriter implements WriteListener {
+final class AsyncWriter implements WriteListener, ResponseOutput {
     /** Frames a client may leave unread before it is dropped as too slow. */
     static final int MAX_QUEUED_FRAMES = 8192;
     /** Most bytes joined into one container write. */
@@ -45,12 +45,27 @@ final class AsyncWriter implements WriteListener {
     }
 
     /** Queues {@code bytes}; false when the writer has failed or is closed, so the bytes will never be sent. */
-    boolean write(byte[] bytes) {
-        Runnable next;
+    @Override
+    public boolean write(byte[] bytes) {
+        Runnable next = enqueue(bytes);
+        reportThenResume(next);
+        return failure == null;
+    }
+
+    @Override
+    public boolean offer(byte[] bytes) {
+        Runnable next = enqueue(bytes);
+        if (next != null) {
+            resumeLater(next);
+        }
+        return failure == null;
+    }
+
+    private Runnable enqueue(byte[] bytes) {
         lock.lock();
         try {
             if (finished || closing) {
-                return false;
+                return null;
             }
             if (queue.size() >= MAX_QUEUED_FRAMES) {
                 failLocked(new IOException("client is not reading its stream"));
@@ -58,19 +73,18 @@ final class AsyncWriter implements WriteListener {
                 queue.add(bytes);
                 drainLocked();
             }
-            next = takeResumeLocked();
+            return takeResumeLocked();
         } finally {
             lock.unlock();
         }
-        reportThenResume(next);
-        return failure == null;
     }
 
     /**
      * Holds writes in the queue until {@link #uncork()}: a provider that answers within one call (the built-in echo)
      * then goes out as one write and one flush instead of a container write and flush per frame.
      */
-    void cork() {
+    @Override
+    public void cork() {
         lock.lock();
         try {
             corked = true;
@@ -80,7 +94,8 @@ final class AsyncWriter implements WriteListener {
     }
 
     /** Ends {@link #cork()} and sends what was held (resuming a producer paused meanwhile). */
-    void uncork() {
+    @Override
+    public void uncork() {
         Runnable next;
         lock.lock();
         try {
@@ -114,7 +129,8 @@ final class AsyncWriter implements WriteListener {
     }
 
     /** Sends what is queued, then completes the async request. */
-    void close() {
+    @Override
+    public void close() {
         lock.lock();
         try {
             if (!finished && !closing) {
@@ -149,7 +165,8 @@ final class AsyncWriter implements WriteListener {
         }
     }
 
-    boolean failed() {
+    @Override
+    public boolean failed() {
         return failure != null;
     }
 
@@ -158,7 +175,8 @@ final class AsyncWriter implements WriteListener {
      * client has taken enough of them (from the container's write callback), or when the writer fails or finishes.
      * This is how a producer (the upstream reader) is paused instead of filling the queue. One waiter at a time.
      */
-    void whenDrained(Runnable next) {
+    @Override
+    public void whenDrained(Runnable next) {
         lock.lock();
         try {
             if (queue.size() >= LOW_WATER_FRAMES && !finished) {
@@ -284,7 +302,8 @@ final class AsyncWriter implements WriteListener {
         }
     }
 
-    private void reportFailure() {
+    @Override
+    public void reportFailure() {
         Throwable t = failure;
         if (t != null && failureReported.compareAndSet(false, true)) {
             onFailure.accept(t);

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -33,12 +34,11 @@ public final class CorsFilter extends HttpFilter {
     private static final Pattern ALLOWED_HEADER =
             Pattern.compile("authorization|content-type|x-openclaw-[a-z0-9-]+|x-stainless-[a-z0-9-]+");
 
-    private transient Set<String> origins;
+    private final transient Set<String> origins = new LinkedHashSet<>();
 
-    @Override
-    public void init() throws ServletException {
-        origins = new LinkedHashSet<>();
-        for (String o : GatewayListener.gateway(getServletContext()).config().http().corsAllowedOrigins()) {
+    /** @param allowedOrigins {@code gateway.http.cors.allowedOrigins}; empty: CORS off */
+    public CorsFilter(List<String> allowedOrigins) {
+        for (String o : allowedOrigins) {
             origins.add(normalise(o));
         }
     }
@@ -55,11 +55,10 @@ public final class CorsFilter extends HttpFilter {
         String requestedMethod = req.getHeader("Access-Control-Request-Method");
         if ("OPTIONS".equals(req.getMethod()) && requestedMethod != null) {
             if (!allowed) {
-                ApiErrors.send(resp, new ApiException(403, "invalid_request_error", null, "origin_not_allowed",
-                        "This origin is not allowed (gateway.http.cors.allowedOrigins)."));
-                return;
+                throw new ApiException(403, "invalid_request_error", null, "origin_not_allowed",
+                        "This origin is not allowed (gateway.http.cors.allowedOrigins).");
             }
-            RouteFilter.Route route = (RouteFilter.Route) req.getAttribute(RouteFilter.ROUTE);
+            Route route = Route.of(req);
             resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
             resp.setHeader("Access-Control-Allow-Origin", origin);
             resp.setHeader("Access-Control-Allow-Methods", route == null ? "" : route.allow());

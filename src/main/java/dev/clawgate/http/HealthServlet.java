@@ -1,35 +1,44 @@
 package dev.clawgate.http;
 
-import dev.clawgate.Gateway;
-import jakarta.servlet.ServletException;
+import dev.clawgate.config.BuildInfo;
+import dev.clawgate.openai.JsonText;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
- * {@code GET /healthz} (liveness: {@code {"status":"ok"}} while the WAR is deployed) and {@code GET /readyz}
+ * {@code GET /healthz} (liveness: {@code {"status":"ok","version":"0.1.0","commit":"0123456789ab"}} while the WAR is
+ * deployed, naming the build that runs: see {@link BuildInfo}) and {@code GET /readyz}
  * (readiness: 200 while the gateway serves, 503 while its state store is unreachable or it is shutting down). Neither
  * needs auth.
  */
 public final class HealthServlet extends HttpServlet {
-    private static final byte[] OK = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK = okBody(BuildInfo.current());
     private static final byte[] READY = "{\"status\":\"ready\"}".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NOT_READY = "{\"status\":\"unavailable\"}".getBytes(StandardCharsets.US_ASCII);
 
-    private transient Gateway gateway;
+    private final transient BooleanSupplier ready;
 
-    @Override
-    public void init() throws ServletException {
-        gateway = GatewayListener.gateway(getServletContext());
+    /** {@code {"status":"ok","version":…,"commit":…}}: status first, so a check for its prefix keeps working. */
+    static byte[] okBody(BuildInfo build) {
+        StringBuilder b = new StringBuilder("{\"status\":\"ok\",\"version\":");
+        JsonText.quote(b, build.version()).append(",\"commit\":");
+        return JsonText.quote(b, build.commit()).append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @param ready whether the gateway serves now (not shutting down, its state store answers); must be cheap */
+    public HealthServlet(BooleanSupplier ready) {
+        this.ready = ready;
     }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         byte[] body;
         if (RouteFilter.path(req).equals("/readyz")) {
-            boolean ready = gateway.ready();
+            boolean ready = this.ready.getAsBoolean();
             resp.setStatus(ready ? 200 : 503);
             body = ready ? READY : NOT_READY;
         } else {

@@ -1,11 +1,9 @@
 package dev.clawgate.http;
 
-import dev.clawgate.Gateway;
 import dev.clawgate.agent.AgentRouter;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.JsonText;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,14 +21,16 @@ import java.util.Locale;
  * container lets {@code %2F} through (stock Tomcat answers it with its own 400).
  */
 public final class ModelsServlet extends HttpServlet {
-    private transient Gateway gateway;
-    private transient List<String> ids;
+    private final transient AgentRouter router;
+    private final long createdEpochSeconds;
+    private final transient List<String> ids;
 
-    @Override
-    public void init() throws ServletException {
-        gateway = GatewayListener.gateway(getServletContext());
+    /** @param createdEpochSeconds every model's {@code created}: when the gateway started */
+    public ModelsServlet(AgentRouter router, long createdEpochSeconds) {
+        this.router = router;
+        this.createdEpochSeconds = createdEpochSeconds;
         ids = new ArrayList<>(List.of("openclaw", "openclaw/default"));
-        for (AgentSpec agent : gateway.router().all().values()) {
+        for (AgentSpec agent : router.all().values()) {
             ids.add("openclaw/" + agent.id());
             ids.add("openclaw:" + agent.id());
         }
@@ -77,7 +77,6 @@ public final class ModelsServlet extends HttpServlet {
         if (lower.equals("openclaw") || lower.equals("openclaw/default")) {
             return lower;
         }
-        AgentRouter router = gateway.router();
         for (String prefix : new String[] {"openclaw/", "openclaw:"}) {
             if (lower.startsWith(prefix) && router.find(lower.substring(prefix.length())) != null) {
                 return lower;
@@ -89,7 +88,7 @@ public final class ModelsServlet extends HttpServlet {
     private StringBuilder model(StringBuilder b, String id) {
         b.append("{\"id\":");
         JsonText.quote(b, id);
-        return b.append(",\"object\":\"model\",\"created\":").append(gateway.startedEpochSeconds())
+        return b.append(",\"object\":\"model\",\"created\":").append(createdEpochSeconds)
                 .append(",\"owned_by\":\"openclaw\"}");
     }
 

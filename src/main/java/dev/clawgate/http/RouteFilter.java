@@ -1,6 +1,5 @@
 package dev.clawgate.http;
 
-import dev.clawgate.Gateway;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.openai.ApiException;
 import jakarta.servlet.FilterChain;
@@ -15,39 +14,18 @@ import java.io.IOException;
  * one) and {@code X-Content-Type-Options: nosniff}, then answers what reveals nothing before auth runs (SPEC §1): an
  * unknown path or a disabled endpoint gets 404, a wrong method on a known path 405 with {@code Allow}, both as
  * OpenAI JSON errors. {@code OPTIONS} passes on to CORS when CORS is on.
+ *
+ * <p>It is also where the filters after it report a refusal: they throw an {@link ApiException} (401, 429, 403), and
+ * this filter renders it ({@link ApiErrors}) — the one place a filter's error becomes a response.
  */
 public final class RouteFilter extends HttpFilter {
     public static final String REQUEST_ID = "x-request-id";
-    /** Request attribute holding the route of the request. */
-    public static final String ROUTE = RouteFilter.class.getName() + ".route";
 
-    /** The paths the gateway serves. */
-    public enum Route {
-        CHAT_COMPLETIONS("POST"), MODELS("GET, HEAD"), MODEL("GET, HEAD"), HEALTHZ("GET, HEAD"),
-        READYZ("GET, HEAD"), METRICS("GET, HEAD");
+    private final transient GatewayConfig config;
 
-        private final String allow;
-
-        Route(String allow) {
-            this.allow = allow;
-        }
-
-        public String allow() {
-            return allow;
-        }
-
-        /** Whether this route goes through auth and rate limiting. */
-        public boolean protectedRoute() {
-            return this != HEALTHZ && this != READYZ;
-        }
-    }
-
-    private transient GatewayConfig config;
-
-    @Override
-    public void init() throws ServletException {
-        Gateway gateway = GatewayListener.gateway(getServletContext());
-        config = gateway.config();
+    /** @param config which endpoints are on, and whether CORS (and so OPTIONS) is */
+    public RouteFilter(GatewayConfig config) {
+        this.config = config;
     }
 
     @Override
@@ -56,40 +34,33 @@ public final class RouteFilter extends HttpFilter {
         String id = req.getHeader(REQUEST_ID);
         resp.setHeader(REQUEST_ID, saneId(id) ? id : Ids.requestId());
         resp.setHeader("X-Content-Type-Options", "nosniff");
-        Route route = route(path(req));
+        Route route = Route.forPath(path(req));
         if (route == null || !enabled(route)) {
             ApiErrors.send(resp, new ApiException(404, "invalid_request_error", null, "not_found",
                     "Unknown request URL: " + req.getMethod() + " " + safe(path(req)) + "."));
             return;
         }
-        req.setAttribute(ROUTE, route);
+        req.setAttribute(Route.ATTRIBUTE, route);
         String method = req.getMethod();
-        boolean allowed = route.allow.contains(method)
+        boolean allowed = route.allow().contains(method)
                 || method.equals("OPTIONS") && !config.http().corsAllowedOrigins().isEmpty();
         if (!allowed) {
-            resp.setHeader("Allow", route.allow);
+            resp.setHeader("Allow", route.allow());
             ApiErrors.send(resp, new ApiException(405, "invalid_request_error", null, "method_not_allowed",
-                    "Method " + safe(method) + " is not allowed on this path; use " + route.allow + "."));
+                    "Method " + safe(method) + " is not allowed on this path; use " + route.allow() + "."));
             return;
         }
-        chain.doFilter(req, resp);
+        try {
+            chain.doFilter(req, resp);
+        } catch (ApiException refused) {
+            ApiErrors.send(resp, refused);
+        }
     }
 
     static String path(HttpServletRequest req) {
         String uri = req.getRequestURI();
         String ctx = req.getContextPath();
         return uri.startsWith(ctx) ? uri.substring(ctx.length()) : uri;
-    }
-
-    static Route route(String path) {
-        return switch (path) {
-            case "/v1/chat/completions" -> Route.CHAT_COMPLETIONS;
-            case "/v1/models" -> Route.MODELS;
-            case "/healthz" -> Route.HEALTHZ;
-            case "/readyz" -> Route.READYZ;
-            case "/metrics" -> Route.METRICS;
-            default -> path.startsWith("/v1/models/") ? Route.MODEL : null;
-        };
     }
 
     private boolean enabled(Route route) {

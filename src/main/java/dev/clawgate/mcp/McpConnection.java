@@ -1,5 +1,6 @@
 package dev.clawgate.mcp;
 
+import dev.clawgate.config.GatewayConfig.McpServer;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
@@ -29,7 +30,7 @@ final class McpConnection {
     /** The most a single response of the server may hold (the SDK's own bound), in bytes. */
     static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-    private final McpServerConfig config;
+    private final McpServer config;
     private final McpToolbox toolbox;
 
     private McpAsyncClient client;
@@ -46,7 +47,7 @@ final class McpConnection {
     record Live(McpAsyncClient client, int generation, Map<String, McpTool> tools) {
     }
 
-    McpConnection(McpServerConfig config, McpToolbox toolbox) {
+    McpConnection(McpServer config, McpToolbox toolbox) {
         this.config = config;
         this.toolbox = toolbox;
     }
@@ -55,7 +56,7 @@ final class McpConnection {
         return config.name();
     }
 
-    McpServerConfig config() {
+    McpServer config() {
         return config;
     }
 

@@ -1,5 +1,7 @@
 package dev.clawgate.mcp;
 
+import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.config.Secret;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
@@ -99,7 +101,7 @@ public final class McpToolbox implements AutoCloseable {
     private volatile List<OfferedTool> catalog = List.of();
     private volatile boolean closed;
 
-    private McpToolbox(McpConfig config, Options options, ScheduledExecutorService scheduler, ToolEvents events) {
+    private McpToolbox(GatewayConfig.Mcp config, Options options, ScheduledExecutorService scheduler, ToolEvents events) {
         this.options = options;
         this.scheduler = scheduler;
         this.events = new FirstAttemptEvents(events);
@@ -111,8 +113,8 @@ public final class McpToolbox implements AutoCloseable {
         });
         io.allowCoreThreadTimeOut(true);
         Set<String> s = new java.util.HashSet<>();
-        config.servers().values().forEach(c -> c.headers().values().stream().filter(v -> v.length() >= 4)
-                .forEach(s::add));
+        config.servers().values().forEach(c -> c.headers().values().stream().map(Secret::reveal)
+                .filter(v -> v.length() >= 4).forEach(s::add));
         this.secrets = Set.copyOf(s);
         config.servers().values().forEach(c -> connections.put(c.name(), new McpConnection(c, this)));
         awaitingFirstAttempt.addAll(connections.keySet());
@@ -127,7 +129,7 @@ public final class McpToolbox implements AutoCloseable {
      * @param scheduler runs reconnects and call timeouts; owned by the caller (not shut down by {@link #close()})
      * @param events    metrics/readiness listener ({@link ToolEvents#NONE} for none)
      */
-    public static McpToolbox start(McpConfig config, Options options, ScheduledExecutorService scheduler,
+    public static McpToolbox start(GatewayConfig.Mcp config, Options options, ScheduledExecutorService scheduler,
                                    ToolEvents events) {
         McpToolbox toolbox = new McpToolbox(config, options, scheduler, events);
         toolbox.connections.values().forEach(c -> scheduler.execute(c::connect));

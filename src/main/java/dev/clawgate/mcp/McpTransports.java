@@ -1,5 +1,6 @@
 package dev.clawgate.mcp;
 
+import dev.clawgate.config.GatewayConfig.McpServer;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -19,7 +20,7 @@ final class McpTransports {
     }
 
     @SuppressWarnings("deprecation") // HttpClientSseClientTransport: the older transport, kept for servers that need it
-    static McpClientTransport create(McpServerConfig config, McpToolbox toolbox, boolean legacySse) {
+    static McpClientTransport create(McpServer config, McpToolbox toolbox, boolean legacySse) {
         if (config.stdio()) {
             List<String> cmd = config.command();
             ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).build();
@@ -30,7 +31,7 @@ final class McpTransports {
         String endpoint = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         HttpRequest.Builder request = HttpRequest.newBuilder();
-        config.headers().forEach(request::header);
+        config.headers().forEach((name, value) -> request.header(name, value.reveal()));
         if (legacySse) {
             return HttpClientSseClientTransport.builder(origin).sseEndpoint(endpoint)
                     .clientBuilder(toolbox.httpClientBuilder()).requestBuilder(request).jsonMapper(toolbox.json())

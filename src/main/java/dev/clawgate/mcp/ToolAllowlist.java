@@ -1,6 +1,6 @@
 package dev.clawgate.mcp;
 
-import dev.clawgate.config.ConfigException;
+import dev.clawgate.config.GatewayConfig.AgentSpec;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Which server tools one agent may use: the servers of {@code agents.<id>.mcpServers}, narrowed by the entries of
  * {@code agents.<id>.tools} — {@code <server>/<tool>} (one tool) or {@code <server>/*} (every tool of that server).
- * With no entries, every tool of the listed servers is allowed. An entry's server must be one of the listed servers.
+ * With no entries, every tool of the listed servers is allowed. The configuration checks that every listed server is
+ * configured and every entry names one of them ({@code config.McpKeys}).
  *
  * <p>Tools outside the allowlist are never offered to the model, and a call to one is answered with an error
  * result, not sent to the server.
@@ -38,47 +39,31 @@ public final class ToolAllowlist {
         return new ToolAllowlist(s, s, Set.of());
     }
 
+    /** The allowlist of {@code agent}: its {@code mcpServers} narrowed by its {@code tools} (checked at load). */
+    public static ToolAllowlist of(AgentSpec agent) {
+        return of(agent.mcpServers(), agent.tools());
+    }
+
     /**
-     * Parses an agent's two keys.
-     *
-     * @param serversKey   the key naming the servers, e.g. {@code agents.main.mcpServers} (for errors)
-     * @param serversValue comma list of server names (null or blank: none)
-     * @param toolsKey     the key of the allowlist, e.g. {@code agents.main.tools} (for errors)
-     * @param toolsValue   comma list of {@code <server>/<tool>} or {@code <server>/*} (null or blank: all tools of
-     *                     the listed servers)
-     * @param configured   the names of the configured MCP servers
-     * @throws ConfigException naming the key of a server that is not configured or an entry that is malformed
+     * @param servers server names (configured ones; the configuration checked them)
+     * @param entries {@code <server>/<tool>} or {@code <server>/*} for servers among {@code servers}; empty: all
+     *                tools of {@code servers}. An entry without a slash or for another server allows nothing.
      */
-    public static ToolAllowlist parse(String serversKey, String serversValue, String toolsKey, String toolsValue,
-                                      Set<String> configured) {
-        Set<String> servers = new LinkedHashSet<>();
-        for (String name : split(serversValue)) {
-            if (!configured.contains(name)) {
-                throw new ConfigException(serversKey, "no MCP server named '" + name + "' (configure mcp.servers."
-                        + name + ".url)");
-            }
-            servers.add(name);
-        }
-        if (split(toolsValue).length == 0) {
+    public static ToolAllowlist of(Collection<String> servers, Collection<String> entries) {
+        if (entries.isEmpty()) {
             return allOf(servers);
         }
         Set<String> whole = new LinkedHashSet<>();
         Set<String> tools = new LinkedHashSet<>();
-        for (String entry : split(toolsValue)) {
+        for (String entry : entries) {
             int slash = entry.indexOf('/');
-            if (slash <= 0 || slash == entry.length() - 1) {
-                throw new ConfigException(toolsKey, "entry '" + entry + "' must be <server>/<tool> or <server>/*");
+            if (slash <= 0 || !servers.contains(entry.substring(0, slash))) {
+                continue;
             }
-            String server = entry.substring(0, slash);
-            if (!servers.contains(server)) {
-                throw new ConfigException(toolsKey, "entry '" + entry + "' names server '" + server
-                        + "', which is not in " + serversKey);
-            }
-            String tool = entry.substring(slash + 1);
-            if (tool.equals("*")) {
-                whole.add(server);
+            if (entry.substring(slash + 1).equals("*")) {
+                whole.add(entry.substring(0, slash));
             } else {
-                tools.add(server + "/" + tool);
+                tools.add(entry);
             }
         }
         return new ToolAllowlist(Set.copyOf(servers), Set.copyOf(whole), Set.copyOf(tools));
@@ -92,14 +77,6 @@ public final class ToolAllowlist {
     /** The servers this allowlist draws on. */
     public Set<String> servers() {
         return servers;
-    }
-
-    private static String[] split(String value) {
-        if (value == null || value.isBlank()) {
-            return new String[0];
-        }
-        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .toArray(String[]::new);
     }
 
     @Override

@@ -1,13 +1,17 @@
 package dev.clawgate.metrics;
 
-import dev.clawgate.Gateway.RequestRecord;
-import dev.clawgate.GatewayEvents;
+import dev.clawgate.events.GatewayEvents;
+import dev.clawgate.events.RequestRecord;
+import dev.clawgate.config.BuildInfo;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Collection;
@@ -34,15 +38,17 @@ import java.util.Map;
  * <tr><td>{@code clawgate_auth_lockouts_total}</td><td>429s of the failed-auth lockout</td></tr>
  * <tr><td>{@code clawgate_rate_limited_total}</td><td>429s of the request rate limiter</td></tr>
  * <tr><td>{@code clawgate_cancelled_runs_total{agent}}</td><td>runs cancelled because the client went away</td></tr>
+ * <tr><td>{@code clawgate_build_info{version,commit}}</td><td>always 1: the build that runs ({@link BuildInfo})</td></tr>
+ * <tr><td>{@code clawgate_state_store_errors_total{kind}}</td><td>failed Redis calls: ratelimit, lockout, session,
+ *     ping</td></tr>
+ * <tr><td>{@code jvm_memory_*}, {@code jvm_threads_*}</td><td>the JVM's memory areas and pools, thread counts and
+ *     states (read from the MXBeans at scrape time)</td></tr>
  * </table>
  * The per-agent series are bound once at start-up, so the request path does a map lookup and an add. Exemplars are
  * off: the client samples them on a static timer thread that nothing can stop, which would outlive an undeploy
  * (Tomcat reports it as a leak).
  */
 public final class GatewayMetrics implements GatewayEvents {
-    /** Servlet context attribute under which the listener publishes the metrics for {@link MetricsServlet}. */
-    public static final String ATTRIBUTE = GatewayMetrics.class.getName();
-
     private static final double[] DURATION_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600};
     private static final double[] TTFT_BUCKETS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
@@ -58,6 +64,13 @@ public final class GatewayMetrics implements GatewayEvents {
 
     /** Registers every metric and binds the per-agent series of {@code agents} (the configured agent ids). */
     public GatewayMetrics(Collection<String> agents) {
+        this(agents, BuildInfo.current());
+    }
+
+    /** As {@link #GatewayMetrics(Collection)}, with {@code build} as the labels of {@code clawgate_build_info}. */
+    public GatewayMetrics(Collection<String> agents, BuildInfo build) {
+        Info.builder().name("clawgate_build_info").help("The build of clawgate that runs (always 1)")
+                .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
         requests = counter("clawgate_requests", "Finished chat completion requests",
                 "agent", "outcome", "status", "stream");
         Histogram duration = histogram("clawgate_request_duration_seconds", "Chat request duration, start to end",
@@ -79,6 +92,10 @@ public final class GatewayMetrics implements GatewayEvents {
         for (String kind : new String[] {"ratelimit", "lockout", "session", "ping"}) {
             stateStoreErrors.put(kind, storeErrors.labelValues(kind));
         }
+        // heap and threads only: the all-in-one JvmMetrics adds a GC notification listener that would pin the
+        // webapp's class loader after an undeploy
+        JvmMemoryMetrics.builder().register(registry);
+        JvmThreadsMetrics.builder().register(registry);
         for (String agent : agents) {
             byAgent.put(agent, new AgentSeries(
                     requests.labelValues(agent, "ok", "200", "true"), requests.labelValues(agent, "ok", "200", "false"),

@@ -10,18 +10,23 @@ import java.io.IOException;
 
 /**
  * {@code GET /metrics}: the Prometheus exporter servlet over the gateway's own registry ({@link GatewayMetrics}),
- * mapped in {@code web.xml}. When {@code gateway.metrics.enabled} is false the route filter answers 404 before this
+ * registered by the gateway's listener. When {@code gateway.metrics.enabled} is false the route filter answers 404 before this
  * servlet is reached; auth is the API's unless {@code gateway.metrics.auth=false}.
  */
 public final class MetricsServlet extends HttpServlet {
+    private final transient GatewayMetrics metrics;
     private transient PrometheusMetricsServlet exporter;
+
+    /** @param metrics the gateway's metrics; null when {@code gateway.metrics.enabled} is false (then 404) */
+    public MetricsServlet(GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void init(ServletConfig config) throws ServletException {
         super.init(config);
-        Object metrics = config.getServletContext().getAttribute(GatewayMetrics.ATTRIBUTE);
-        if (metrics instanceof GatewayMetrics m) {
-            exporter = new PrometheusMetricsServlet(m.registry());
+        if (metrics != null) {
+            exporter = new PrometheusMetricsServlet(metrics.registry());
             exporter.init(config);
         }
     }

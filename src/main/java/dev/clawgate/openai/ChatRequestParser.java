@@ -32,15 +32,24 @@ public final class ChatRequestParser {
 
     /** Reads one JSON value from UTF-8 bytes; 400 when it is not well-formed JSON. */
     public JsonValue readJson(byte[] body, int length) {
+        JsonValue value;
         // decoding to a String first is cheaper than the reader's own InputStreamReader (fresh 8 KB buffers per call)
         try (JsonReader reader = readers.createReader(new StringReader(
                 new String(body, 0, length, java.nio.charset.StandardCharsets.UTF_8)))) {
-            return reader.readValue();
-        } catch (JsonException e) {
+            value = reader.readValue();
+        } catch (JsonException | NumberFormatException | ArithmeticException e) {
+            // Parsson reports a number it cannot hold (an exponent past int range: 1e99999999999) as a
+            // NumberFormatException, not a JsonException
             throw ApiException.badRequest(null, "invalid_json",
                     "We could not parse the JSON body of your request. Send a JSON object with Content-Type: "
                             + "application/json.");
         }
+        if (LoneSurrogates.anywhere(value)) {
+            throw ApiException.badRequest(null, "invalid_json", "The JSON body of your request has a \\u escape "
+                    + "of half a UTF-16 surrogate pair (\\uD800-\\uDFFF without its other half), which is not "
+                    + "text.");
+        }
+        return value;
     }
 
     public ChatRequest parse(byte[] body, int length) {

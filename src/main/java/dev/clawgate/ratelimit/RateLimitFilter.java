@@ -1,13 +1,9 @@
 package dev.clawgate.ratelimit;
 
-import dev.clawgate.Gateway;
-import dev.clawgate.cluster.RedisRateLimiter;
-import dev.clawgate.config.GatewayConfig;
-import dev.clawgate.http.ApiErrors;
-import dev.clawgate.http.GatewayListener;
-import dev.clawgate.http.RouteFilter;
+import dev.clawgate.auth.ClientAddress;
+import dev.clawgate.events.GatewayEvents;
+import dev.clawgate.http.Route;
 import dev.clawgate.openai.ApiException;
-import io.github.bucket4j.TimeMeter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -25,40 +21,43 @@ import java.io.IOException;
  * streams carry them too. Over the limit: 429 {@code rate_limit_error} / {@code rate_limit_exceeded} with
  * {@code Retry-After} in seconds, rounded up. Never blocks, except with {@code gateway.state.redis.url}: then the
  * buckets are shared by every node ({@link RedisRateLimiter}) and the filter waits for Redis at most 250 ms, after
- * which the request passes unlimited and without the headers (fail open).
+ * which the request passes unlimited and without the headers (fail open, {@link RateDecision#UNKNOWN}). A refusal is
+ * thrown as an {@link ApiException}; the route filter renders it.
  */
 public final class RateLimitFilter extends HttpFilter {
     public static final String LIMIT = "x-ratelimit-limit-requests";
     public static final String REMAINING = "x-ratelimit-remaining-requests";
     public static final String RESET = "x-ratelimit-reset-requests";
 
-    private transient Gateway gateway;
-    private transient RateLimiter limiter;
+    private final transient RateLimiter limiter;
+    private final transient ClientAddress clientAddress;
+    private final transient GatewayEvents events;
+    private final long requestsPerMinute;
 
-    @Override
-    public void init() throws ServletException {
-        gateway = GatewayListener.gateway(getServletContext());
-        GatewayConfig.Http http = gateway.config().http();
-        if (!http.rateLimitEnabled()) {
-            limiter = null;
-        } else if (gateway.redis() == null) {
-            limiter = new RequestRateLimiter(TimeMeter.SYSTEM_NANOTIME, http.requestsPerMinute(), http.burst(),
-                    http.maxTrackedClients());
-        } else {
-            limiter = new RedisRateLimiter(gateway.redis(), http.requestsPerMinute(), http.burst());
-        }
+    /**
+     * @param limiter           the buckets; null when the limit is off
+     * @param clientAddress     resolves the client address (trusted proxies)
+     * @param events            told about every refusal
+     * @param requestsPerMinute {@code gateway.http.rateLimit.requestsPerMinute}, for the refusal's message
+     */
+    public RateLimitFilter(RateLimiter limiter, ClientAddress clientAddress, GatewayEvents events,
+                           long requestsPerMinute) {
+        this.limiter = limiter;
+        this.clientAddress = clientAddress;
+        this.events = events;
+        this.requestsPerMinute = requestsPerMinute;
     }
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
-        RouteFilter.Route route = (RouteFilter.Route) req.getAttribute(RouteFilter.ROUTE);
+        Route route = Route.of(req);
         if (limiter == null || route != null && !route.protectedRoute()) {
             chain.doFilter(req, resp);
             return;
         }
-        RequestRateLimiter.Decision d = limiter.tryAcquire(gateway.clientAddress().resolve(req));
-        if (d == null) {
+        RateDecision d = limiter.tryAcquire(clientAddress.resolve(req));
+        if (d.kind() == RateDecision.Kind.UNKNOWN) {
             chain.doFilter(req, resp);
             return;
         }
@@ -66,12 +65,11 @@ public final class RateLimitFilter extends HttpFilter {
         resp.setHeader(REMAINING, Long.toString(d.remaining()));
         resp.setHeader(RESET, OpenAiDuration.format(d.resetNanos()));
         if (!d.allowed()) {
-            gateway.events().rateLimited();
-            ApiErrors.send(resp, new ApiException(429, "rate_limit_error", null, "rate_limit_exceeded",
+            events.rateLimited();
+            throw new ApiException(429, "rate_limit_error", null, "rate_limit_exceeded",
                     "Rate limit reached for requests: " + d.limit() + " per burst, refilled at "
-                            + gateway.config().http().requestsPerMinute() + " per minute. Please try again in "
-                            + d.retryAfterSeconds() + "s.", d.retryAfterSeconds()));
-            return;
+                            + requestsPerMinute + " per minute. Please try again in "
+                            + d.retryAfterSeconds() + "s.", d.retryAfterSeconds());
         }
         chain.doFilter(req, resp);
     }

@@ -3,6 +3,7 @@ package dev.clawgate.ratelimit;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import dev.clawgate.time.Ticker;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -53,15 +54,35 @@ public final class RequestRateLimiter implements RateLimiter {
         };
     }
 
+    /** A limiter whose buckets run on {@code ticker} (the gateway's time source; a fake one in tests). */
+    public RequestRateLimiter(Ticker ticker, long requestsPerMinute, long burst, int maxTrackedClients) {
+        this(meter(ticker), requestsPerMinute, burst, maxTrackedClients);
+    }
+
+    /** Bucket4j's time meter over a {@link Ticker}. */
+    static TimeMeter meter(Ticker ticker) {
+        return new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return ticker.nanoTime();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
+    }
+
     /** Takes one token from {@code client}'s bucket, if there is one. Never blocks; never null. */
     @Override
-    public Decision tryAcquire(String client) {
+    public RateDecision tryAcquire(String client) {
         Bucket bucket;
         synchronized (buckets) {
             bucket = buckets.computeIfAbsent(client, c -> newBucket());
         }
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        return new Decision(probe.isConsumed(), capacity, probe.getRemainingTokens(), probe.getNanosToWaitForReset(),
+        return RateDecision.of(probe.isConsumed(), capacity, probe.getRemainingTokens(), probe.getNanosToWaitForReset(),
                 probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill());
     }
 
@@ -82,21 +103,5 @@ public final class RequestRateLimiter implements RateLimiter {
                 .addLimit(bandwidth(requestsPerMinute, capacity))
                 .withCustomTimePrecision(time)
                 .build();
-    }
-
-    /**
-     * The answer for one request (also the Redis-backed limiter's).
-     *
-     * @param allowed          whether a token was taken
-     * @param limit            the bucket capacity ({@code x-ratelimit-limit-requests})
-     * @param remaining        tokens left ({@code x-ratelimit-remaining-requests})
-     * @param resetNanos       time until the bucket is full again, ns ({@code x-ratelimit-reset-requests})
-     * @param retryAfterNanos  when refused, time until the next token, ns; else 0
-     */
-    public record Decision(boolean allowed, long limit, long remaining, long resetNanos, long retryAfterNanos) {
-        /** {@link #retryAfterNanos} in whole seconds, rounded up, at least 1. */
-        public long retryAfterSeconds() {
-            return Math.max(1, (retryAfterNanos + 999_999_999) / 1_000_000_000);
-        }
     }
 }

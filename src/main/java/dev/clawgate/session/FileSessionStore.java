@@ -11,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -19,66 +20,71 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Transcripts in files under {@code gateway.state.dir}, one append-only file per session:
  * {@code <dir>/<sha256 hex of the session key>.jsonl} (the raw key is never on disk, not even as a name), one
  * {@link TurnRecords} line per committed turn. A commit writes its record and forces it to disk
- * ({@link FileChannel#force}) before it returns, so a turn is stored whole or not at all; a torn or corrupt tail is
- * ignored at read and truncated away by the next commit. A new store over the same directory reads everything back.
+ * ({@link FileChannel#force}) before its stage completes, so a turn is stored whole or not at all; a torn or corrupt
+ * tail is ignored at read and truncated away by the next commit. A new store over the same directory reads
+ * everything back.
+ *
+ * <p>Bounded ({@link SessionLimits}): a lease sees at most {@code maxTranscriptMessages} messages and
+ * {@code maxTranscriptBytes} bytes, the newest turns whole. The file itself may grow to twice those bounds by
+ * appends; the commit that would pass either is a compaction instead: the kept turns plus the new one are written to
+ * {@code <name>.jsonl.tmp}, forced, and renamed over the file atomically. A read never loads more than the last
+ * {@code 3 × maxTranscriptBytes} of a file (a larger file, e.g. from an older version, is read from the first record
+ * boundary inside that tail and compacted by the next commit), so no turn re-reads an unbounded file.
  *
  * <p>A session whose file was last written {@code idleTtlMs} or more ago ({@code gateway.state.idleTtlMs}
  * [86400000 ms], measured on the injected {@link Clock}, which also sets the file's modification time) reads as empty
  * and is deleted; {@link #prune()} deletes such files even if never touched again. There is no bound on the number
  * of sessions ({@code maxSessions} is the memory store's); disk holds what the TTL lets live.
  *
- * <p>Threads: reads ({@link #acquire}) and pruning run on this store's own small pool ({@value #THREADS} daemon
- * threads named {@code clawgate-sessions-N}), never on a container thread; a commit writes on the thread that calls
- * it (the run's completion), holding nothing shared by other sessions. {@link #close()} stops the pool.
+ * <p>Threads: reads, writes, fsyncs, pruning and the hand-off of a session to its next queued turn all run on this
+ * store's {@link StoreExecutor} ({@value StoreExecutor#THREADS} daemon threads named {@code clawgate-store-N}, bounded
+ * queue), never on a container, client-selector or timer thread; {@link #close()} stops them and waits.
  */
 public final class FileSessionStore implements SessionStore {
     private static final System.Logger LOG = System.getLogger(FileSessionStore.class.getName());
-    private static final int THREADS = 2;
     private static final String SUFFIX = ".jsonl";
 
     private final Path dir;
     private final Clock clock;
     private final long idleTtlMs;
-    private final KeyedSequencer sequencer = new KeyedSequencer();
+    private final SessionLimits limits;
+    private final StoreExecutor io;
+    private final KeyedSequencer sequencer;
     private final TurnRecords records = new TurnRecords();
-    private final ThreadPoolExecutor io;
 
     /**
      * @param dir       the directory; created if missing
      * @param clock     time source for the idle TTL and the files' modification times
      * @param idleTtlMs idle time after which a session is forgotten, milliseconds, at least 1
+     * @param limits    transcript and queue bounds
      * @throws UncheckedIOException when the directory cannot be created
      */
-    public FileSessionStore(Path dir, Clock clock, long idleTtlMs) {
+    public FileSessionStore(Path dir, Clock clock, long idleTtlMs, SessionLimits limits) {
         if (idleTtlMs < 1) {
             throw new IllegalArgumentException("idleTtlMs must be positive");
         }
         this.dir = dir;
         this.clock = clock;
         this.idleTtlMs = idleTtlMs;
+        this.limits = limits;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the session directory", e);
         }
-        AtomicInteger n = new AtomicInteger();
-        this.io = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "clawgate-sessions-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        io.allowCoreThreadTimeOut(true);
+        this.io = new StoreExecutor();
+        this.sequencer = new KeyedSequencer(io, limits.maxQueuedTurns());
+    }
+
+    /** With {@link SessionLimits#DEFAULTS}. */
+    public FileSessionStore(Path dir, Clock clock, long idleTtlMs) {
+        this(dir, clock, idleTtlMs, SessionLimits.DEFAULTS);
     }
 
     /** The file of a session key: {@code <dir>/<sha256 hex>.jsonl}. */
@@ -111,22 +117,41 @@ public final class FileSessionStore implements SessionStore {
 
     private FileLease read(Path file, KeyedSequencer.Ticket ticket) throws IOException {
         byte[] bytes;
+        long offset;
         try {
             if (expired(Files.getLastModifiedTime(file))) {
                 Files.deleteIfExists(file);
-                return new FileLease(file, ticket, List.of(), 0);
+                return new FileLease(file, ticket, Transcript.EMPTY, 0, 0, false);
             }
-            bytes = Files.readAllBytes(file);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = ch.size();
+                long limit = 3 * limits.maxTranscriptBytes();
+                offset = Math.max(0, size - limit);
+                bytes = new byte[(int) (size - offset)];
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) >= 0) {
+                    // read the tail fully
+                }
+            }
         } catch (NoSuchFileException e) {
-            return new FileLease(file, ticket, List.of(), 0);
+            return new FileLease(file, ticket, Transcript.EMPTY, 0, 0, false);
         }
-        TurnRecords.Decoded d = records.decode(bytes);
+        int from = 0;
+        if (offset > 0) { // start at the first record boundary: JSON escapes newlines, so '\n' ends a record
+            while (from < bytes.length && bytes[from] != '\n') {
+                from++;
+            }
+            from++;
+        }
+        TurnRecords.Decoded d = records.decode(bytes, Math.min(from, bytes.length));
         if (d.validLength() < bytes.length || d.skipped() > 0) {
             LOG.log(Level.WARNING, "clawgate: session file " + file.getFileName() + ": ignored "
                     + (bytes.length - d.validLength()) + " bytes of torn or corrupt tail and " + d.skipped()
                     + " unreadable records");
         }
-        return new FileLease(file, ticket, d.messages(), d.validLength());
+        Transcript all = new Transcript(d.turns());
+        return new FileLease(file, ticket, all.fit(limits), offset + d.validLength(), all.messages().size(),
+                offset > 0);
     }
 
     private boolean expired(FileTime modified) {
@@ -134,8 +159,7 @@ public final class FileSessionStore implements SessionStore {
     }
 
     /** Appends one record after the valid part of the file, truncating a torn tail first, and forces it to disk. */
-    private void append(Path file, long validLength, List<ChatMessage> turn) {
-        byte[] record = records.encode(turn);
+    private void append(Path file, long validLength, byte[] record) {
         boolean created = !Files.exists(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             // shorter than what we read: the file was pruned as expired meanwhile, so the session starts afresh
@@ -161,6 +185,36 @@ public final class FileSessionStore implements SessionStore {
                 forceDirectory();
             }
         } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the turn", e);
+        }
+    }
+
+    /**
+     * Replaces the file by {@code kept}'s records, atomically: written to {@code <file>.tmp}, forced, renamed over
+     * the file, the directory forced. A crash leaves either the old file or the new one.
+     */
+    private void rewrite(Path file, Transcript kept) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (Transcript.Turn t : kept.turns()) {
+                    ByteBuffer buf = ByteBuffer.wrap(records.encode(t.messages()));
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                }
+                ch.force(false);
+            }
+            Files.setLastModifiedTime(tmp, FileTime.fromMillis(clock.millis()));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory();
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new UncheckedIOException("cannot store the turn", e);
         }
     }
@@ -218,30 +272,48 @@ public final class FileSessionStore implements SessionStore {
 
     @Override
     public void close() {
-        io.shutdown();
-        try {
-            if (!io.awaitTermination(5, TimeUnit.SECONDS)) {
-                io.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            io.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        io.close();
+    }
+
+    /** This store's threads (for tests). */
+    StoreExecutor executor() {
+        return io;
     }
 
     private final class FileLease extends SequencedLease {
         private final Path file;
         private final long validLength;
+        private final int fileMessages;
+        private final boolean compact;
 
-        FileLease(Path file, KeyedSequencer.Ticket ticket, List<ChatMessage> transcript, long validLength) {
-            super(ticket, transcript);
+        /**
+         * @param validLength  bytes of whole records in the file
+         * @param fileMessages messages in the records read (before the bounds were applied)
+         * @param compact      the file must be rewritten at the next commit (it was read from a tail)
+         */
+        FileLease(Path file, KeyedSequencer.Ticket ticket, Transcript transcript, long validLength, int fileMessages,
+                  boolean compact) {
+            super(ticket, transcript, limits, records);
             this.file = file;
             this.validLength = validLength;
+            this.fileMessages = fileMessages;
+            this.compact = compact;
         }
 
+        /** Appends the record on the store's thread; compacts instead when the file would pass twice a bound. */
         @Override
-        void write(List<ChatMessage> turn) {
-            append(file, validLength, turn);
+        CompletionStage<Void> write(Transcript next, byte[] record) {
+            int turnMessages = next.turns().get(next.turns().size() - 1).messages().size();
+            boolean rewrite = compact || validLength + record.length > 2 * limits.maxTranscriptBytes()
+                    || (long) fileMessages + turnMessages > 2L * limits.maxTranscriptMessages();
+            return io.supply(() -> {
+                if (rewrite) {
+                    rewrite(file, next);
+                } else {
+                    append(file, validLength, record);
+                }
+                return null;
+            });
         }
     }
 }

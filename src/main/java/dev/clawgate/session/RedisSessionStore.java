@@ -3,48 +3,50 @@ package dev.clawgate.session;
 import dev.clawgate.cluster.RedisLock;
 import dev.clawgate.cluster.RedisState;
 import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.time.Scheduler;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Transcripts in Redis, shared by every node ({@code gateway.state.redis.url}). One list per session,
  * {@code clawgate:session:<sha256 hex of the session key>} (the raw key never reaches Redis), one entry per committed
  * turn in the {@link TurnRecords} format. The list expires {@code gateway.state.idleTtlMs} after its last commit.
+ * Bounded ({@link SessionLimits}): a read fetches at most the last {@code maxTranscriptMessages} entries and keeps
+ * the newest turns within {@code maxTranscriptMessages} and {@code maxTranscriptBytes}; the commit script trims the
+ * list ({@code LTRIM}) to exactly those turns plus the new one, so the list never holds more than the bounds.
  *
  * <p>Ordering: within a node the {@link KeyedSequencer} queues turns on one key; across nodes a lock
  * ({@link RedisLock}, key {@code clawgate:session:<sha256>:lock}, TTL 30 s renewed every 10 s while the turn runs,
  * so a crashed node frees it within 30 s) is taken before the transcript is read and is held until the turn ends. Waiting for it holds no thread
  * (retries on the gateway's timer) and gives up after {@code streamTimeoutMs}. A commit is one Lua script that checks
- * the lock still holds this turn's token, RPUSHes the one record, refreshes the TTL and frees the lock — atomically,
+ * the lock still holds this turn's token, RPUSHes the one record, trims the list, refreshes the TTL and frees the
+ * lock — atomically,
  * so a turn is stored whole or not at all and never lands after a lock that expired. No turn is lost or interleaved.
  *
  * <p>Failures: when Redis fails or is slower than {@link RedisState#COMMAND_TIMEOUT_MS}, {@link #acquire} completes
- * exceptionally and {@link SessionStore.Lease#commit} throws (the exchange answers 503 {@code service_unavailable}
- * with {@code Retry-After}). {@link #healthy()} is {@link RedisState#healthy()}. A commit waits for Redis on the
- * thread that calls it, at most {@link RedisState#COMMAND_TIMEOUT_MS} ms. Leases are handed out on this store's own
- * two daemon threads ({@code clawgate-redis-sessions-N}), never on a Netty event loop.
+ * exceptionally and the stage of {@link SessionStore.Lease#commit} fails (the exchange answers 503
+ * {@code service_unavailable} with {@code Retry-After}). {@link #healthy()} is {@link RedisState#healthy()}. No
+ * thread waits for Redis: replies arrive on Lettuce's event loop and are handed to this store's
+ * {@link StoreExecutor} ({@code clawgate-store-N}), where leases are granted and commits complete; a commit fails
+ * after {@link RedisState#COMMAND_TIMEOUT_MS} ms without a reply.
  */
 public final class RedisSessionStore implements SessionStore {
     private static final String KEY = RedisState.PREFIX + "session:";
     /** A session lock's TTL, renewed every third of it while its turn runs, ms: a crashed node frees it this soon. */
     static final long LOCK_TTL_MS = 30_000;
-    /** KEYS: list, lock; ARGV: token, record, ttl ms. 1 when stored; 0 when the lock no longer holds the token. */
+    /**
+     * KEYS: list, lock; ARGV: token, record, ttl ms, entries to keep (the new one included). 1 when stored; 0 when
+     * the lock no longer holds the token.
+     */
     private static final String COMMIT = """
             if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
             redis.call('RPUSH', KEYS[1], ARGV[2])
+            redis.call('LTRIM', KEYS[1], -tonumber(ARGV[4]), -1)
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             redis.call('DEL', KEYS[2])
             return 1
@@ -54,9 +56,10 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisLock lock;
     private final long idleTtlMs;
     private final long streamTimeoutMs;
-    private final KeyedSequencer sequencer = new KeyedSequencer();
+    private final SessionLimits limits;
+    private final StoreExecutor handoff = new StoreExecutor();
+    private final KeyedSequencer sequencer;
     private final TurnRecords records = new TurnRecords();
-    private final ExecutorService handoff;
 
     /**
      * @param redis           the node's Redis connection
@@ -64,9 +67,10 @@ public final class RedisSessionStore implements SessionStore {
      * @param idleTtlMs       {@code gateway.state.idleTtlMs}: a session's list expires this long after its last
      *                        commit, ms, at least 1
      * @param streamTimeoutMs {@code gateway.http.streamTimeoutMs}: longest wait for the lock, ms
+     * @param limits          transcript and queue bounds
      */
-    public RedisSessionStore(RedisState redis, ScheduledExecutorService scheduler, long idleTtlMs,
-                             long streamTimeoutMs) {
+    public RedisSessionStore(RedisState redis, Scheduler scheduler, long idleTtlMs,
+                             long streamTimeoutMs, SessionLimits limits) {
         if (idleTtlMs < 1 || streamTimeoutMs < 1) {
             throw new IllegalArgumentException("idleTtlMs and streamTimeoutMs must be positive");
         }
@@ -74,15 +78,14 @@ public final class RedisSessionStore implements SessionStore {
         this.lock = new RedisLock(redis, scheduler);
         this.idleTtlMs = idleTtlMs;
         this.streamTimeoutMs = streamTimeoutMs;
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "clawgate-redis-sessions-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        this.handoff = pool;
+        this.limits = limits;
+        this.sequencer = new KeyedSequencer(handoff, limits.maxQueuedTurns());
+    }
+
+    /** With {@link SessionLimits#DEFAULTS}. */
+    public RedisSessionStore(RedisState redis, Scheduler scheduler, long idleTtlMs,
+                             long streamTimeoutMs) {
+        this(redis, scheduler, idleTtlMs, streamTimeoutMs, SessionLimits.DEFAULTS);
     }
 
     /** The Redis key of a session's list: {@code clawgate:session:<sha256 hex>}. */
@@ -138,9 +141,10 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
-    private CompletableFuture<List<ChatMessage>> read(String list) {
+    private CompletableFuture<Transcript> read(String list) {
         try {
-            return redis.commands().lrange(list, 0, -1).toCompletableFuture().thenApply(this::decode);
+            return redis.commands().lrange(list, -limits.maxTranscriptMessages(), -1).toCompletableFuture()
+                    .thenApply(entries -> turns(entries).fit(limits));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -148,11 +152,15 @@ public final class RedisSessionStore implements SessionStore {
 
     /** The messages of every entry, oldest first; an entry that does not decode is left out. */
     List<ChatMessage> decode(List<String> entries) {
-        List<ChatMessage> messages = new ArrayList<>();
+        return turns(entries).messages();
+    }
+
+    private Transcript turns(List<String> entries) {
+        List<Transcript.Turn> turns = new ArrayList<>(entries.size());
         for (String entry : entries) {
-            messages.addAll(records.decode(entry.getBytes(StandardCharsets.UTF_8)).messages());
+            turns.addAll(records.decode(entry.getBytes(StandardCharsets.UTF_8)).turns());
         }
-        return List.copyOf(messages);
+        return new Transcript(turns);
     }
 
     /** One entry of a session's list: one {@link TurnRecords} record. */
@@ -172,44 +180,63 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public void close() {
-        handoff.shutdownNow();
+        handoff.close();
+    }
+
+    /** This store's threads (for tests). */
+    StoreExecutor executor() {
+        return handoff;
     }
 
     private final class RedisLease extends SequencedLease {
         private final String list;
         private final String lockKey;
         private final String token;
-        private final ScheduledFuture<?> keepAlive;
+        private final Scheduler.Task keepAlive;
 
-        RedisLease(KeyedSequencer.Ticket ticket, List<ChatMessage> transcript, String list, String lockKey,
-                   String token, ScheduledFuture<?> keepAlive) {
-            super(ticket, transcript);
+        RedisLease(KeyedSequencer.Ticket ticket, Transcript transcript, String list, String lockKey,
+                   String token, Scheduler.Task keepAlive) {
+            super(ticket, transcript, limits, records);
             this.list = list;
             this.lockKey = lockKey;
             this.token = token;
             this.keepAlive = keepAlive;
         }
 
+        /** One script, waited for by no thread; its outcome completes the stage on the store's threads. */
         @Override
-        void write(List<ChatMessage> turn) {
-            keepAlive.cancel(false);
-            Long stored;
+        CompletionStage<Void> write(Transcript next, byte[] record) {
+            keepAlive.cancel();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            CompletableFuture<Long> reply;
             try {
-                stored = redis.commands().<Long>eval(COMMIT, ScriptOutputType.INTEGER, new String[] {list, lockKey},
-                        token, encode(turn), Long.toString(idleTtlMs))
-                        .get(RedisState.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure(e);
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                throw failure(e);
+                reply = redis.commands().<Long>eval(COMMIT, ScriptOutputType.INTEGER, new String[] {list, lockKey},
+                        token, new String(record, StandardCharsets.UTF_8), Long.toString(idleTtlMs),
+                        Integer.toString(next.turns().size())).toCompletableFuture(); // Lettuce times it out
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(failure(e));
             }
-            if (stored == null || stored != 1L) {
-                throw failure(new IllegalStateException("the session lock expired before the commit"));
-            }
+            reply.whenComplete((stored, error) -> {
+                Runnable finish = () -> {
+                    if (error != null) {
+                        done.completeExceptionally(failure(error));
+                    } else if (stored == null || stored != 1L) {
+                        done.completeExceptionally(failure(
+                                new IllegalStateException("the session lock expired before the commit")));
+                    } else {
+                        done.complete(null);
+                    }
+                };
+                try {
+                    handoff.execute(finish);
+                } catch (RuntimeException closed) {
+                    finish.run(); // closing: nothing left to protect
+                }
+            });
+            return done;
         }
 
-        private IllegalStateException failure(Exception e) {
+        private IllegalStateException failure(Throwable e) {
             lock.release(lockKey, token);
             redis.failed("session", e);
             return new IllegalStateException("session commit failed: " + e.getClass().getSimpleName(), null);
@@ -217,7 +244,7 @@ public final class RedisSessionStore implements SessionStore {
 
         @Override
         void released() {
-            keepAlive.cancel(false);
+            keepAlive.cancel();
             lock.release(lockKey, token);
         }
     }

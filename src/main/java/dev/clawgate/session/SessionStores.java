@@ -1,47 +1,37 @@
 package dev.clawgate.session;
 
 import dev.clawgate.cluster.RedisState;
-import dev.clawgate.config.ConfigException;
-import dev.clawgate.config.ConfigKeys;
 import dev.clawgate.config.GatewayConfig;
-import java.io.UncheckedIOException;
+import dev.clawgate.time.Scheduler;
 import java.time.Clock;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Objects;
 
-/** Picks the session store the configuration asks for, once at start-up. */
+/** Opens the session store the configuration chose, once at start-up. */
 public final class SessionStores {
     private SessionStores() {
     }
 
     /**
-     * Redis ({@link RedisSessionStore}) when {@code gateway.state.redis.url} is set (then {@code gateway.state.dir}
-     * is ignored, with a warning); else files under {@code gateway.state.dir} when it is set
-     * ({@link FileSessionStore}); else memory ({@link MemorySessionStore}, bounded by
-     * {@code gateway.state.maxSessions}). All forget a session after {@code gateway.state.idleTtlMs}.
+     * The store of {@link GatewayConfig.State#store()}: Redis ({@link RedisSessionStore}) when
+     * {@code gateway.state.redis.url} is set; else files under {@code gateway.state.dir} ({@link FileSessionStore});
+     * else memory ({@link MemorySessionStore}, bounded by {@code gateway.state.maxSessions} and
+     * {@code gateway.state.maxMemoryBytes}). All forget a session after {@code gateway.state.idleTtlMs} and keep the
+     * {@link SessionLimits} from {@code gateway.state.*}. The configuration has already checked the directory.
      *
-     * @param redis     the node's Redis connection, null when {@code gateway.state.redis.url} is unset
+     * @param redis     the node's Redis connection; required for the Redis store, else unused (null)
      * @param scheduler the gateway's timer (the Redis store retries its lock there)
-     * @throws ConfigException naming {@code gateway.state.dir} when the directory cannot be created
+     * @throws java.io.UncheckedIOException when the session directory cannot be created after all
      */
     public static SessionStore open(GatewayConfig config, Clock clock, RedisState redis,
-                                    ScheduledExecutorService scheduler) {
+                                    Scheduler scheduler) {
         GatewayConfig.State state = config.state();
-        if (redis != null) {
-            if (state.dir() != null) {
-                System.getLogger(SessionStores.class.getName()).log(System.Logger.Level.WARNING, "clawgate: "
-                        + ConfigKeys.STATE_DIR + " is ignored: sessions live in Redis ("
-                        + ConfigKeys.STATE_REDIS_URL + ")");
-            }
-            return new RedisSessionStore(redis, scheduler, state.idleTtlMs(), config.http().streamTimeoutMs());
-        }
-        if (state.dir() != null) {
-            try {
-                return new FileSessionStore(state.dir(), clock, state.idleTtlMs());
-            } catch (UncheckedIOException e) {
-                throw new ConfigException(ConfigKeys.STATE_DIR, "cannot create the directory " + state.dir()
-                        + " (" + e.getCause().getClass().getSimpleName() + ")");
-            }
-        }
-        return new MemorySessionStore(clock, state.maxSessions(), state.idleTtlMs());
+        SessionLimits limits = new SessionLimits(state.maxTranscriptMessages(), state.maxTranscriptBytes(),
+                state.maxMemoryBytes(), state.maxQueuedTurns());
+        return switch (state.store()) {
+            case REDIS -> new RedisSessionStore(Objects.requireNonNull(redis, "redis"), scheduler, state.idleTtlMs(),
+                    config.http().streamTimeoutMs(), limits);
+            case FILE -> new FileSessionStore(state.dir(), clock, state.idleTtlMs(), limits);
+            case MEMORY -> new MemorySessionStore(clock, state.maxSessions(), state.idleTtlMs(), limits);
+        };
     }
 }

@@ -35,11 +35,15 @@ final class TurnRecords {
     /**
      * What a file holds.
      *
-     * @param messages    every message of every whole record, oldest first
+     * @param turns       every whole record's turn with its record's size in bytes, oldest first
      * @param validLength bytes from the start that are whole records
      * @param skipped     whole records (checksum right) whose messages could not be parsed and were left out
      */
-    record Decoded(List<ChatMessage> messages, long validLength, int skipped) {
+    record Decoded(List<Transcript.Turn> turns, long validLength, int skipped) {
+        /** Every message of every turn, oldest first. */
+        List<ChatMessage> messages() {
+            return new Transcript(turns).messages();
+        }
     }
 
     byte[] encode(List<ChatMessage> turn) {
@@ -63,20 +67,25 @@ final class TurnRecords {
     }
 
     Decoded decode(byte[] file) {
-        List<ChatMessage> messages = new ArrayList<>();
-        int pos = 0;
+        return decode(file, 0);
+    }
+
+    /** Decodes the records from offset {@code from} on; {@link Decoded#validLength()} counts from the start. */
+    Decoded decode(byte[] file, int from) {
+        List<Transcript.Turn> turns = new ArrayList<>();
+        int pos = from;
         int skipped = 0;
         Frame frame;
         while (pos < file.length && (frame = frame(file, pos)) != null) {
             try (JsonReader reader = Json.createReader(
                     new ByteArrayInputStream(file, frame.payloadStart, frame.payloadLength))) {
-                messages.addAll(parser.messages(reader.readArray()));
+                turns.add(new Transcript.Turn(parser.messages(reader.readArray()), frame.end - pos));
             } catch (RuntimeException e) {
                 skipped++;
             }
             pos = frame.end;
         }
-        return new Decoded(List.copyOf(messages), pos, skipped);
+        return new Decoded(List.copyOf(turns), pos, skipped);
     }
 
     /** Where a whole record's payload lies, and the offset after the record. */

@@ -2,10 +2,9 @@ package dev.clawgate.upstream;
 
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.Usage;
+import dev.clawgate.time.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,14 +18,14 @@ import java.util.concurrent.TimeUnit;
  * the timer runs late.
  */
 public final class EchoProvider implements ChatProvider {
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
     private final long wordDelayMs;
 
     /**
-     * @param scheduler   shared timer, used only when {@code wordDelayMs > 0}
+     * @param scheduler   shared timer and time source, used only when {@code wordDelayMs > 0}
      * @param wordDelayMs pause before each word, milliseconds
      */
-    public EchoProvider(ScheduledExecutorService scheduler, long wordDelayMs) {
+    public EchoProvider(Scheduler scheduler, long wordDelayMs) {
         this.scheduler = scheduler;
         this.wordDelayMs = wordDelayMs;
     }
@@ -57,11 +56,11 @@ public final class EchoProvider implements ChatProvider {
         private final List<String> words;
         private final String finishReason;
         private final Usage usage;
-        private final long startNanos = System.nanoTime();
+        private final long startNanos = scheduler.nanoTime();
         private final long delayNanos = TimeUnit.MILLISECONDS.toNanos(wordDelayMs);
         private int next;
         private volatile boolean cancelled;
-        private volatile ScheduledFuture<?> pending;
+        private volatile Scheduler.Task pending;
 
         Run(DeltaSink sink, List<String> words, String finishReason, Usage usage) {
             this.sink = sink;
@@ -86,7 +85,7 @@ public final class EchoProvider implements ChatProvider {
             }
             // word k is due k delays after the start, so a late timer tick does not push back every later word
             long dueNanos = startNanos + (next + 1) * delayNanos;
-            pending = scheduler.schedule(this::step, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            pending = scheduler.schedule(this::step, Math.max(0, dueNanos - scheduler.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
         private void step() {
@@ -112,9 +111,9 @@ public final class EchoProvider implements ChatProvider {
         @Override
         public void cancel() {
             cancelled = true;
-            ScheduledFuture<?> p = pending;
+            Scheduler.Task p = pending;
             if (p != null) {
-                p.cancel(false);
+                p.cancel();
             }
         }
     }

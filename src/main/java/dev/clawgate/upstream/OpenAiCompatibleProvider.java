@@ -4,6 +4,7 @@ import dev.clawgate.config.GatewayConfig.ProviderSpec;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.JsonText;
+import dev.clawgate.time.Scheduler;
 import jakarta.json.Json;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
@@ -12,7 +13,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.StringRequestContent;
@@ -43,7 +43,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     private final String apiKey;
     private final String authorization;
     private final long timeoutMs;
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
     private final Clock clock;
     private final UpstreamHttp http;
     private final JsonReaderFactory readers = Json.createReaderFactory(Map.of());
@@ -54,7 +54,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
      * @param scheduler the gateway's timer, for the silence timeout
      * @param clock     for {@code Retry-After} dates
      */
-    public OpenAiCompatibleProvider(ProviderSpec spec, ScheduledExecutorService scheduler, Clock clock) {
+    public OpenAiCompatibleProvider(ProviderSpec spec, Scheduler scheduler, Clock clock) {
         this.name = spec.name();
         String base = spec.baseUrl().toString();
         this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)

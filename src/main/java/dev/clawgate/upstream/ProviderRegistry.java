@@ -2,10 +2,10 @@ package dev.clawgate.upstream;
 
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.config.GatewayConfig.ProviderSpec;
+import dev.clawgate.time.Scheduler;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
 
 /** The providers of a gateway, by name, built once from the configuration and closed at undeploy. */
 public final class ProviderRegistry implements AutoCloseable {
@@ -21,7 +21,7 @@ public final class ProviderRegistry implements AutoCloseable {
      * @param scheduler the gateway's shared timer (echo pacing, upstream silence timeouts)
      * @param clock     the gateway's clock
      */
-    public static ProviderRegistry create(GatewayConfig config, ScheduledExecutorService scheduler, Clock clock) {
+    public static ProviderRegistry create(GatewayConfig config, Scheduler scheduler, Clock clock) {
         Map<String, ChatProvider> out = new LinkedHashMap<>();
         for (ProviderSpec spec : config.providers().values()) {
             out.put(spec.name(), switch (spec.api()) {

@@ -17,8 +17,11 @@ import java.util.function.Consumer;
  * protocol error. Not thread-safe: feed it from one thread at a time.
  */
 final class SseParser {
-    /** Default bound of one event's data, bytes (8 MiB). */
-    static final int DEFAULT_MAX_EVENT_BYTES = 8 << 20;
+    /**
+     * Default bound of one line and of one event's data, bytes (1 MiB): far above any chunk a model server sends,
+     * and what one stream can make the gateway hold (about three times that while a line is decoded).
+     */
+    static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
 
     private final Consumer<String> onData;
     private final int maxEventBytes;

@@ -48,7 +48,7 @@ public final class UpstreamErrors {
     private UpstreamErrors() {
     }
 
-    /** The {@link dev.clawgate.GatewayEvents#upstreamError} kind of {@code error}, or null when not an upstream one. */
+    /** The {@code upstreamError} event kind of {@code error}, or null when not an upstream one. */
     public static String kind(ApiException error) {
         return error == null || error.code() == null ? null : KINDS.get(error.code());
     }

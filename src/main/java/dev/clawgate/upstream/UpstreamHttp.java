@@ -1,7 +1,5 @@
 package dev.clawgate.upstream;
 
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.client.HttpClient;
@@ -48,7 +46,7 @@ final class UpstreamHttp implements AutoCloseable {
      * @param connectTimeoutMs longest wait for a TCP connection, ms
      * @param timer            the gateway's shared scheduler, for the client's timeouts
      */
-    UpstreamHttp(String name, long connectTimeoutMs, ScheduledExecutorService timer) {
+    UpstreamHttp(String name, long connectTimeoutMs, dev.clawgate.time.Scheduler timer) {
         Thread current = Thread.currentThread();
         ClassLoader saved = current.getContextClassLoader();
         ClassLoader webapp = UpstreamHttp.class.getClassLoader();
@@ -101,16 +99,16 @@ final class UpstreamHttp implements AutoCloseable {
 
     /** Jetty's {@link Scheduler} over the gateway's scheduler; stopping it leaves that scheduler running. */
     private static final class SharedTimer extends AbstractLifeCycle implements Scheduler {
-        private final ScheduledExecutorService executor;
+        private final dev.clawgate.time.Scheduler executor;
 
-        SharedTimer(ScheduledExecutorService executor) {
+        SharedTimer(dev.clawgate.time.Scheduler executor) {
             this.executor = executor;
         }
 
         @Override
         public Task schedule(Runnable task, long delay, TimeUnit unit) {
-            ScheduledFuture<?> f = executor.schedule(task, delay, unit);
-            return () -> f.cancel(false);
+            dev.clawgate.time.Scheduler.Task t = executor.schedule(task, delay, unit);
+            return t::cancel;
         }
     }
 }

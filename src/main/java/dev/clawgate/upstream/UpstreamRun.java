@@ -2,12 +2,11 @@ package dev.clawgate.upstream;
 
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.Usage;
+import dev.clawgate.time.Scheduler;
 import java.io.ByteArrayOutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.Request;
@@ -26,6 +25,8 @@ import org.eclipse.jetty.io.Content;
  * or a cancel (which tells the sink nothing and aborts the request, closing its connection). After a normal end the
  * rest of the response (its last chunk) is still read, so the connection goes back to the pool; an upstream that
  * keeps the response open after {@code [DONE]} for {@code timeoutMs} has its connection closed.
+ * A 2xx whose {@code Content-Type} is not {@code text/event-stream} (an HTML page, a JSON body) is a protocol error
+ * before anything reaches the client; each SSE line and event is bounded by {@link SseParser#DEFAULT_MAX_EVENT_BYTES}.
  */
 final class UpstreamRun implements Cancellable {
     /** Bytes of a non-2xx body read for its error message; the rest is not read. */
@@ -42,8 +43,8 @@ final class UpstreamRun implements Cancellable {
     private volatile boolean exchangeEnded;
     private volatile long lastActivityNanos;
     private volatile boolean paused;
-    private volatile ScheduledFuture<?> timer;
-    private ScheduledExecutorService scheduler;
+    private volatile Scheduler.Task timer;
+    private Scheduler scheduler;
     private int status;
     private String retryAfter;
     private ByteArrayOutputStream errorBody;
@@ -55,10 +56,10 @@ final class UpstreamRun implements Cancellable {
         this.parser = new SseParser(this::onEvent);
     }
 
-    void start(Request call, ScheduledExecutorService timerThread) {
+    void start(Request call, Scheduler timerThread) {
         request = call;
         scheduler = timerThread;
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = scheduler.nanoTime();
         timer = scheduler.schedule(this::checkSilence, provider.timeoutMs(), TimeUnit.MILLISECONDS);
         call.onResponseHeaders(this::onHeaders).onResponseContentAsync(this::onContent);
         try {
@@ -72,14 +73,20 @@ final class UpstreamRun implements Cancellable {
     // ---- response listeners (Jetty calls them in order, one at a time) ----
 
     private void onHeaders(Response response) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = scheduler.nanoTime();
         int code = response.getStatus();
+        boolean success = code >= 200 && code < 300;
+        if (success && !eventStream(response.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
+            // an HTML error page or a JSON body with a 2xx: no stream will come, and the client gets a real 502
+            fail(UpstreamErrors.protocol("a success answer that is not text/event-stream"));
+            return;
+        }
         synchronized (this) {
             if (terminated) {
                 return;
             }
             status = code;
-            if (code >= 200 && code < 300) {
+            if (success) {
                 opened = true;
                 sink.onOpen();
             } else {
@@ -89,8 +96,18 @@ final class UpstreamRun implements Cancellable {
         }
     }
 
+    /** Whether a 2xx's {@code Content-Type} allows an event stream: {@code text/event-stream}, or none at all. */
+    static boolean eventStream(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.isEmpty() || type.equalsIgnoreCase("text/event-stream");
+    }
+
     private void onContent(Response response, Content.Chunk chunk, Runnable demander) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = scheduler.nanoTime();
         if (done) {
             demander.run();
             return;
@@ -135,7 +152,7 @@ final class UpstreamRun implements Cancellable {
 
     /** The sink caught up: read on (time spent paused by a slow client is not upstream silence). */
     private void resume(Runnable demander) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = scheduler.nanoTime();
         paused = false;
         if (!terminated) {
             demander.run();
@@ -154,9 +171,9 @@ final class UpstreamRun implements Cancellable {
     private void onComplete(Result result) {
         exchangeEnded = true;
         if (terminated) {
-            ScheduledFuture<?> t = timer;
+            Scheduler.Task t = timer;
             if (t != null) {
-                t.cancel(false);
+                t.cancel();
             }
             return;
         }
@@ -223,7 +240,7 @@ final class UpstreamRun implements Cancellable {
             if (terminated) {
                 return;
             }
-            long silent = paused ? 0 : System.nanoTime() - lastActivityNanos;
+            long silent = paused ? 0 : scheduler.nanoTime() - lastActivityNanos;
             if (silent < timeoutNanos) {
                 timer = scheduler.schedule(this::checkSilence, Math.max(1, timeoutNanos - silent),
                         TimeUnit.NANOSECONDS);
@@ -270,9 +287,9 @@ final class UpstreamRun implements Cancellable {
 
     private void terminate() {
         terminated = true;
-        ScheduledFuture<?> t = timer;
+        Scheduler.Task t = timer;
         if (t != null) {
-            t.cancel(false);
+            t.cancel();
         }
         provider.ended(this);
     }

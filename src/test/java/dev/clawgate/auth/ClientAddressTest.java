@@ -2,19 +2,23 @@ package dev.clawgate.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clawgate.config.ConfigException;
+import dev.clawgate.config.AddressRange;
 import dev.clawgate.config.ConfigKeys;
+import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class ClientAddressTest {
-    static final ClientAddress NO_PROXIES = new ClientAddress(List.of());
-    static final ClientAddress PROXIES = new ClientAddress(List.of("10.0.0.0/8", "192.168.1.7", "fd00::/8", "::1"));
+    static final ClientAddress NO_PROXIES = trusting();
+    static final ClientAddress PROXIES = trusting("10.0.0.0/8", "192.168.1.7", "fd00::/8", "::1");
+
+    /** A resolver trusting these {@code gateway.trustedProxies} entries, parsed as the configuration parses them. */
+    static ClientAddress trusting(String... entries) {
+        return new ClientAddress(Arrays.stream(entries)
+                .map(e -> AddressRange.parse(ConfigKeys.TRUSTED_PROXIES, e)).toList());
+    }
 
     @Test
     void withoutTrustedProxiesTheSocketPeerIsTheClientAndForwardedForIsIgnored() {
@@ -61,7 +65,7 @@ class ClientAddressTest {
     void ipv4MappedIpv6IsNormalisedToIpv4() {
         assertEquals("10.0.0.1", NO_PROXIES.clientOf("::ffff:10.0.0.1", List.of()));
         assertEquals("3.3.3.3", PROXIES.clientOf("::ffff:10.0.0.1", List.of("::ffff:3.3.3.3")));
-        assertEquals("3.3.3.3", new ClientAddress(List.of("::ffff:10.0.0.0/104"))
+        assertEquals("3.3.3.3", trusting("::ffff:10.0.0.0/104")
                 .clientOf("10.200.0.1", List.of("3.3.3.3")), "a mapped CIDR covers the IPv4 range");
     }
 
@@ -86,20 +90,12 @@ class ClientAddressTest {
         assertFalse(ClientAddress.isLoopback("10.0.0.1"));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"proxy.example.com", "10.0.0.0/33", "10.0.0.256", "fd00::/129", "10.0.0.0/", "10.0.0.0/x",
-            "1.2.3", "*"})
-    void aBadTrustedProxyEntryFailsWithAConfigExceptionNamingTheKey(String entry) {
-        ConfigException e = assertThrows(ConfigException.class, () -> new ClientAddress(List.of("10.0.0.1", entry)));
-        assertEquals(ConfigKeys.TRUSTED_PROXIES, e.key());
-    }
-
     @Test
     void prefixLengthsCutInsideAByte() {
-        ClientAddress slash20 = new ClientAddress(List.of("172.16.0.0/12"));
+        ClientAddress slash20 = trusting("172.16.0.0/12");
         assertEquals("9.9.9.9", slash20.clientOf("172.31.255.254", List.of("9.9.9.9")));
         assertEquals("172.32.0.1", slash20.clientOf("172.32.0.1", List.of("9.9.9.9")));
-        ClientAddress everyone = new ClientAddress(List.of("0.0.0.0/0"));
+        ClientAddress everyone = trusting("0.0.0.0/0");
         assertEquals("9.9.9.9", everyone.clientOf("8.8.8.8", List.of("9.9.9.9")), "all hops trusted: left-most");
     }
 }

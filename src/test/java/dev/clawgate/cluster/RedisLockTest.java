@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clawgate.RedisServer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import dev.clawgate.time.SystemScheduler;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test;
 /** The expiring Redis lock against a real redis-server of the test's own. */
 class RedisLockTest {
     static RedisServer server;
-    static ScheduledThreadPoolExecutor scheduler;
+    static SystemScheduler scheduler;
     static RedisState redis;
     static RedisLock lock;
 
     @BeforeAll
     static void start() throws Exception {
         server = RedisServer.start();
-        scheduler = new ScheduledThreadPoolExecutor(1);
+        scheduler = new SystemScheduler();
         redis = server.connect(scheduler);
         lock = new RedisLock(redis, scheduler);
     }
@@ -34,7 +34,7 @@ class RedisLockTest {
     @AfterAll
     static void stop() throws Exception {
         redis.close();
-        scheduler.shutdownNow();
+        scheduler.close();
         server.close();
     }
 
@@ -71,12 +71,12 @@ class RedisLockTest {
     void aKeptAliveLockOutlivesItsTtlAndIsFreeOnceTheKeepAliveStops() throws Exception {
         String key = "test:lock:" + System.nanoTime();
         String token = lock.acquire(key, 300, 1_000).get(5, TimeUnit.SECONDS);
-        java.util.concurrent.ScheduledFuture<?> renewal = lock.keepAlive(key, token, 300);
+        dev.clawgate.time.Scheduler.Task renewal = lock.keepAlive(key, token, 300);
         ExecutionException e = assertThrows(ExecutionException.class, // waits 1.5 s: five TTLs
                 () -> lock.acquire(key, 60_000, 1_500).get(10, TimeUnit.SECONDS));
         assertInstanceOf(RedisLock.LockTimeoutException.class, e.getCause());
         assertEquals(token, redis.commands().get(key).get(5, TimeUnit.SECONDS));
-        renewal.cancel(false);
+        renewal.cancel();
         String next = lock.acquire(key, 60_000, 10_000).get(15, TimeUnit.SECONDS); // free within one TTL
         assertNotEquals(token, next);
     }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clawgate.GatewayEvents;
 import dev.clawgate.config.ConfigException;
 import dev.clawgate.config.ConfigKeys;
-import dev.clawgate.config.Secret;
+import dev.clawgate.config.RedisEndpoint;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import dev.clawgate.time.SystemScheduler;
+import dev.clawgate.time.Ticker;
 import org.junit.jupiter.api.Test;
 
 /** Start-up failure and warning throttling of the Redis connection, without a Redis. */
@@ -22,10 +22,11 @@ class RedisStateTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+        SystemScheduler scheduler = new SystemScheduler();
         try {
             ConfigException e = assertThrows(ConfigException.class, () -> new RedisState(
-                    Secret.ofNullable("redis://:s3cret-pass@127.0.0.1:" + port), scheduler, () -> GatewayEvents.NONE));
+                    RedisEndpoint.parse(ConfigKeys.STATE_REDIS_URL, "redis://:s3cret-pass@127.0.0.1:" + port),
+                    scheduler, kind -> { }));
             assertTrue(e.getMessage().contains(ConfigKeys.STATE_REDIS_URL), e.getMessage());
             assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
             assertFalse(e.getMessage().contains("s3cret-pass"), e.getMessage());
@@ -36,18 +37,18 @@ class RedisStateTest {
                 }
             }
         } finally {
-            scheduler.shutdownNow();
+            scheduler.close();
         }
     }
 
     @Test
     void theThrottleLetsOneWarningPerKindThroughAndCountsTheRest() {
-        WarningThrottle throttle = new WarningThrottle(60_000);
+        WarningThrottle throttle = new WarningThrottle(60_000, Ticker.SYSTEM);
         assertEquals(0, throttle.allow("ratelimit"));
         assertEquals(-1, throttle.allow("ratelimit"));
         assertEquals(-1, throttle.allow("ratelimit"));
         assertEquals(0, throttle.allow("session"), "kinds are throttled apart");
-        WarningThrottle always = new WarningThrottle(0);
+        WarningThrottle always = new WarningThrottle(0, Ticker.SYSTEM);
         always.allow("x");
         assertEquals(0, always.allow("x"));
     }

@@ -8,10 +8,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.clawgate.Gateway;
+import dev.clawgate.config.BuildInfo;
 import dev.clawgate.config.ConfigLoader;
 import dev.clawgate.session.SessionStore;
-import jakarta.servlet.ServletConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -58,13 +57,12 @@ class HealthServletTest {
     private record Answer(int status, String body) {
     }
 
+    /** {@code /healthz}: status first, then the build that runs. */
+    private static final String OK = "{\"status\":\"ok\",\"version\":\"" + BuildInfo.current().version()
+            + "\",\"commit\":\"" + BuildInfo.current().commit() + "\"}";
+
     private Answer get(String path) throws Exception {
-        ServletContext context = mock(ServletContext.class);
-        when(context.getAttribute(Gateway.ATTRIBUTE)).thenReturn(gateway);
-        ServletConfig config = mock(ServletConfig.class);
-        when(config.getServletContext()).thenReturn(context);
-        HealthServlet servlet = new HealthServlet();
-        servlet.init(config);
+        HealthServlet servlet = new HealthServlet(gateway::ready);
 
         HttpServletRequest req = mock(HttpServletRequest.class);
         when(req.getRequestURI()).thenReturn("/clawgate" + path);
@@ -110,12 +108,12 @@ class HealthServletTest {
     void readyzIs503OnceTheGatewayIsShuttingDownWhileHealthzStaysOk() throws Exception {
         gateway.close();
         assertEquals(503, get("/readyz").status());
-        assertEquals(new Answer(200, "{\"status\":\"ok\"}"), get("/healthz"));
+        assertEquals(new Answer(200, OK), get("/healthz"));
     }
 
     @Test
     void healthzSaysOkEvenWhenTheStoreIsDown() throws Exception {
         store.healthy = false;
-        assertEquals(new Answer(200, "{\"status\":\"ok\"}"), get("/healthz"));
+        assertEquals(new Answer(200, OK), get("/healthz"));
     }
 }

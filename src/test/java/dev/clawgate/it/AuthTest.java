@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.clawgate.Gateway;
-import dev.clawgate.GatewayEvents;
+import dev.clawgate.events.GatewayEvents;
 import io.restassured.specification.RequestSpecification;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -204,6 +204,45 @@ class AuthTest {
             post(server, "Bearer wrong").header("X-Forwarded-For", "198.51.100.2").post(CHAT).then().statusCode(401);
             post(server, "Bearer " + GatewayServer.TOKEN).header("X-Forwarded-For", "198.51.100.3").post(CHAT)
                     .then().statusCode(429);
+        }
+    }
+
+    @Test
+    void aParallelBurstOfFiftyWrongTokensGetsExactlyMaxAttempts401sAndTheRest429() throws Exception {
+        try (GatewayServer server = GatewayServer.start("gateway.trustedProxies", "127.0.0.1",
+                "gateway.auth.rateLimit.maxAttempts", "5")) {
+            for (int round = 0; round < 3; round++) {
+                String client = "203.0.113." + (100 + round);
+                assertEquals(java.util.Map.of(401, 5, 429, 45),
+                        LockoutBurst.fire(java.util.List.of(server), 50, "wrong-" + round, client));
+            }
+        }
+    }
+
+    @Test
+    void ipv6AddressesInOneSlash64ShareALockoutAndAnotherSlash64DoesNot() throws Exception {
+        try (GatewayServer server = GatewayServer.start("gateway.trustedProxies", "127.0.0.1",
+                "gateway.auth.rateLimit.maxAttempts", "3")) {
+            for (String hop : new String[] {"2001:db8:1:2::1", "2001:db8:1:2:aaaa::7", "[2001:db8:1:2:ffff:1:2:3]"}) {
+                post(server, "Bearer wrong").header("X-Forwarded-For", hop).post(CHAT).then().statusCode(401);
+            }
+            post(server, "Bearer " + GatewayServer.TOKEN).header("X-Forwarded-For", "2001:db8:1:2:dead:beef::1")
+                    .post(CHAT).then().statusCode(429).body("error.code", equalTo("auth_lockout"));
+            post(server, "Bearer " + GatewayServer.TOKEN).header("X-Forwarded-For", "2001:db8:1:3::1")
+                    .post(CHAT).then().statusCode(200);
+        }
+    }
+
+    @Test
+    void theIpv6PrefixIsConfigurable() throws Exception {
+        try (GatewayServer server = GatewayServer.start("gateway.trustedProxies", "127.0.0.1",
+                "gateway.auth.rateLimit.maxAttempts", "2", "gateway.auth.rateLimit.ipv6Prefix", "48")) {
+            post(server, "Bearer wrong").header("X-Forwarded-For", "2001:db8:1:2::1").post(CHAT).then()
+                    .statusCode(401);
+            post(server, "Bearer wrong").header("X-Forwarded-For", "2001:db8:1:ffff::1").post(CHAT).then()
+                    .statusCode(401);
+            post(server, "Bearer " + GatewayServer.TOKEN).header("X-Forwarded-For", "2001:db8:1:7::9")
+                    .post(CHAT).then().statusCode(429);
         }
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawgate.Gateway;
-import dev.clawgate.GatewayEvents;
+import dev.clawgate.events.GatewayEvents;
 import dev.clawgate.RedisServer;
 import io.restassured.specification.RequestSpecification;
 import java.util.ArrayList;
@@ -96,6 +96,29 @@ class ClusterTest {
                     .body("error.code", equalTo("auth_lockout"));
             as(nodes.get(0), client, GatewayServer.TOKEN).post(CHAT).then().statusCode(429);
             as(nodes.get(1), newClient(), GatewayServer.TOKEN).post(CHAT).then().statusCode(200);
+        } finally {
+            close(nodes);
+        }
+    }
+
+    @Test
+    void aParallelBurstAcrossBothNodesGetsExactlyMaxAttempts401sAndTheRest429() throws Exception {
+        List<GatewayServer> nodes = twoNodes("gateway.auth.rateLimit.maxAttempts", "5");
+        try {
+            assertEquals(java.util.Map.of(401, 5, 429, 45), LockoutBurst.fire(nodes, 50, "wrong", newClient()));
+        } finally {
+            close(nodes);
+        }
+    }
+
+    @Test
+    void ipv6AddressesInOneSlash64ShareALockoutOnBothNodes() throws Exception {
+        List<GatewayServer> nodes = twoNodes("gateway.auth.rateLimit.maxAttempts", "2");
+        try {
+            as(nodes.get(0), "2001:db8:77:1::1", "wrong").post(CHAT).then().statusCode(401);
+            as(nodes.get(1), "2001:db8:77:1::2", "wrong").post(CHAT).then().statusCode(401);
+            as(nodes.get(0), "2001:db8:77:1:abcd::3", GatewayServer.TOKEN).post(CHAT).then().statusCode(429);
+            as(nodes.get(1), "2001:db8:77:2::1", GatewayServer.TOKEN).post(CHAT).then().statusCode(200);
         } finally {
             close(nodes);
         }

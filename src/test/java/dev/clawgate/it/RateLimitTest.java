@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawgate.Gateway;
-import dev.clawgate.GatewayEvents;
+import dev.clawgate.events.GatewayEvents;
 import io.restassured.specification.RequestSpecification;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;

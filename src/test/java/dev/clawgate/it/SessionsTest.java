@@ -203,4 +203,44 @@ class SessionsTest {
             assertTrue(log.lines().get(0).contains("gateway.state.dir"), log.lines().get(0));
         }
     }
+
+    @Test
+    void aStatefulTurnWhoseNewMessagesExceedTheTranscriptByteBoundIs413TurnTooLargeAndStoresNothing()
+            throws Exception {
+        try (GatewayServer server = GatewayServer.start("gateway.state.dir", dir.toString(),
+                "gateway.state.maxTranscriptBytes", "1024")) {
+            String big = body("x".repeat(2000));
+            HttpResponse<String> refused = post(server, big, "x-openclaw-session-key", "big").get(20, TimeUnit.SECONDS);
+            assertEquals(413, refused.statusCode(), refused.body());
+            JsonObject error = Json.createReader(new StringReader(refused.body())).readObject().getJsonObject("error");
+            assertEquals("turn_too_large", error.getString("code"));
+            assertEquals("messages", error.getString("param"));
+            assertEquals("invalid_request_error", error.getString("type"));
+            assertTrue(error.getString("message").contains("gateway.state.maxTranscriptBytes"), error.toString());
+            assertEquals(List.of(), files(dir));
+            postOk(server, big); // stateless: nothing to store, so no bound
+            assertEquals(1, promptTokens(postOk(server, body("small"), "x-openclaw-session-key", "big")));
+        }
+    }
+
+    @Test
+    void aTurnBeyondMaxQueuedTurnsOnABusySessionIs429SessionBusy() throws Exception {
+        try (GatewayServer server = GatewayServer.start("models.providers.echo.wordDelayMs", "60000",
+                "gateway.state.maxQueuedTurns", "0")) {
+            try (RawHttp http = new RawHttp(server.port())) {
+                http.post("/v1/chat/completions", "{\"stream\":true," + body("slow").substring(1),
+                        "Authorization: Bearer " + GatewayServer.TOKEN, "x-openclaw-session-key: busy");
+                assertTrue(http.readHead().startsWith("HTTP/1.1 200"));
+                http.readChunk(); // the role chunk: the first turn holds the session
+                HttpResponse<String> refused = post(server, body("next"), "x-openclaw-session-key", "busy")
+                        .get(20, TimeUnit.SECONDS);
+                assertEquals(429, refused.statusCode(), refused.body());
+                assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+                JsonObject error = Json.createReader(new StringReader(refused.body())).readObject()
+                        .getJsonObject("error");
+                assertEquals("session_busy", error.getString("code"));
+                assertEquals("rate_limit_error", error.getString("type"));
+            }
+        }
+    }
 }

@@ -21,7 +21,7 @@ class McpStdioTest {
         assertTrue(!classpath.contains(" ") && !javaBin.contains(" "), "the command is split on white space");
         Set<ProcessHandle> before = ProcessHandle.current().children().collect(java.util.stream.Collectors.toSet());
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-        McpToolbox toolbox = McpToolbox.start(McpConfig.parse(Map.of("gateway.mcp.allowStdio", "true",
+        McpToolbox toolbox = McpToolbox.start(McpTestConfig.of(Map.of("gateway.mcp.allowStdio", "true",
                         "mcp.servers.local.command", javaBin + " -cp " + classpath + " " + StdioTestServer.class.getName(),
                         "mcp.servers.local.timeoutMs", "20000")),
                 McpToolbox.Options.defaults(), scheduler, ToolEvents.NONE);

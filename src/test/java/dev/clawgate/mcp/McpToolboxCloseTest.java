@@ -27,7 +27,7 @@ class McpToolboxCloseTest {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
         scheduler.setRemoveOnCancelPolicy(true);
         try (TestMcpServer server = TestMcpServer.start(0)) {
-            McpToolbox toolbox = McpToolbox.start(McpConfig.parse(Map.of("mcp.servers.test.url", server.url(),
+            McpToolbox toolbox = McpToolbox.start(McpTestConfig.of(Map.of("mcp.servers.test.url", server.url(),
                     "mcp.servers.down.url", "http://127.0.0.1:9/mcp")), McpToolbox.Options.defaults(), scheduler,
                     ToolEvents.NONE);
             toolbox.firstAttempts().get(20, TimeUnit.SECONDS);

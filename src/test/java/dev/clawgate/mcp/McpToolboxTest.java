@@ -55,7 +55,7 @@ class McpToolboxTest {
         for (int i = 0; i < kv.length; i += 2) {
             keys.put(kv[i], kv[i + 1]);
         }
-        toolbox = McpToolbox.start(McpConfig.parse(keys), options, scheduler, events);
+        toolbox = McpToolbox.start(McpTestConfig.of(keys), options, scheduler, events);
         toolbox.firstAttempts().get(20, TimeUnit.SECONDS);
         return toolbox;
     }
@@ -154,8 +154,7 @@ class McpToolboxTest {
     @Test
     void aToolOutsideTheAllowlistIsNeitherOfferedNorCalled() throws Exception {
         startOnTestServer();
-        ToolAllowlist onlyEcho = ToolAllowlist.parse("agents.a.mcpServers", "test", "agents.a.tools", "test/echo",
-                Set.of("test"));
+        ToolAllowlist onlyEcho = ToolAllowlist.of(List.of("test"), List.of("test/echo"));
         ToolOffer offer = toolbox.offer("a", onlyEcho);
         assertEquals(List.of("test__echo"), offer.tools().stream().map(OfferedTool::functionName).toList());
         assertEquals(ToolOutcome.UNKNOWN_TOOL, await(offer.call("test__add", "{\"a\":1,\"b\":2}")).outcome());

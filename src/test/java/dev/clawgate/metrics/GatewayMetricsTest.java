@@ -3,7 +3,7 @@ package dev.clawgate.metrics;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clawgate.Gateway.RequestRecord;
+import dev.clawgate.events.RequestRecord;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -99,6 +99,15 @@ public class GatewayMetricsTest {
         scrape();
         assertFalse(Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().startsWith("prometheus-metrics")), "the client's exemplar timer started");
+    }
+
+    @Test
+    void theJvmHeapAndThreadSeriesOfTheDashboardAreExposed() throws IOException {
+        String text = scrape();
+        assertTrue(text.matches("(?s).*\njvm_memory_used_bytes\\{area=\"heap\"} [1-9].*"), text);
+        assertTrue(text.matches("(?s).*\njvm_memory_max_bytes\\{area=\"heap\"} .*"), text);
+        assertTrue(text.matches("(?s).*\njvm_threads_current [1-9].*"), text);
+        assertTrue(text.contains("jvm_threads_state{state=\"BLOCKED\"}"), text);
     }
 
     @Test

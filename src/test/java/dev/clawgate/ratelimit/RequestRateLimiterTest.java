@@ -33,7 +33,7 @@ class RequestRateLimiterTest {
     @Test
     void aNewClientMaySpendItsWholeBurstAtOnceThenIsRefused() {
         RequestRateLimiter limiter = new RequestRateLimiter(time, 60, 10, 100);
-        RequestRateLimiter.Decision first = limiter.tryAcquire("1.2.3.4");
+        RateDecision first = limiter.tryAcquire("1.2.3.4");
         assertTrue(first.allowed());
         assertEquals(10, first.limit());
         assertEquals(9, first.remaining());
@@ -41,7 +41,7 @@ class RequestRateLimiterTest {
         for (int i = 0; i < 9; i++) {
             assertTrue(limiter.tryAcquire("1.2.3.4").allowed());
         }
-        RequestRateLimiter.Decision refused = limiter.tryAcquire("1.2.3.4");
+        RateDecision refused = limiter.tryAcquire("1.2.3.4");
         assertFalse(refused.allowed());
         assertEquals(0, refused.remaining());
         assertEquals(1, refused.retryAfterSeconds());
@@ -69,7 +69,7 @@ class RequestRateLimiterTest {
         RequestRateLimiter limiter = new RequestRateLimiter(time, 1, 1, 100);
         assertTrue(limiter.tryAcquire("a").allowed());
         time.advanceMs(500);
-        RequestRateLimiter.Decision refused = limiter.tryAcquire("a");
+        RateDecision refused = limiter.tryAcquire("a");
         assertFalse(refused.allowed());
         assertEquals(60, refused.retryAfterSeconds(), "59.5 s to the next token");
         assertEquals("59.5s", OpenAiDuration.format(refused.resetNanos()));

@@ -2,6 +2,7 @@ package dev.clawgate.session;
 
 import static dev.clawgate.session.MemorySessionStoreTest.commit;
 import static dev.clawgate.session.MemorySessionStoreTest.lease;
+import static dev.clawgate.session.MemorySessionStoreTest.stored;
 import static dev.clawgate.session.MemorySessionStoreTest.texts;
 import static dev.clawgate.session.MemorySessionStoreTest.turn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -22,6 +23,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +69,7 @@ class FileSessionStoreTest {
 
     @Test
     void aNewStoreOverTheSameDirectoryReadsEveryFieldBack() throws Exception {
-        lease(open(), KEY).commit(richTurn());
+        stored(lease(open(), KEY).commit(richTurn()));
         List<ChatMessage> back = lease(open(), KEY).transcript();
         assertEquals(json(richTurn()), json(back));
         for (int i = 0; i < back.size(); i++) {
@@ -183,7 +185,7 @@ class FileSessionStoreTest {
         SessionStore.Lease busy = store.acquire(KEY).toCompletableFuture().get();
         commit(store, "other", "x");
         assertEquals(0, store.pruneNow());
-        busy.commit(turn("two"));
+        stored(busy.commit(turn("two")));
         assertEquals(List.of("two", "echo: two"), texts(store, KEY));
     }
 
@@ -194,17 +196,17 @@ class FileSessionStoreTest {
         SessionStore.Lease lease = lease(store, KEY);
         clock.advanceMs(TTL);
         Files.delete(store.fileOf(KEY));
-        lease.commit(turn("two"));
+        stored(lease.commit(turn("two")));
         assertEquals(List.of("two", "echo: two"), texts(store, KEY));
     }
 
     @Test
-    void failedCommitThrowsStoresNothingAndStillEndsTheLease() throws Exception {
+    void failedCommitFailsItsStageStoresNothingAndStillEndsTheLease() throws Exception {
         FileSessionStore store = open();
         SessionStore.Lease lease = lease(store, KEY);
         Files.createDirectory(store.fileOf(KEY));
         org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
-                () -> lease.commit(turn("lost")));
+                () -> stored(lease.commit(turn("lost"))));
         Files.delete(store.fileOf(KEY));
         assertEquals(List.of(), texts(store, KEY));
     }
@@ -243,7 +245,7 @@ class FileSessionStoreTest {
         commit(store, KEY, "one");
         store.close();
         assertFalse(Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().startsWith("clawgate-sessions-") && t.isAlive()));
+                .anyMatch(t -> t.getName().startsWith("clawgate-store-") && t.isAlive()));
     }
 
     @Test
@@ -254,5 +256,98 @@ class FileSessionStoreTest {
         assertEquals(one.length, d.validLength());
         assertEquals(json(richTurn()), json(d.messages()));
         assertArrayEquals(one, records.encode(d.messages()));
+    }
+
+    FileSessionStore open(SessionLimits limits) {
+        FileSessionStore store = new FileSessionStore(dir, clock, TTL, limits);
+        opened.add(store);
+        return store;
+    }
+
+    @Test
+    void theFileIsCompactedSoItHoldsAtMostTwiceTheMessageBoundAndReadsBackTheNewestTurns() throws Exception {
+        SessionLimits limits = new SessionLimits(100, 1 << 20, 64 << 20, 32);
+        FileSessionStore store = open(limits);
+        for (int i = 0; i < 120; i++) {
+            commit(store, KEY, "t" + i);
+            long records = Files.readAllLines(store.fileOf(KEY)).size();
+            assertTrue(records <= 100, records + " records on disk after turn " + i);
+        }
+        List<String> texts = texts(open(limits), KEY);
+        assertEquals(100, texts.size());
+        assertEquals("t70", texts.get(0));
+        assertEquals("echo: t119", texts.get(99));
+    }
+
+    @Test
+    void theFileIsCompactedByBytesAndAReadLoadsAtMostThreeTimesTheByteBound() throws Exception {
+        SessionLimits limits = new SessionLimits(1000, 4096, 64 << 20, 32);
+        FileSessionStore store = open(limits);
+        for (int i = 0; i < 50; i++) {
+            commit(store, KEY, i + "z".repeat(500));
+            assertTrue(Files.size(store.fileOf(KEY)) <= 2 * 4096, Files.size(store.fileOf(KEY)) + " bytes");
+        }
+        List<String> texts = texts(store, KEY);
+        assertTrue(texts.size() >= 6 && texts.size() % 2 == 0, texts.size() + " messages");
+        assertTrue(texts.get(texts.size() - 2).startsWith("49z"));
+        // a file from before the bound existed: far larger than it; only its tail is read, then it is compacted
+        byte[] old = Files.readAllBytes(store.fileOf(KEY));
+        try (var out = Files.newOutputStream(store.fileOf(KEY), java.nio.file.StandardOpenOption.APPEND)) {
+            for (int i = 0; i < 40; i++) {
+                out.write(old);
+            }
+        }
+        List<String> tail = texts(store, KEY);
+        assertEquals(texts, tail, "the newest turns within the bound, read from the tail");
+        commit(store, KEY, "after");
+        assertTrue(Files.size(store.fileOf(KEY)) <= 4096, "compacted: " + Files.size(store.fileOf(KEY)));
+        assertEquals("echo: after", texts(open(limits), KEY).get(texts(store, KEY).size() - 1));
+    }
+
+    @Test
+    void aTurnTooLargeForTheBoundIsNotStoredAndLeavesTheSessionAsItWas() throws Exception {
+        FileSessionStore store = open(new SessionLimits(1000, 2048, 64 << 20, 32));
+        commit(store, KEY, "small");
+        commit(store, KEY, "w".repeat(3000));
+        assertEquals(List.of("small", "echo: small"), texts(store, KEY));
+    }
+
+    @Test
+    void fiveHundredTurnsQueuedOnOneKeyCompleteInOrderWithoutStackOverflow() throws Exception {
+        List<String> order = MemorySessionStoreTest.queueAndRun(open(new SessionLimits(1000, 1 << 20, 64 << 20,
+                500)), 500);
+        assertEquals(java.util.stream.IntStream.range(0, 500).mapToObj(i -> "t" + i).toList(), order);
+        assertEquals(1000, texts(open(), "k").size());
+    }
+
+    /** Occupies every thread of {@code executor} until the returned latch is counted down. */
+    static java.util.concurrent.CountDownLatch block(StoreExecutor executor) throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(StoreExecutor.THREADS);
+        for (int i = 0; i < StoreExecutor.THREADS; i++) {
+            executor.execute(() -> {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        busy.await(10, TimeUnit.SECONDS);
+        return release;
+    }
+
+    @Test
+    void aCommitWritesAndForcesOnTheStoresThreadsNeverOnTheCallers() throws Exception {
+        FileSessionStore store = open();
+        SessionStore.Lease lease = lease(store, KEY);
+        java.util.concurrent.CountDownLatch release = block(store.executor());
+        java.util.concurrent.CompletableFuture<Void> done = lease.commit(turn("one")).toCompletableFuture();
+        assertFalse(done.isDone(), "commit returned before any I/O");
+        assertFalse(Files.exists(store.fileOf(KEY)), "the caller wrote nothing");
+        release.countDown();
+        done.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("one", "echo: one"), texts(store, KEY));
     }
 }

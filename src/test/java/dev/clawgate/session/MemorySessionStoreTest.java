@@ -24,7 +24,16 @@ class MemorySessionStoreTest {
     }
 
     static void commit(SessionStore store, String key, String text) throws Exception {
-        lease(store, key).commit(turn(text));
+        stored(lease(store, key).commit(turn(text)));
+    }
+
+    /** Waits for a commit's stage; rethrows its failure's cause. */
+    static void stored(java.util.concurrent.CompletionStage<Void> commit) throws Exception {
+        try {
+            commit.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     static List<String> texts(SessionStore store, String key) throws Exception {
@@ -132,7 +141,78 @@ class MemorySessionStoreTest {
         CompletableFuture<SessionStore.Lease> other = store.acquire("other").toCompletableFuture();
         assertFalse(second.isDone());
         assertTrue(other.isDone());
-        first.commit(turn("one"));
+        stored(first.commit(turn("one")));
         assertEquals(2, second.get(5, TimeUnit.SECONDS).transcript().size());
+    }
+
+    /** Queues {@code n} turns on one key behind a held lease; each commits at once when granted, as echo does. */
+    static List<String> queueAndRun(SessionStore store, int n) throws Exception {
+        SessionStore.Lease first = lease(store, "k");
+        List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<CompletableFuture<Void>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String text = "t" + i;
+            all.add(store.acquire("k").toCompletableFuture().thenCompose(lease -> {
+                order.add(text);
+                return lease.commit(List.of(ChatMessage.text("user", text), ChatMessage.text("assistant", "ok")));
+            }));
+        }
+        first.release();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        return order;
+    }
+
+    @Test
+    void fiveThousandTurnsQueuedOnOneKeyCompleteInOrderWithoutStackOverflowAndFreeTheKey() throws Exception {
+        MemorySessionStore store = new MemorySessionStore(clock, 10, TTL, new SessionLimits(1000, 1 << 20,
+                64 << 20, 5_000));
+        try {
+            List<String> order = queueAndRun(store, 5_000);
+            assertEquals(java.util.stream.IntStream.range(0, 5_000).mapToObj(i -> "t" + i).toList(), order);
+            SessionStore.Lease after = lease(store, "k");
+            assertEquals("t4999", after.transcript().get(after.transcript().size() - 2).text());
+            after.release();
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void aSessionKeepsAtMostTheDefaultThousandMessagesDroppingTheOldestTurnsWhole() throws Exception {
+        MemorySessionStore store = new MemorySessionStore(clock, 10, TTL);
+        for (int i = 0; i < 600; i++) {
+            commit(store, "k", "t" + i);
+        }
+        List<String> texts = texts(store, "k");
+        assertEquals(1000, texts.size());
+        assertEquals("t100", texts.get(0), "turns 0..99 dropped whole, the user message never without its reply");
+        assertEquals("echo: t599", texts.get(999));
+    }
+
+    @Test
+    void aSessionKeepsAtMostTheDefaultMebibyteDroppingTheOldestTurnsWhole() throws Exception {
+        MemorySessionStore store = new MemorySessionStore(clock, 10, TTL);
+        String big = "x".repeat(100_000);
+        for (int i = 0; i < 30; i++) {
+            commit(store, "k", i + big);
+        }
+        List<String> texts = texts(store, "k");
+        long chars = texts.stream().mapToLong(String::length).sum();
+        assertTrue(chars <= 1_048_576, chars + " chars kept");
+        assertTrue(texts.size() >= 8, "as many newest turns as fit: " + texts.size());
+        assertTrue(texts.get(texts.size() - 2).startsWith("29x"));
+    }
+
+    @Test
+    void manySessionsOfLargeTurnsStayUnderTheDefaultMemoryBound() throws Exception {
+        MemorySessionStore store = new MemorySessionStore(clock, 10_000, TTL);
+        String big = "y".repeat(450_000); // a turn of ~900 KB: user message and its echo
+        for (int i = 0; i < 100; i++) {
+            commit(store, "k" + i, big);
+        }
+        assertTrue(store.size() * 900_000L <= 64L * 1024 * 1024, store.size() + " sessions kept");
+        assertTrue(store.size() >= 60, store.size() + " sessions kept");
+        assertEquals(2, texts(store, "k99").size(), "the newest session is kept");
+        assertEquals(List.of(), texts(store, "k0"), "the least recently used went first");
     }
 }

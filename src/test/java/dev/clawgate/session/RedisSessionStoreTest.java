@@ -11,7 +11,7 @@ import dev.clawgate.openai.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import dev.clawgate.time.SystemScheduler;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Sessions in a real redis-server of the test's own, seen by two stores as two nodes would. */
 class RedisSessionStoreTest {
     static RedisServer server;
-    static ScheduledThreadPoolExecutor scheduler;
+    static SystemScheduler scheduler;
     static RedisState nodeA;
     static RedisState nodeB;
     static RedisSessionStore storeA;
@@ -29,7 +29,7 @@ class RedisSessionStoreTest {
     @BeforeAll
     static void start() throws Exception {
         server = RedisServer.start();
-        scheduler = new ScheduledThreadPoolExecutor(1);
+        scheduler = new SystemScheduler();
         nodeA = server.connect(scheduler);
         nodeB = server.connect(scheduler);
         storeA = new RedisSessionStore(nodeA, scheduler, 60_000, 30_000);
@@ -42,7 +42,7 @@ class RedisSessionStoreTest {
         storeB.close();
         nodeA.close();
         nodeB.close();
-        scheduler.shutdownNow();
+        scheduler.close();
         server.close();
     }
 
@@ -66,7 +66,7 @@ class RedisSessionStoreTest {
         SessionStore.Lease first = lease(storeA, key);
         assertEquals(List.of(), first.transcript());
         List<ChatMessage> turn = List.of(ChatMessage.text("user", "a"), ChatMessage.text("assistant", "echo: a"));
-        first.commit(turn);
+        MemorySessionStoreTest.stored(first.commit(turn));
         SessionStore.Lease second = lease(storeB, key);
         assertEquals(turn, second.transcript());
         second.release();
@@ -84,7 +84,7 @@ class RedisSessionStoreTest {
         for (int i = 0; i < 10; i++) {
             RedisSessionStore store = i % 2 == 0 ? storeA : storeB;
             String text = "m" + i;
-            turns.add(store.acquire(key).toCompletableFuture().thenAccept(lease -> lease.commit(List.of(
+            turns.add(store.acquire(key).toCompletableFuture().thenCompose(lease -> lease.commit(List.of(
                     ChatMessage.text("user", text), ChatMessage.text("assistant", "echo: " + text)))));
         }
         CompletableFuture.allOf(turns.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -110,11 +110,70 @@ class RedisSessionStoreTest {
     }
 
     @Test
-    void aCommitAfterTheLockWasLostStoresNothingAndThrows() throws Exception {
+    void aCommitAfterTheLockWasLostStoresNothingAndFails() throws Exception {
         String key = "lost-" + System.nanoTime();
         SessionStore.Lease lease = lease(storeA, key);
         nodeA.commands().del(RedisSessionStore.keyOf(key) + ":lock").get(5, TimeUnit.SECONDS);
-        assertThrows(IllegalStateException.class, () -> lease.commit(List.of(ChatMessage.text("user", "x"))));
+        assertThrows(IllegalStateException.class,
+                () -> MemorySessionStoreTest.stored(lease.commit(List.of(ChatMessage.text("user", "x")))));
         assertEquals(0L, nodeA.commands().llen(RedisSessionStore.keyOf(key)).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void theListIsTrimmedInTheCommitScriptToTheMessageBound() throws Exception {
+        RedisSessionStore bounded = new RedisSessionStore(nodeA, scheduler, 60_000, 30_000,
+                new SessionLimits(20, 1 << 20, 64 << 20, 32));
+        try {
+            String key = "trim-" + System.nanoTime();
+            for (int i = 0; i < 60; i++) {
+                MemorySessionStoreTest.stored(lease(bounded, key).commit(List.of(ChatMessage.text("user", "t" + i),
+                        ChatMessage.text("assistant", "ok"))));
+                long length = nodeA.commands().llen(RedisSessionStore.keyOf(key)).get(5, TimeUnit.SECONDS);
+                assertEquals(Math.min(i + 1, 10), length, "20 messages = 10 turns of 2");
+            }
+            SessionStore.Lease lease = lease(bounded, key);
+            assertEquals(20, lease.transcript().size());
+            assertEquals("t50", lease.transcript().get(0).text());
+            lease.release();
+        } finally {
+            bounded.close();
+        }
+    }
+
+    @Test
+    void theListIsTrimmedToTheByteBoundDroppingOldestTurnsWhole() throws Exception {
+        RedisSessionStore bounded = new RedisSessionStore(nodeA, scheduler, 60_000, 30_000,
+                new SessionLimits(1000, 2048, 64 << 20, 32));
+        try {
+            String key = "bytes-" + System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                MemorySessionStoreTest.stored(lease(bounded, key).commit(List.of(
+                        ChatMessage.text("user", i + "b".repeat(200)), ChatMessage.text("assistant", "ok"))));
+            }
+            List<String> entries = nodeA.commands().lrange(RedisSessionStore.keyOf(key), 0, -1)
+                    .get(5, TimeUnit.SECONDS);
+            assertTrue(entries.stream().mapToInt(String::length).sum() <= 2048);
+            assertTrue(entries.size() >= 5, entries.size() + " turns kept");
+            assertTrue(entries.get(entries.size() - 1).contains("29bbb"));
+        } finally {
+            bounded.close();
+        }
+    }
+
+    @Test
+    void aCommitNeverWaitsForRedisOnTheCallersThread() throws Exception {
+        String key = "async-" + System.nanoTime();
+        SessionStore.Lease lease = lease(storeA, key);
+        java.util.concurrent.CountDownLatch release = FileSessionStoreTest.block(storeA.executor());
+        CompletableFuture<Void> done;
+        try {
+            done = lease.commit(List.of(ChatMessage.text("user", "a"), ChatMessage.text("assistant", "b")))
+                    .toCompletableFuture();
+            assertFalse(done.isDone(), "the reply is handed to the store's threads, which are busy");
+        } finally {
+            release.countDown();
+        }
+        done.get(10, TimeUnit.SECONDS);
+        assertEquals(1L, nodeA.commands().llen(RedisSessionStore.keyOf(key)).get(5, TimeUnit.SECONDS));
     }
 }

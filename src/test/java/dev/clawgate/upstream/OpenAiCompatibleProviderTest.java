@@ -14,8 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import dev.clawgate.time.SystemScheduler;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -25,17 +24,17 @@ import org.junit.jupiter.api.Test;
 /** The provider on its own: when the sink hears what, and that closing it stops every thread it started. */
 class OpenAiCompatibleProviderTest {
     private FakeUpstream upstream;
-    private ScheduledExecutorService timer;
+    private SystemScheduler timer;
 
     @BeforeEach
     void start() throws Exception {
         upstream = FakeUpstream.start();
-        timer = Executors.newSingleThreadScheduledExecutor();
+        timer = new SystemScheduler("test-timer");
     }
 
     @AfterEach
     void stop() throws Exception {
-        timer.shutdownNow();
+        timer.close();
         upstream.close();
     }
 

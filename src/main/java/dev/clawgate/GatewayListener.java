@@ -1,0 +1,147 @@
+package dev.clawgate;
+
+import dev.clawgate.agent.AgentRunner;
+import dev.clawgate.auth.AuthLockout;
+import dev.clawgate.auth.BearerAuthFilter;
+import dev.clawgate.auth.Lockout;
+import dev.clawgate.auth.RedisLockout;
+import dev.clawgate.config.ConfigException;
+import dev.clawgate.config.ConfigLoader;
+import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.http.ChatCompletionsServlet;
+import dev.clawgate.http.CorsFilter;
+import dev.clawgate.http.HealthServlet;
+import dev.clawgate.http.ModelsServlet;
+import dev.clawgate.http.NotFoundServlet;
+import dev.clawgate.http.RouteFilter;
+import dev.clawgate.metrics.GatewayMetrics;
+import dev.clawgate.metrics.MetricsServlet;
+import dev.clawgate.metrics.RequestLog;
+import dev.clawgate.openai.ChatRequestParser;
+import dev.clawgate.ratelimit.RateLimitFilter;
+import dev.clawgate.ratelimit.RateLimiter;
+import dev.clawgate.ratelimit.RedisRateLimiter;
+import dev.clawgate.ratelimit.RequestRateLimiter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The composition root. At start-up it reads the configuration (system properties, then the context init parameters,
+ * which is where the container's overrides land, then the JSON file), builds the {@link Gateway}, then builds every
+ * filter and servlet with the collaborators it needs and registers them, async-supported, in the order
+ * {@code web.xml} documents: filters route → cors → auth → rate-limit on {@code /*}; servlets chat-completions,
+ * models, health, metrics (load on start-up) and not-found on {@code /}. A bad key fails the deployment with one log
+ * line naming it. At undeploy it flushes the access log and stops every thread the gateway started. This is the only
+ * class that knows every package; no filter or servlet looks anything up.
+ */
+public final class GatewayListener implements ServletContextListener {
+    private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
+
+    private Gateway gateway;
+    private RequestLog requestLog;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            params.put(name, context.getInitParameter(name));
+        }
+        GatewayConfig config;
+        try {
+            config = ConfigLoader.fromSystem(params).load();
+            gateway = new Gateway(config, Clock.systemUTC());
+        } catch (ConfigException e) {
+            LOG.log(Level.ERROR, "clawgate: invalid configuration: " + e.getMessage());
+            throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
+        }
+        requestLog = new RequestLog(gateway.scheduler(), gateway.clock());
+        gateway.onRequestFinished(requestLog::add);
+        GatewayMetrics metrics = null;
+        if (config.metrics().enabled()) {
+            metrics = new GatewayMetrics(config.agents().keySet());
+            gateway.events(metrics);
+        }
+        register(context, gateway, metrics);
+        context.setAttribute(Gateway.ATTRIBUTE, gateway);
+        StartupSummary.log(config);
+    }
+
+    /** Builds the filter chain and the servlets over {@code g} and registers them, in web.xml's documented order. */
+    static void register(ServletContext context, Gateway g, GatewayMetrics metrics) {
+        GatewayConfig config = g.config();
+        GatewayConfig.Auth auth = config.auth();
+        GatewayConfig.Http http = config.http();
+        Lockout lockout = g.redis() == null
+                ? new AuthLockout(g.clock(), auth.maxAttempts(), auth.windowMs(), auth.lockoutMs(),
+                        auth.maxTrackedClients(), auth.ipv6Prefix())
+                : new RedisLockout(g.redis(), g.clock(), auth.maxAttempts(), auth.windowMs(), auth.lockoutMs(),
+                        auth.ipv6Prefix());
+        RateLimiter limiter = !http.rateLimitEnabled() ? null : g.redis() == null
+                ? new RequestRateLimiter(g.scheduler(), http.requestsPerMinute(), http.burst(),
+                        http.maxTrackedClients())
+                : new RedisRateLimiter(g.redis(), http.requestsPerMinute(), http.burst());
+
+        filter(context, "route", new RouteFilter(config));
+        filter(context, "cors", new CorsFilter(http.corsAllowedOrigins()));
+        filter(context, "auth", new BearerAuthFilter(auth, config.metrics().auth(), lockout, g.clientAddress(),
+                g.events()));
+        filter(context, "rate-limit", new RateLimitFilter(limiter, g.clientAddress(), g.events(),
+                http.requestsPerMinute()));
+
+        ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(
+                new AgentRunner(g.providers(), g.sessions(), g.scheduler()), g.scheduler(), g.clock(), g.events(),
+                http.heartbeatMs(), http.streamTimeoutMs());
+        servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
+                services, http.maxBodyBytes()), 1, "/v1/chat/completions");
+        servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
+                "/v1/models", "/v1/models/*");
+        servlet(context, "health", new HealthServlet(g::ready), 1, "/healthz", "/readyz");
+        servlet(context, "metrics", new MetricsServlet(metrics), 1, "/metrics");
+        servlet(context, "not-found", new NotFoundServlet(), -1, "/");
+    }
+
+    private static void filter(ServletContext context, String name, Filter filter) {
+        FilterRegistration.Dynamic r = context.addFilter(name, filter);
+        r.setAsyncSupported(true);
+        r.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    private static void servlet(ServletContext context, String name, Servlet servlet, int loadOnStartup,
+                                String... patterns) {
+        ServletRegistration.Dynamic r = context.addServlet(name, servlet);
+        r.setAsyncSupported(true);
+        if (loadOnStartup >= 0) {
+            r.setLoadOnStartup(loadOnStartup);
+        }
+        java.util.Set<String> clashes = r.addMapping(patterns);
+        if (!clashes.isEmpty()) {
+            throw new IllegalStateException("clawgate: paths already mapped by the container: " + clashes);
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (gateway == null) {
+            return;
+        }
+        event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
+        if (requestLog != null) {
+            requestLog.flush();
+        }
+        gateway.close();
+        gateway = null;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.clawgate;
+
+import dev.clawgate.config.BuildInfo;
+import dev.clawgate.config.GatewayConfig;
+import java.lang.System.Logger.Level;
+
+/**
+ * The start-up log lines: the build (version and commit, {@link BuildInfo}) and the effective configuration, secrets
+ * shown only as set or unset.
+ */
+final class StartupSummary {
+    private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
+
+    private StartupSummary() {
+    }
+
+    static void log(GatewayConfig c) {
+        GatewayConfig.Http h = c.http();
+        BuildInfo build = BuildInfo.current();
+        LOG.log(Level.INFO, "clawgate: version=" + build.version() + " commit=" + build.commit()
+                + " chatCompletions.enabled=" + c.chatCompletionsEnabled() + " auth.mode="
+                + c.auth().mode().name().toLowerCase(java.util.Locale.ROOT) + " auth.secret="
+                + (c.auth().expectedSecret() == null ? "unset" : "set") + " trustedProxies=" + c.trustedProxies().size()
+                + " rateLimit.requestsPerMinute=" + h.requestsPerMinute() + " cors.origins=" + h.corsAllowedOrigins().size()
+                + " maxBodyBytes=" + h.maxBodyBytes() + " streamTimeoutMs=" + h.streamTimeoutMs() + " heartbeatMs="
+                + h.heartbeatMs() + " state=" + (c.state().redisUrl() != null ? "redis" : c.state().dir() != null
+                ? "file" : "memory") + " metrics=" + c.metrics().enabled());
+        c.agents().values().forEach(a -> LOG.log(Level.INFO, "clawgate: agent " + a.id() + " -> " + a.provider() + "/"
+                + a.model() + (a.id().equals(c.defaultAgent()) ? " (default)" : "")));
+        if (c.auth().mode() == GatewayConfig.AuthMode.NONE) {
+            LOG.log(Level.WARNING, "clawgate: auth mode none: anyone who reaches this gateway has operator access");
+        }
+    }
+}

@@ -1,0 +1,319 @@
+package dev.clawgate.agent;
+
+import dev.clawgate.agent.RunReport.Outcome;
+import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.Usage;
+import dev.clawgate.session.SessionStore;
+import dev.clawgate.time.Ticker;
+import dev.clawgate.upstream.Cancellable;
+import dev.clawgate.upstream.ChatProvider;
+import dev.clawgate.upstream.DeltaSink;
+import dev.clawgate.upstream.UpstreamErrors;
+import dev.clawgate.upstream.UpstreamRequest;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * One agent run: lease the session (waiting, without a thread, behind earlier turns on it), assemble the prompt
+ * ({@link PromptAssembler}), call the agent's provider, gather the reply ({@link AssistantReply}) while relaying
+ * every delta to the {@link ReplySink}, then commit the turn before the client hears the end — or release the session
+ * unchanged. It ends exactly once: by completion, provider error, {@link #cancel()} (the client went away) or
+ * {@link #stop} (the front end's deadline); every end but completion cancels the provider call. At the end it
+ * reports a {@link RunReport} to the callback given at construction. All state changes hold this object's monitor.
+ *
+ * <p>This is the one place a run's behaviour grows: trying the next provider of a fallback chain when the first
+ * fails before {@link #onOpen()}, running tool rounds (call tools, append their results, call the provider again)
+ * before {@link #onComplete()} ends the turn, and policy read from the {@link RunRequest}. Front ends only adapt a
+ * {@link ReplySink}.
+ */
+public final class AgentRun implements DeltaSink {
+    private static final System.Logger LOG = System.getLogger(AgentRun.class.getName());
+
+    private final RunRequest request;
+    private final ReplySink sink;
+    private final ChatProvider provider;
+    private final SessionStore sessions;
+    private final Ticker ticker;
+    private final Consumer<RunReport> onEnd;
+    private final AssistantReply reply;
+
+    private SessionStore.Lease lease;
+    private List<ChatMessage> fresh = List.of();
+    private Cancellable upstream;
+    private boolean opened;
+    private boolean ended;
+    private Outcome outcome;
+    private long firstDeltaNanos = -1;
+
+    /**
+     * @param provider the agent's provider
+     * @param sessions where stateful sessions are kept
+     * @param ticker   time source for the report's timings
+     * @param onEnd    told once how the run ended; must not throw
+     */
+    AgentRun(RunRequest request, ReplySink sink, ChatProvider provider, SessionStore sessions, Ticker ticker,
+             Consumer<RunReport> onEnd) {
+        this.request = request;
+        this.sink = sink;
+        this.provider = provider;
+        this.sessions = sessions;
+        this.ticker = ticker;
+        this.onEnd = onEnd;
+        this.reply = new AssistantReply(sink.needsWholeReply() || request.session().stateful());
+    }
+
+    /** Takes the session (stateful requests) and calls the provider; returns without waiting for either. */
+    public void start() {
+        if (!request.session().stateful()) {
+            begin(null);
+            return;
+        }
+        sessions.acquire(request.session().value()).whenComplete((granted, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof ApiException refused) { // session_busy: too many turns queued on the key
+                    end(refused, Outcome.ERROR, null);
+                    return;
+                }
+                LOG.log(Level.WARNING, "clawgate: session store failed: " + cause.getClass().getName());
+                end(storeUnavailable(), Outcome.ERROR, null);
+                return;
+            }
+            synchronized (this) {
+                if (ended) {
+                    granted.release();
+                    return;
+                }
+                lease = granted;
+            }
+            begin(granted);
+        });
+    }
+
+    /** Assembles the prompt from the held session's transcript (none when stateless) and calls the provider. */
+    private void begin(SessionStore.Lease held) {
+        Cancellable handle;
+        try {
+            PromptAssembler.Prompt prompt = PromptAssembler.assemble(request.agent(), request.chat().messages(),
+                    held == null ? List.of() : held.transcript());
+            if (held != null) {
+                held.admit(prompt.fresh()); // 413 turn_too_large before the run, not after it
+            }
+            synchronized (this) {
+                fresh = prompt.fresh();
+            }
+            sink.cork(); // what the provider emits within this call goes out together
+            try {
+                handle = provider.stream(new UpstreamRequest(request.agent().model(), prompt.upstream(),
+                        request.chat().upstreamParams(), request.chat().maxTokens()), this);
+            } finally {
+                sink.uncork();
+            }
+        } catch (ApiException e) {
+            end(e, Outcome.ERROR, null);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "clawgate: run failed to start: " + e.getClass().getName());
+            end(ApiException.internal(), Outcome.ERROR, null);
+            return;
+        }
+        boolean cancelNow;
+        synchronized (this) {
+            upstream = handle;
+            cancelNow = ended && outcome != Outcome.OK;
+        }
+        if (cancelNow) {
+            handle.cancel();
+        }
+    }
+
+    // ---- DeltaSink: called by the provider, one call at a time ----
+
+    @Override
+    public synchronized void onOpen() {
+        if (ended || opened) {
+            return;
+        }
+        opened = true;
+        sink.open();
+    }
+
+    @Override
+    public synchronized void onContent(String text) {
+        if (ended || text.isEmpty()) {
+            return;
+        }
+        markFirstDelta();
+        reply.content(text);
+        sink.content(text);
+    }
+
+    @Override
+    public synchronized void onToolCall(ToolCallDelta delta) {
+        if (ended) {
+            return;
+        }
+        markFirstDelta();
+        reply.toolCall(delta);
+        sink.toolCall(delta);
+    }
+
+    @Override
+    public synchronized void onFinish(String reason) {
+        if (ended || !reply.finish(reason)) {
+            return;
+        }
+        sink.finish(reply.finishReason());
+    }
+
+    @Override
+    public synchronized void onUsage(Usage usage) {
+        reply.usage(usage);
+    }
+
+    /** A client that is behind pauses the provider until it has caught up. */
+    @Override
+    public void whenReady(Runnable resume) {
+        sink.whenReady(resume);
+    }
+
+    /**
+     * The provider is done: commit the turn before the client hears that the run is done, so a client that sends its
+     * next message at once finds this turn stored. The store completes the commit on its own thread (no I/O runs on
+     * the provider's); when it fails, the client gets a 503 (or its error event) instead of the end.
+     */
+    @Override
+    public void onComplete() {
+        SessionStore.Lease held;
+        List<ChatMessage> turn;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            onOpen();
+            held = lease;
+            lease = null;
+            turn = held == null ? null : turn();
+        }
+        if (held == null) {
+            complete();
+            return;
+        }
+        CompletionStage<Void> committed;
+        try {
+            committed = held.commit(turn);
+        } catch (RuntimeException e) {
+            committed = CompletableFuture.failedFuture(e);
+        }
+        committed.whenComplete((v, error) -> {
+            if (error != null) {
+                LOG.log(Level.WARNING, "clawgate: session commit failed: " + error.getClass().getName());
+                end(storeUnavailable(), Outcome.ERROR, null);
+            } else {
+                complete();
+            }
+        });
+    }
+
+    /** Tells the client the end of a run whose turn (if any) is stored. */
+    private void complete() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (reply.finishReason() == null) {
+                onFinish(reply.defaultFinishReason());
+            }
+            sink.complete(reply);
+            finish(Outcome.OK, null, null);
+        }
+        sink.close();
+    }
+
+    /** The provider failed; an upstream failure is reported with its kind ({@link UpstreamErrors#kind}). */
+    @Override
+    public void onError(ApiException error) {
+        end(error, Outcome.ERROR, UpstreamErrors.kind(error));
+    }
+
+    // ---- ends from the front end ----
+
+    /** The client went away: cancel the provider call, release the session, tell the client nothing. */
+    public void cancel() {
+        end(null, Outcome.CANCELLED, null);
+    }
+
+    /** Ends the run with {@code error} told to the client (e.g. the request's deadline passed, as TIMEOUT). */
+    public void stop(ApiException error, Outcome outcome) {
+        end(error, outcome, null);
+    }
+
+    /** Whether the run has ended. */
+    public synchronized boolean ended() {
+        return ended;
+    }
+
+    static ApiException storeUnavailable() {
+        return new ApiException(503, "service_unavailable", null, "session_store_unavailable",
+                "The session store is unavailable; retry later.", 1L);
+    }
+
+    /**
+     * Ends the run unless it has ended: tells the sink, releases the session, reports, cancels the provider call.
+     *
+     * @param error null when the client went away (nothing to tell)
+     */
+    private void end(ApiException error, Outcome how, String upstreamKind) {
+        Cancellable toCancel;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (error != null) {
+                sink.error(error);
+            } else {
+                sink.abandon();
+            }
+            if (lease != null) {
+                lease.release();
+                lease = null;
+            }
+            finish(how, error, upstreamKind);
+            toCancel = upstream;
+        }
+        if (toCancel != null) {
+            toCancel.cancel();
+        }
+        if (error != null) {
+            sink.close();
+        }
+    }
+
+    private void finish(Outcome how, ApiException error, String upstreamKind) {
+        ended = true;
+        outcome = how;
+        onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
+                ticker.nanoTime()));
+    }
+
+    private void markFirstDelta() {
+        if (firstDeltaNanos < 0) {
+            firstDeltaNanos = ticker.nanoTime();
+        }
+    }
+
+    private List<ChatMessage> turn() {
+        List<ChatMessage> turn = new ArrayList<>(fresh.size() + 1);
+        turn.addAll(fresh);
+        turn.add(reply.message());
+        return turn;
+    }
+}

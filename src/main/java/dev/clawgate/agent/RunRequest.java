@@ -1,0 +1,21 @@
+package dev.clawgate.agent;
+
+import dev.clawgate.config.GatewayConfig.AgentSpec;
+import dev.clawgate.openai.ChatRequest;
+import dev.clawgate.session.SessionKey;
+
+/**
+ * Everything one {@link AgentRun} is asked to do, decided by the front end before the run starts: the validated
+ * request, the agent it was routed to, the session it belongs to, and the ids and start time the run reports back.
+ * This is the record later policy extends (the caller's identity that scopes sessions and quotas, the fallback
+ * chain of providers, the tools the agent may call), so front ends keep building one value and the run keeps one
+ * constructor.
+ *
+ * @param chat       the validated chat request (messages, sampling parameters, {@code max_tokens})
+ * @param agent      the agent that answers ({@code agents.<id>.*})
+ * @param session    the session key; a stateless key means no transcript is read or written
+ * @param requestId  the request's {@code x-request-id}, for the end-of-run report
+ * @param startNanos when the request arrived, on the gateway's {@link dev.clawgate.time.Ticker}
+ */
+public record RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos) {
+}

@@ -1,0 +1,53 @@
+package dev.clawgate.events;
+
+/**
+ * What the gateway tells its observers (metrics) as it works. Every method is called on the request path, so an
+ * implementation must be cheap and must never throw or block. The default does nothing. Arguments are bounded
+ * label values (agent ids, kinds), never session keys, users, request ids or message content.
+ */
+public interface GatewayEvents {
+    GatewayEvents NONE = new GatewayEvents() {
+    };
+
+    /** A bearer credential was missing or wrong (401). */
+    default void authFailed() {
+    }
+
+    /** A client address was locked out by, or refused during, a failed-auth lockout (429 auth_lockout). */
+    default void authLockedOut() {
+    }
+
+    /** A request was refused by the request rate limiter (429 rate_limit_exceeded). */
+    default void rateLimited() {
+    }
+
+    /** An SSE stream opened (its 200 went out). */
+    default void streamOpened(String agent) {
+    }
+
+    /** An SSE stream that {@link #streamOpened} reported has ended, however it ended. */
+    default void streamClosed(String agent) {
+    }
+
+    /**
+     * An upstream call failed.
+     *
+     * @param kind one of {@code connect}, {@code timeout}, {@code status_4xx}, {@code status_5xx}, {@code status_429},
+     *             {@code protocol} (a malformed stream), {@code dropped} (closed mid-stream)
+     */
+    default void upstreamError(String agent, String kind) {
+    }
+
+    /**
+     * The shared state store (Redis, {@code gateway.state.redis.url}) failed or timed out; the request went on as
+     * documented (limits and lockout open, stateful requests 503).
+     *
+     * @param kind what was being done: {@code ratelimit}, {@code lockout}, {@code session} or {@code ping}
+     */
+    default void stateStoreError(String kind) {
+    }
+
+    /** A chat request finished, however it ended. */
+    default void requestFinished(RequestRecord record) {
+    }
+}

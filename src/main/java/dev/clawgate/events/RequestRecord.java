@@ -1,0 +1,21 @@
+package dev.clawgate.events;
+
+/**
+ * What happened to one chat request; holds no message content and no session key.
+ *
+ * @param requestId        the {@code x-request-id}
+ * @param agent            agent id
+ * @param sessionKind      stateless, user or header
+ * @param stream           whether the client streamed
+ * @param status           HTTP status sent (200 for a stream that failed after its headers)
+ * @param outcome          ok, error, cancelled or timeout
+ * @param errorType        OpenAI error type when the outcome is not ok, else null
+ * @param durationNanos    request start to end
+ * @param ttftNanos        request start to first content or tool-call delta, -1 when none
+ * @param promptTokens     usage, 0 when unknown
+ * @param completionTokens usage, 0 when unknown
+ */
+public record RequestRecord(String requestId, String agent, String sessionKind, boolean stream, int status,
+                            String outcome, String errorType, long durationNanos, long ttftNanos,
+                            long promptTokens, long completionTokens) {
+}

@@ -1,0 +1,85 @@
+package dev.clawgate.http;
+
+import dev.clawgate.agent.AssistantReply;
+import dev.clawgate.agent.ReplySink;
+import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ToolCallDelta;
+import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A non-streaming chat completion on the wire: nothing until the run ends, then one {@code chat.completion} JSON body
+ * (200, with {@code Content-Length}) or one OpenAI JSON error with its status. Knows nothing of agents or sessions.
+ */
+final class JsonReplyWriter implements ReplySink {
+    private final HttpServletResponse response;
+    private final ResponseOutput out;
+    private final String id;
+    private final long created;
+    private final String model;
+
+    /** @param id the completion id; {@code created} epoch seconds; {@code model} as the client named it */
+    JsonReplyWriter(HttpServletResponse response, ResponseOutput out, String id, long created, String model) {
+        this.response = response;
+        this.out = out;
+        this.id = id;
+        this.created = created;
+        this.model = model;
+    }
+
+    @Override
+    public boolean needsWholeReply() {
+        return true;
+    }
+
+    @Override
+    public void open() {
+    }
+
+    @Override
+    public void content(String text) {
+    }
+
+    @Override
+    public void toolCall(ToolCallDelta delta) {
+    }
+
+    @Override
+    public void finish(String reason) {
+    }
+
+    @Override
+    public void complete(AssistantReply reply) {
+        byte[] body = reply.completionJson(id, created, model).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType("application/json; charset=utf-8");
+        response.setContentLength(body.length);
+        out.write(body);
+    }
+
+    @Override
+    public void error(ApiException error) {
+        if (!out.failed()) {
+            out.write(ApiErrors.prepare(response, error));
+        }
+    }
+
+    @Override
+    public void abandon() {
+    }
+
+    @Override
+    public void close() {
+        out.close();
+    }
+
+    @Override
+    public void cork() {
+        out.cork();
+    }
+
+    @Override
+    public void uncork() {
+        out.uncork();
+    }
+}

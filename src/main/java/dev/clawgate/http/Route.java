@@ -1,0 +1,48 @@
+package dev.clawgate.http;
+
+import jakarta.servlet.ServletRequest;
+
+/**
+ * The paths the gateway serves, with the methods each allows. {@link RouteFilter} resolves a request's route once and
+ * keeps it as a request attribute; the filters after it read it with {@link #of(ServletRequest)}.
+ */
+public enum Route {
+    CHAT_COMPLETIONS("POST"), MODELS("GET, HEAD"), MODEL("GET, HEAD"), HEALTHZ("GET, HEAD"),
+    READYZ("GET, HEAD"), METRICS("GET, HEAD");
+
+    /** Request attribute holding the route of the request. */
+    static final String ATTRIBUTE = Route.class.getName();
+
+    private final String allow;
+
+    Route(String allow) {
+        this.allow = allow;
+    }
+
+    /** The methods allowed, as the {@code Allow} header lists them. */
+    public String allow() {
+        return allow;
+    }
+
+    /** Whether this route goes through auth and rate limiting. */
+    public boolean protectedRoute() {
+        return this != HEALTHZ && this != READYZ;
+    }
+
+    /** The route {@link RouteFilter} found for {@code request}; null when it did not run. */
+    public static Route of(ServletRequest request) {
+        return request.getAttribute(ATTRIBUTE) instanceof Route r ? r : null;
+    }
+
+    /** The route of a context-relative path, or null when the gateway serves nothing there. */
+    static Route forPath(String path) {
+        return switch (path) {
+            case "/v1/chat/completions" -> CHAT_COMPLETIONS;
+            case "/v1/models" -> MODELS;
+            case "/healthz" -> HEALTHZ;
+            case "/readyz" -> READYZ;
+            case "/metrics" -> METRICS;
+            default -> path.startsWith("/v1/models/") ? MODEL : null;
+        };
+    }
+}
