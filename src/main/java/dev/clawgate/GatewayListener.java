@@ -71,7 +71,7 @@ public final class GatewayListener implements ServletContextListener {
         gateway.onRequestFinished(requestLog::add);
         GatewayMetrics metrics = null;
         if (config.metrics().enabled()) {
-            metrics = new GatewayMetrics(config.agents().keySet());
+            metrics = new GatewayMetrics(config.agents().keySet(), config.mcp().servers().keySet());
             gateway.events(metrics);
         }
         register(context, gateway, metrics);
@@ -102,13 +102,13 @@ public final class GatewayListener implements ServletContextListener {
                 http.requestsPerMinute()));
 
         ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(
-                new AgentRunner(g.providers(), g.sessions(), g.scheduler()), g.scheduler(), g.clock(), g.events(),
+                new AgentRunner(g.providers(), g.sessions(), g.scheduler(), g.tools()), g.scheduler(), g.clock(), g.events(),
                 http.heartbeatMs(), http.streamTimeoutMs());
         servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
                 services, http.maxBodyBytes()), 1, "/v1/chat/completions");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
                 "/v1/models", "/v1/models/*");
-        servlet(context, "health", new HealthServlet(g::ready), 1, "/healthz", "/readyz");
+        servlet(context, "health", new HealthServlet(g::ready, g::readinessDetail), 1, "/healthz", "/readyz");
         servlet(context, "metrics", new MetricsServlet(metrics), 1, "/metrics");
         servlet(context, "not-found", new NotFoundServlet(), -1, "/");
     }

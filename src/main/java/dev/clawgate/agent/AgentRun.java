@@ -1,6 +1,8 @@
 package dev.clawgate.agent;
 
 import dev.clawgate.agent.RunReport.Outcome;
+import dev.clawgate.config.GatewayConfig.ToolProgress;
+import dev.clawgate.mcp.ToolOffer;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.ToolCallDelta;
@@ -29,9 +31,9 @@ import java.util.function.Consumer;
  * reports a {@link RunReport} to the callback given at construction. All state changes hold this object's monitor.
  *
  * <p>This is the one place a run's behaviour grows: trying the next provider of a fallback chain when the first
- * fails before {@link #onOpen()}, running tool rounds (call tools, append their results, call the provider again)
- * before {@link #onComplete()} ends the turn, and policy read from the {@link RunRequest}. Front ends only adapt a
- * {@link ReplySink}.
+ * fails before {@link #onOpen()}, tool rounds, and policy read from the {@link RunRequest}. Front ends only adapt a
+ * {@link ReplySink}. When the agent has server tools, a {@link ToolLoop} stands between the provider and the run:
+ * it runs the rounds and reports them here as one reply, and the turn stores its messages.
  */
 public final class AgentRun implements DeltaSink {
     private static final System.Logger LOG = System.getLogger(AgentRun.class.getName());
@@ -43,6 +45,9 @@ public final class AgentRun implements DeltaSink {
     private final Ticker ticker;
     private final Consumer<RunReport> onEnd;
     private final AssistantReply reply;
+    /** The agent's server tools for this run, or null: then the provider is called once, without a loop. */
+    private final ToolOffer tools;
+    private ToolLoop loop;
 
     private SessionStore.Lease lease;
     private List<ChatMessage> fresh = List.of();
@@ -57,15 +62,17 @@ public final class AgentRun implements DeltaSink {
      * @param sessions where stateful sessions are kept
      * @param ticker   time source for the report's timings
      * @param onEnd    told once how the run ended; must not throw
+     * @param tools    the server tools offered to the model ({@link ToolLoop}), or null for none
      */
     AgentRun(RunRequest request, ReplySink sink, ChatProvider provider, SessionStore sessions, Ticker ticker,
-             Consumer<RunReport> onEnd) {
+             Consumer<RunReport> onEnd, ToolOffer tools) {
         this.request = request;
         this.sink = sink;
         this.provider = provider;
         this.sessions = sessions;
         this.ticker = ticker;
         this.onEnd = onEnd;
+        this.tools = tools;
         this.reply = new AssistantReply(sink.needsWholeReply() || request.session().stateful());
     }
 
@@ -112,8 +119,17 @@ public final class AgentRun implements DeltaSink {
             }
             sink.cork(); // what the provider emits within this call goes out together
             try {
-                handle = provider.stream(new UpstreamRequest(request.agent().model(), prompt.upstream(),
-                        request.chat().upstreamParams(), request.chat().maxTokens()), this);
+                if (tools == null) {
+                    handle = provider.stream(new UpstreamRequest(request.agent().model(), prompt.upstream(),
+                            request.chat().upstreamParams(), request.chat().maxTokens()), this);
+                } else { // tool rounds: the loop calls the provider and reports to this run as one reply
+                    ToolLoop l = new ToolLoop(request, provider, tools, prompt.upstream(), this,
+                            request.agent().toolProgress() == ToolProgress.REASONING ? this::progress : null);
+                    synchronized (this) {
+                        loop = l;
+                    }
+                    handle = l.start();
+                }
             } finally {
                 sink.uncork();
             }
@@ -154,6 +170,13 @@ public final class AgentRun implements DeltaSink {
         markFirstDelta();
         reply.content(text);
         sink.content(text);
+    }
+
+    /** A line of progress while server tools run ({@code toolProgress=reasoning}). */
+    private synchronized void progress(String text) {
+        if (!ended) {
+            sink.reasoning(text);
+        }
     }
 
     @Override
@@ -301,7 +324,7 @@ public final class AgentRun implements DeltaSink {
         ended = true;
         outcome = how;
         onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
-                ticker.nanoTime()));
+                ticker.nanoTime(), loop == null ? 0 : loop.toolRounds()));
     }
 
     private void markFirstDelta() {
@@ -313,7 +336,11 @@ public final class AgentRun implements DeltaSink {
     private List<ChatMessage> turn() {
         List<ChatMessage> turn = new ArrayList<>(fresh.size() + 1);
         turn.addAll(fresh);
-        turn.add(reply.message());
+        if (loop != null) {
+            turn.addAll(loop.messages()); // every round's assistant message and tool results
+        } else {
+            turn.add(reply.message());
+        }
         return turn;
     }
 }

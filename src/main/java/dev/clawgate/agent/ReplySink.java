@@ -9,7 +9,7 @@ import dev.clawgate.openai.ToolCallDelta;
  * sessions or providers; the run knows nothing of HTTP.
  *
  * <p>The run calls it one call at a time, holding the run's monitor, in this order: {@link #open()} at most once,
- * any number of {@link #content} and {@link #toolCall}, at most one {@link #finish}, then exactly one terminal call —
+ * any number of {@link #content}, {@link #reasoning} and {@link #toolCall}, at most one {@link #finish}, then exactly one terminal call —
  * {@link #complete}, {@link #error} or {@link #abandon()} — and, after {@link #complete} or {@link #error}, one
  * {@link #close()} outside the monitor. An implementation must not call back into the run while it holds a lock of
  * its own that the run's callers could be waiting for.
@@ -26,6 +26,13 @@ public interface ReplySink {
 
     /** A piece of assistant text (never empty). */
     void content(String text);
+
+    /**
+     * Progress of the run that is not the answer (a server tool being called), for a stream to show as
+     * {@code delta.reasoning_content}; ignored by default and by a sink that sends one body at the end.
+     */
+    default void reasoning(String text) {
+    }
 
     /** A piece of a tool call, its index preserved. */
     void toolCall(ToolCallDelta delta);

@@ -14,9 +14,16 @@ import dev.clawgate.openai.Usage;
  * @param usage             tokens the model reported (zeros when none)
  * @param firstDeltaNanos   when the first content or tool-call delta arrived, -1 when none
  * @param endNanos          when the run ended
+ * @param toolRounds        model rounds whose server tools the gateway ran (0 without tools)
  */
 public record RunReport(RunRequest request, Outcome outcome, ApiException error, String upstreamErrorKind,
-                        Usage usage, long firstDeltaNanos, long endNanos) {
+                        Usage usage, long firstDeltaNanos, long endNanos, int toolRounds) {
+    /** A run without tool rounds. */
+    public RunReport(RunRequest request, Outcome outcome, ApiException error, String upstreamErrorKind, Usage usage,
+                     long firstDeltaNanos, long endNanos) {
+        this(request, outcome, error, upstreamErrorKind, usage, firstDeltaNanos, endNanos, 0);
+    }
+
     /** How a run ended. */
     public enum Outcome {
         OK("ok"), ERROR("error"), CANCELLED("cancelled"), TIMEOUT("timeout");

@@ -14,8 +14,16 @@ package dev.clawgate.events;
  * @param ttftNanos        request start to first content or tool-call delta, -1 when none
  * @param promptTokens     usage, 0 when unknown
  * @param completionTokens usage, 0 when unknown
+ * @param toolRounds       model rounds whose server (MCP) tools the gateway ran, 0 without tools
  */
 public record RequestRecord(String requestId, String agent, String sessionKind, boolean stream, int status,
                             String outcome, String errorType, long durationNanos, long ttftNanos,
-                            long promptTokens, long completionTokens) {
+                            long promptTokens, long completionTokens, int toolRounds) {
+    /** A request without tool rounds. */
+    public RequestRecord(String requestId, String agent, String sessionKind, boolean stream, int status,
+                         String outcome, String errorType, long durationNanos, long ttftNanos, long promptTokens,
+                         long completionTokens) {
+        this(requestId, agent, sessionKind, stream, status, outcome, errorType, durationNanos, ttftNanos, promptTokens,
+                completionTokens, 0);
+    }
 }

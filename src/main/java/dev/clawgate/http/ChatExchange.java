@@ -67,7 +67,7 @@ final class ChatExchange implements AsyncListener {
         services.events().requestFinished(new RequestRecord(q.requestId(), q.agent().id(),
                 q.session().kind().label(), stream, status, r.outcome().label(), error == null ? null : error.type(),
                 r.endNanos() - q.startNanos(), r.firstDeltaNanos() < 0 ? -1 : r.firstDeltaNanos() - q.startNanos(),
-                r.usage().promptTokens(), r.usage().completionTokens()));
+                r.usage().promptTokens(), r.usage().completionTokens(), r.toolRounds()));
     }
 
     // ---- AsyncListener: container events, handed over by the BodyReader ----

@@ -86,6 +86,11 @@ final class SseEmitter implements ReplySink {
     }
 
     @Override
+    public synchronized void reasoning(String text) {
+        send(event(b -> chunks.reasoning(b, text)));
+    }
+
+    @Override
     public synchronized void toolCall(ToolCallDelta delta) {
         send(event(b -> chunks.toolCall(b, delta)));
     }

@@ -14,8 +14,9 @@ import java.util.logging.Logger;
 
 /**
  * One access line per finished chat request, through {@code java.util.logging} (so it lands in the container's
- * logging): time, request id, agent, session kind, stream or not, status, outcome, duration, time to first token and
- * tokens. Never message content, never the session key. Logger {@code dev.clawgate.access} at INFO; set that logger
+ * logging): time, request id, agent, session kind, stream or not, status, outcome, duration, time to first token,
+ * tokens and the number of server tool rounds. Never message content, tool arguments or results, never the session
+ * key. Logger {@code dev.clawgate.access} at INFO; set that logger
  * to WARNING in the container's logging configuration to turn the lines off.
  *
  * <p>Buffered, as nginx's {@code access_log ... buffer= flush=}: lines are published as one log record of up to
@@ -102,6 +103,6 @@ public final class RequestLog {
             b.append(r.ttftNanos() / 1_000_000);
         }
         return b.append(" prompt_tokens=").append(r.promptTokens()).append(" completion_tokens=")
-                .append(r.completionTokens()).toString();
+                .append(r.completionTokens()).append(" tool_rounds=").append(r.toolRounds()).toString();
     }
 }

@@ -32,6 +32,13 @@ public final class ChunkJson {
         return choice(b, delta.append('}').toString(), null);
     }
 
+    /** A chunk of {@code {"reasoning_content":…}}: progress the gateway shows while it runs tools. */
+    public StringBuilder reasoning(StringBuilder b, String text) {
+        StringBuilder delta = new StringBuilder(text.length() + 26).append("{\"reasoning_content\":");
+        JsonText.quote(delta, text);
+        return choice(b, delta.append('}').toString(), null);
+    }
+
     public StringBuilder toolCall(StringBuilder b, ToolCallDelta call) {
         StringBuilder delta = new StringBuilder(64).append("{\"tool_calls\":[");
         call.appendJson(delta);

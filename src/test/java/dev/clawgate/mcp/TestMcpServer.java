@@ -27,15 +27,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * The SDK's own MCP server (its servlet transport) in an embedded Jetty 12 on 127.0.0.1, with tools {@code echo},
  * {@code add}, {@code fail} (isError), {@code slow} (answers when {@link #releaseSlow()} is called), {@code picture}
  * (an image and a text part), {@code big} (a long text), {@code headers} (echoes the request's X-Api-Key).
- * Streamable HTTP at {@code /mcp}, or with {@code legacySse} the older HTTP+SSE transport at {@code /sse}.
+ * Streamable HTTP at {@code /mcp}, or with {@code legacySse} the older HTTP+SSE transport at {@code /sse}. Public for
+ * the gateway's HTTP tests of the tool loop.
  */
-final class TestMcpServer implements AutoCloseable {
+public final class TestMcpServer implements AutoCloseable {
     static final JsonSchemaValidator NO_VALIDATION = (schema, content) ->
             JsonSchemaValidator.ValidationResponse.asValid(null);
     private static final McpJsonMapper JSON = new JacksonMcpJsonMapper(JsonMapper.builder().build());
 
-    final CountDownLatch slowStarted = new CountDownLatch(1);
-    final CountDownLatch slowCancelled = new CountDownLatch(1);
+    public final CountDownLatch slowStarted = new CountDownLatch(1);
+    public final CountDownLatch slowCancelled = new CountDownLatch(1);
     private final CompletableFuture<Void> slowRelease = new CompletableFuture<>();
     private final AtomicReference<String> lastApiKey = new AtomicReference<>();
     private final Server jetty;
@@ -105,7 +106,7 @@ final class TestMcpServer implements AutoCloseable {
         jetty.start();
     }
 
-    static TestMcpServer start(int port) throws Exception {
+    public static TestMcpServer start(int port) throws Exception {
         return new TestMcpServer(port, false);
     }
 
@@ -127,7 +128,7 @@ final class TestMcpServer implements AutoCloseable {
     }
 
     /** Waits (bounded) until no client holds a connection to this server; returns how many are still open. */
-    synchronized int awaitNoConnections(java.time.Duration bound) throws InterruptedException {
+    public synchronized int awaitNoConnections(java.time.Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         while (openConnections > 0 && System.nanoTime() < deadline) {
             wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -139,11 +140,11 @@ final class TestMcpServer implements AutoCloseable {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port() + (legacySse ? "/sse" : "/mcp");
     }
 
-    void releaseSlow() {
+    public void releaseSlow() {
         slowRelease.complete(null);
     }
 
