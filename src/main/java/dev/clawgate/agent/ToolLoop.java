@@ -1,6 +1,7 @@
 package dev.clawgate.agent;
 
 import dev.clawgate.mcp.ToolOffer;
+import dev.clawgate.mcp.ToolOutcome;
 import dev.clawgate.mcp.ToolResult;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * the client's own and the agent's allowed server tools). When the model calls server tools, the loop calls them in
  * parallel ({@link ToolOffer#call}, never failing: a failure is an error result), appends the assistant message and
  * one {@code tool} message per result, and calls the model again — at most {@code agents.<id>.maxToolRounds} [8]
- * rounds that run tools, then once more without server tools. The run ends when a round calls no server tool, or
+ * rounds that run tools, then once more without server tools; at most {@value #MAX_CALLS_PER_ROUND} calls of one
+ * response run (the rest are answered with an error result). The run ends when a round calls no server tool, or
  * calls a client tool (the server calls of that round run first and are part of the turn).
  *
  * <p>What the run (and so the client) sees: the text of every round (rounds joined by a blank line), the client's
@@ -40,6 +42,9 @@ import java.util.function.Consumer;
  * the loop while holding its own monitor, except {@link #messages()}, which takes no lock).
  */
 final class ToolLoop implements DeltaSink, Cancellable {
+    /** Most server tool calls run from one model response; the rest get an error result without being run. */
+    static final int MAX_CALLS_PER_ROUND = 32;
+
     private final RunRequest request;
     private final ChatProvider provider;
     private final ToolOffer offer;
@@ -244,6 +249,11 @@ final class ToolLoop implements DeltaSink, Cancellable {
         toolRounds++;
         List<CompletableFuture<ToolResult>> calling = new ArrayList<>(server.size());
         for (ToolCall c : server) {
+            if (calling.size() >= MAX_CALLS_PER_ROUND) {
+                calling.add(CompletableFuture.completedFuture(new ToolResult("not run: more than "
+                        + MAX_CALLS_PER_ROUND + " tool calls in one response", true, ToolOutcome.NOT_ALLOWED)));
+                continue;
+            }
             if (progress != null) {
                 progress.accept("calling " + c.name() + "…\n");
             }

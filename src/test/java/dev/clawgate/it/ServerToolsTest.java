@@ -92,6 +92,9 @@ class ServerToolsTest {
                     : Reply.sse(content("late"), finish("stop"));
             case "hold" -> results == 0 ? Reply.sse(toolCall(0, "call_h", "test__echo", "{\"text\":\"h\"}"),
                     finish("tool_calls")) : Reply.sse(content("tick")).heldOpen();
+            case "many" -> results == 0 ? Reply.sse(java.util.stream.IntStream.range(0, 34).mapToObj(i -> toolCall(i,
+                    "call_" + i, "test__echo", "{\"text\":\"n" + i + "\"}")).toArray(String[]::new))
+                    : Reply.sse(content(results + " results"), finish("stop"));
             default -> Reply.sse(content("plain"), finish("stop"));
         };
     }
@@ -248,6 +251,18 @@ class ServerToolsTest {
         assertEquals("Error: boom", json(r.asString()).getJsonArray("choices").getJsonObject(0)
                 .getJsonObject("message").getString("content"));
         assertEquals("main test/fail tool_error", toolEvents.poll(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void atMost32CallsOfOneResponseRunAndTheRestAreAnsweredWithAnError() throws Exception {
+        Response r = chat("main", "many");
+        assertEquals("34 results", json(r.asString()).getJsonArray("choices").getJsonObject(0)
+                .getJsonObject("message").getString("content"));
+        upstream.nextRequest();
+        List<JsonObject> results = messages(upstream.nextRequest().body(), "tool");
+        assertEquals("n31", results.get(31).getString("content"));
+        assertEquals("Error: not run: more than 32 tool calls in one response", results.get(32).getString("content"));
+        assertEquals("call_33", results.get(33).getString("tool_call_id"));
     }
 
     @Test
