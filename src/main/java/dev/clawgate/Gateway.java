@@ -1,7 +1,9 @@
 package dev.clawgate;
 
 import dev.clawgate.agent.AgentRouter;
+import dev.clawgate.auth.CallerDirectory;
 import dev.clawgate.auth.ClientAddress;
+import dev.clawgate.auth.KeysFileWatcher;
 import dev.clawgate.cluster.RedisState;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.events.EventHub;
@@ -17,7 +19,10 @@ import dev.clawgate.session.SessionStores;
 import dev.clawgate.time.SystemScheduler;
 import dev.clawgate.upstream.ProviderRegistry;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -26,7 +31,10 @@ import java.util.function.Consumer;
  * {@link GatewayListener} and closed at undeploy: the agent router, the providers, the session store, the Redis
  * connection of a cluster (only when {@code gateway.state.redis.url} is set), the one timer ({@link SystemScheduler}:
  * heartbeats, echo pacing, upstream silence, lock renewal, the session sweep every {@code min(idleTtlMs, 60 s)}, at
- * least 1 s), the events hub and, when {@code mcp.servers.*} is set, the MCP toolbox (closed last at undeploy). The listener hands these to the filters and servlets it builds; nothing looks the
+ * least 1 s), the events hub, the callers ({@link CallerDirectory}: client keys and SSO users) with the watcher
+ * of {@code gateway.auth.keysFile} and its one file-reading thread ({@code clawgate-keys}, only when the file is set)
+ * and, when {@code mcp.servers.*} is set, the MCP toolbox (closed last at undeploy). The listener hands these to the
+ * filters and servlets it builds; nothing looks the
  * gateway up. It is published as the servlet context attribute {@link #ATTRIBUTE} only for operators' and tests'
  * inspection.
  */
@@ -50,6 +58,10 @@ public final class Gateway implements AutoCloseable {
     /** Reconnects and tool-call timeouts of the MCP servers; null when none are configured. */
     private final ScheduledThreadPoolExecutor mcpTimer;
     private final long startedEpochSeconds;
+    private final CallerDirectory callers;
+    /** Reads the keys file; null unless gateway.auth.keysFile is set. */
+    private final ExecutorService keysIo;
+    private final KeysFileWatcher keysWatcher;
     private volatile boolean closing;
 
     /**
@@ -68,18 +80,34 @@ public final class Gateway implements AutoCloseable {
         this.clock = clock;
         this.clientAddress = new ClientAddress(config.trustedProxyRanges());
         this.router = new AgentRouter(config);
+        this.callers = new CallerDirectory(config.access(), clock);
         RedisState r = null;
+        ExecutorService io = null;
+        KeysFileWatcher watcher = null;
+        SessionStore s = null;
         try {
+            if (config.access().keysFile() != null) {
+                io = keysExecutor();
+                watcher = new KeysFileWatcher(config, callers, io);
+                watcher.start(scheduler);
+            }
+            this.keysIo = io;
+            this.keysWatcher = watcher;
             r = config.state().redis() == null ? null
                     : new RedisState(config.state().redis(), scheduler, events::stateStoreError);
             this.redis = r;
-            this.sessions = store != null ? store : SessionStores.open(config, clock, redis, scheduler);
+            s = store != null ? store : SessionStores.open(config, clock, redis, scheduler);
+            this.sessions = s;
             this.providers = ProviderRegistry.create(config, scheduler, clock);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // close what was built, in the order close() does, and leave no thread behind
             scheduler.close();
-            if (r != null) {
-                r.close();
+            if (io != null) {
+                io.shutdownNow();
             }
+            closeQuietly(s, e);
+            scheduler.shutdown(5_000);
+            closeQuietly(r, e);
             throw e;
         }
         this.mcpTimer = config.mcp().servers().isEmpty() ? null : mcpTimer();
@@ -88,6 +116,20 @@ public final class Gateway implements AutoCloseable {
         long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
         scheduler.scheduleWithFixedDelay(sessions::prune, prunePeriodMs, prunePeriodMs, TimeUnit.MILLISECONDS);
         this.startedEpochSeconds = clock.instant().getEpochSecond();
+    }
+
+    /** One daemon thread that reads the keys file, with room for one queued check. */
+    private static ExecutorService keysExecutor() {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(1), task -> {
+            Thread t = new Thread(task, "clawgate-keys");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+    }
+
+    /** The client keys and SSO users auth looks callers up in. */
+    public CallerDirectory callers() {
+        return callers;
     }
 
     public GatewayConfig config() {
@@ -198,10 +240,25 @@ public final class Gateway implements AutoCloseable {
         events.onRequestFinished(listener);
     }
 
+    private static void closeQuietly(AutoCloseable c, Throwable cause) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     @Override
     public void close() {
         closing = true;
         scheduler.close();
+        if (keysWatcher != null) {
+            keysWatcher.close();
+            keysIo.shutdownNow();
+        }
         try {
             providers.close();
         } finally {

@@ -8,20 +8,31 @@ import dev.clawgate.auth.RedisLockout;
 import dev.clawgate.config.ConfigException;
 import dev.clawgate.config.ConfigLoader;
 import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.http.BodyBudget;
+import dev.clawgate.http.BodyLimits;
 import dev.clawgate.http.ChatCompletionsServlet;
 import dev.clawgate.http.CorsFilter;
+import dev.clawgate.http.ErrorPageServlet;
 import dev.clawgate.http.HealthServlet;
 import dev.clawgate.http.ModelsServlet;
 import dev.clawgate.http.NotFoundServlet;
+import dev.clawgate.http.ResponsesServlet;
 import dev.clawgate.http.RouteFilter;
 import dev.clawgate.metrics.GatewayMetrics;
 import dev.clawgate.metrics.MetricsServlet;
 import dev.clawgate.metrics.RequestLog;
 import dev.clawgate.openai.ChatRequestParser;
+import dev.clawgate.openai.responses.ResponsesRequestParser;
+import dev.clawgate.ratelimit.CallerLimitFilter;
+import dev.clawgate.ratelimit.MemoryTokenQuotas;
 import dev.clawgate.ratelimit.RateLimitFilter;
 import dev.clawgate.ratelimit.RateLimiter;
 import dev.clawgate.ratelimit.RedisRateLimiter;
+import dev.clawgate.ratelimit.RedisTokenQuotas;
 import dev.clawgate.ratelimit.RequestRateLimiter;
+import dev.clawgate.session.ReadOnlySessions;
+import dev.clawgate.session.StoredResponses;
+import dev.clawgate.ratelimit.TokenQuotas;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
@@ -41,12 +52,20 @@ import java.util.Map;
  * The composition root. At start-up it reads the configuration (system properties, then the context init parameters,
  * which is where the container's overrides land, then the JSON file), builds the {@link Gateway}, then builds every
  * filter and servlet with the collaborators it needs and registers them, async-supported, in the order
- * {@code web.xml} documents: filters route → cors → auth → rate-limit on {@code /*}; servlets chat-completions,
- * models, health, metrics (load on start-up) and not-found on {@code /}. A bad key fails the deployment with one log
- * line naming it. At undeploy it flushes the access log and stops every thread the gateway started. This is the only
- * class that knows every package; no filter or servlet looks anything up.
+ * {@code web.xml} documents: filters route → cors → auth → rate-limit → caller-limits on {@code /*}; servlets
+ * chat-completions, responses, models, health, metrics (load on start-up), error-page (web.xml's default error page) and
+ * not-found on {@code /}. A bad key fails the deployment with one log line naming it; a start-up that fails after the
+ * gateway was built closes it first (providers, store, timer: no thread is left behind). At undeploy it flushes the
+ * access log and stops every thread the gateway started. This is the only class that knows every package; no filter
+ * or servlet looks anything up.
+ *
+ * <p>The gateway's wall clock (expiry of keys, token quota windows, created times, lockout windows) is the system
+ * clock in UTC, unless whoever deploys the WAR puts a {@link Clock} in the servlet context attribute
+ * {@link #CLOCK_ATTRIBUTE} before it starts (tests use a fake one to move quota windows without sleeping).
  */
 public final class GatewayListener implements ServletContextListener {
+    /** Servlet context attribute an embedder may set to the {@link Clock} the gateway should use. */
+    public static final String CLOCK_ATTRIBUTE = "dev.clawgate.clock";
     private static final System.Logger LOG = System.getLogger(GatewayListener.class.getName());
 
     private Gateway gateway;
@@ -62,21 +81,40 @@ public final class GatewayListener implements ServletContextListener {
         GatewayConfig config;
         try {
             config = ConfigLoader.fromSystem(params).load();
-            gateway = new Gateway(config, Clock.systemUTC());
+            Clock clock = context.getAttribute(CLOCK_ATTRIBUTE) instanceof Clock c ? c : Clock.systemUTC();
+            gateway = new Gateway(config, clock);
         } catch (ConfigException e) {
             LOG.log(Level.ERROR, "clawgate: invalid configuration: " + e.getMessage());
             throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
         }
-        requestLog = new RequestLog(gateway.scheduler(), gateway.clock());
-        gateway.onRequestFinished(requestLog::add);
-        GatewayMetrics metrics = null;
-        if (config.metrics().enabled()) {
-            metrics = new GatewayMetrics(config.agents().keySet(), config.mcp().servers().keySet());
-            gateway.events(metrics);
+        try {
+            requestLog = new RequestLog(gateway.scheduler(), gateway.clock());
+            gateway.onRequestFinished(requestLog::add);
+            GatewayMetrics metrics = null;
+            if (config.metrics().enabled()) {
+                metrics = new GatewayMetrics(config.agents().keySet(), config.mcp().servers().keySet());
+                gateway.events(metrics);
+            }
+            register(context, gateway, metrics);
+            context.setAttribute(Gateway.ATTRIBUTE, gateway);
+            StartupSummary.log(config);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "clawgate: start-up failed: " + e.getMessage());
+            closeQuietly(e);
+            throw e;
         }
-        register(context, gateway, metrics);
-        context.setAttribute(Gateway.ATTRIBUTE, gateway);
-        StartupSummary.log(config);
+    }
+
+    /** Closes the gateway of a failed start-up; whatever closing throws is kept on {@code cause}. */
+    private void closeQuietly(Throwable cause) {
+        try {
+            gateway.close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        } finally {
+            gateway = null;
+            requestLog = null;
+        }
     }
 
     /** Builds the filter chain and the servlets over {@code g} and registers them, in web.xml's documented order. */
@@ -93,23 +131,39 @@ public final class GatewayListener implements ServletContextListener {
                 ? new RequestRateLimiter(g.scheduler(), http.requestsPerMinute(), http.burst(),
                         http.maxTrackedClients())
                 : new RedisRateLimiter(g.redis(), http.requestsPerMinute(), http.burst());
+        TokenQuotas quotas = g.redis() == null ? new MemoryTokenQuotas(g.clock())
+                : new RedisTokenQuotas(g.redis(), g.clock());
 
         filter(context, "route", new RouteFilter(config));
         filter(context, "cors", new CorsFilter(http.corsAllowedOrigins()));
         filter(context, "auth", new BearerAuthFilter(auth, config.metrics().auth(), lockout, g.clientAddress(),
-                g.events()));
+                g.events(), g.callers(), config));
         filter(context, "rate-limit", new RateLimitFilter(limiter, g.clientAddress(), g.events(),
                 http.requestsPerMinute()));
+        filter(context, "caller-limits", new CallerLimitFilter(rpm -> g.redis() == null
+                ? new RequestRateLimiter(g.scheduler(), rpm, rpm, http.maxTrackedClients())
+                : new RedisRateLimiter(g.redis(), rpm, rpm), quotas, g.events()));
 
         ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(
-                new AgentRunner(g.providers(), g.sessions(), g.scheduler(), g.tools()), g.scheduler(), g.clock(), g.events(),
-                http.heartbeatMs(), http.streamTimeoutMs());
+                new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes(), g.tools()),
+                g.scheduler(), g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
+                http.disconnectCheckMs(), quotas);
+        BodyLimits bodyLimits = new BodyLimits(http.maxBodyBytes(), http.bodyTimeoutMs(),
+                new BodyBudget(http.maxBodyBytesInFlight()), g.scheduler());
         servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
-                services, http.maxBodyBytes()), 1, "/v1/chat/completions");
+                services, bodyLimits), 1, "/v1/chat/completions");
+        ChatCompletionsServlet.Services readOnly = new ChatCompletionsServlet.Services(
+                new AgentRunner(g.providers(), new ReadOnlySessions(g.sessions()), g.scheduler(), http.maxReplyBytes(),
+                        g.tools()),
+                g.scheduler(), g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
+                http.disconnectCheckMs(), quotas);
+        servlet(context, "responses", new ResponsesServlet(new ResponsesRequestParser(), g.router(), services,
+                readOnly, new StoredResponses(g.sessions()), bodyLimits), 1, "/v1/responses", "/v1/responses/*");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
                 "/v1/models", "/v1/models/*");
         servlet(context, "health", new HealthServlet(g::ready, g::readinessDetail), 1, "/healthz", "/readyz");
         servlet(context, "metrics", new MetricsServlet(metrics), 1, "/metrics");
+        servlet(context, "error-page", new ErrorPageServlet(), -1, ErrorPageServlet.PATH);
         servlet(context, "not-found", new NotFoundServlet(), -1, "/");
     }
 

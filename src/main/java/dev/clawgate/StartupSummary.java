@@ -19,8 +19,10 @@ final class StartupSummary {
         BuildInfo build = BuildInfo.current();
         LOG.log(Level.INFO, "clawgate: version=" + build.version() + " commit=" + build.commit()
                 + " chatCompletions.enabled=" + c.chatCompletionsEnabled() + " auth.mode="
-                + c.auth().mode().name().toLowerCase(java.util.Locale.ROOT) + " auth.secret="
-                + (c.auth().expectedSecret() == null ? "unset" : "set") + " trustedProxies=" + c.trustedProxies().size()
+                + c.auth().mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " auth.secret="
+                + (c.auth().expectedSecret() == null ? "unset" : "set") + " auth.keys=" + c.access().keys().size()
+                + " auth.keysFile=" + (c.access().keysFile() == null ? "unset" : "set")
+                + " auth.users=" + c.access().users().size() + " trustedProxies=" + c.trustedProxies().size()
                 + " rateLimit.requestsPerMinute=" + h.requestsPerMinute() + " cors.origins=" + h.corsAllowedOrigins().size()
                 + " maxBodyBytes=" + h.maxBodyBytes() + " streamTimeoutMs=" + h.streamTimeoutMs() + " heartbeatMs="
                 + h.heartbeatMs() + " state=" + (c.state().redisUrl() != null ? "redis" : c.state().dir() != null

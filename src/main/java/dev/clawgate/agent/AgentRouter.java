@@ -1,5 +1,6 @@
 package dev.clawgate.agent;
 
+import dev.clawgate.caller.Caller;
 import dev.clawgate.config.ConfigKeys;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
@@ -20,6 +21,20 @@ public final class AgentRouter {
     public AgentRouter(GatewayConfig config) {
         this.agents = config.agents();
         this.defaultAgent = config.agents().get(config.defaultAgent());
+    }
+
+    /**
+     * Routes as {@link #route(String, String)}, then checks that {@code caller} may use the agent: else 403
+     * {@code permission_error} / {@code agent_not_allowed} on {@code model} (whether the agent was named by
+     * {@code model} or by the header).
+     */
+    public AgentSpec route(String model, String headerAgent, Caller caller) {
+        AgentSpec agent = route(model, headerAgent);
+        if (!caller.allows(agent.id())) {
+            throw new ApiException(403, "permission_error", "model", "agent_not_allowed",
+                    "This API key may not use agent '" + agent.id() + "'.");
+        }
+        return agent;
     }
 
     /**

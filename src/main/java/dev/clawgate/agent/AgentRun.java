@@ -17,9 +17,7 @@ import dev.clawgate.upstream.UpstreamRequest;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +27,8 @@ import java.util.function.Consumer;
  * unchanged. It ends exactly once: by completion, provider error, {@link #cancel()} (the client went away) or
  * {@link #stop} (the front end's deadline); every end but completion cancels the provider call. At the end it
  * reports a {@link RunReport} to the callback given at construction. All state changes hold this object's monitor.
+ * A gathered reply is cut before the piece that would take it past {@code gateway.http.maxReplyBytes}: the provider
+ * call is cancelled and the run completes as if the model had stopped with {@code length} (answered, stored).
  *
  * <p>This is the one place a run's behaviour grows: trying the next provider of a fallback chain when the first
  * fails before {@link #onOpen()}, tool rounds, and policy read from the {@link RunRequest}. Front ends only adapt a
@@ -53,19 +53,22 @@ public final class AgentRun implements DeltaSink {
     private List<ChatMessage> fresh = List.of();
     private Cancellable upstream;
     private boolean opened;
+    private volatile boolean cut;
     private boolean ended;
     private Outcome outcome;
     private long firstDeltaNanos = -1;
+    private long promptEstimate;
 
     /**
      * @param provider the agent's provider
      * @param sessions where stateful sessions are kept
      * @param ticker   time source for the report's timings
+     * @param maxReplyBytes longest reply, UTF-8 bytes of text and tool-call names and arguments
      * @param onEnd    told once how the run ended; must not throw
      * @param tools    the server tools offered to the model ({@link ToolLoop}), or null for none
      */
     AgentRun(RunRequest request, ReplySink sink, ChatProvider provider, SessionStore sessions, Ticker ticker,
-             Consumer<RunReport> onEnd, ToolOffer tools) {
+             long maxReplyBytes, Consumer<RunReport> onEnd, ToolOffer tools) {
         this.request = request;
         this.sink = sink;
         this.provider = provider;
@@ -73,7 +76,7 @@ public final class AgentRun implements DeltaSink {
         this.ticker = ticker;
         this.onEnd = onEnd;
         this.tools = tools;
-        this.reply = new AssistantReply(sink.needsWholeReply() || request.session().stateful());
+        this.reply = new AssistantReply(sink.needsWholeReply() || request.session().stateful(), maxReplyBytes);
     }
 
     /** Takes the session (stateful requests) and calls the provider; returns without waiting for either. */
@@ -82,16 +85,9 @@ public final class AgentRun implements DeltaSink {
             begin(null);
             return;
         }
-        sessions.acquire(request.session().value()).whenComplete((granted, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                if (cause instanceof ApiException refused) { // session_busy: too many turns queued on the key
-                    end(refused, Outcome.ERROR, null);
-                    return;
-                }
-                LOG.log(Level.WARNING, "clawgate: session store failed: " + cause.getClass().getName());
-                end(storeUnavailable(), Outcome.ERROR, null);
+        SessionTurns.acquire(sessions, request.session().value(), (granted, refused) -> {
+            if (refused != null) {
+                end(refused, Outcome.ERROR, null);
                 return;
             }
             synchronized (this) {
@@ -114,22 +110,16 @@ public final class AgentRun implements DeltaSink {
             if (held != null) {
                 held.admit(prompt.fresh()); // 413 turn_too_large before the run, not after it
             }
+            long estimate = RunReport.estimate(prompt.upstream());
             synchronized (this) {
                 fresh = prompt.fresh();
+                promptEstimate = estimate;
             }
             sink.cork(); // what the provider emits within this call goes out together
             try {
-                if (tools == null) {
-                    handle = provider.stream(new UpstreamRequest(request.agent().model(), prompt.upstream(),
-                            request.chat().upstreamParams(), request.chat().maxTokens()), this);
-                } else { // tool rounds: the loop calls the provider and reports to this run as one reply
-                    ToolLoop l = new ToolLoop(request, provider, tools, prompt.upstream(), this,
-                            request.agent().toolProgress() == ToolProgress.REASONING ? this::progress : null);
-                    synchronized (this) {
-                        loop = l;
-                    }
-                    handle = l.start();
-                }
+                handle = tools == null ? provider.stream(new UpstreamRequest(request.agent().model(),
+                        prompt.upstream(), request.chat().upstreamParams(), request.chat().maxTokens()), this)
+                        : loop(prompt.upstream()).start(); // the loop reports its rounds as one reply
             } finally {
                 sink.uncork();
             }
@@ -144,7 +134,7 @@ public final class AgentRun implements DeltaSink {
         boolean cancelNow;
         synchronized (this) {
             upstream = handle;
-            cancelNow = ended && outcome != Outcome.OK;
+            cancelNow = ended && outcome != Outcome.OK || cut;
         }
         if (cancelNow) {
             handle.cancel();
@@ -163,13 +153,16 @@ public final class AgentRun implements DeltaSink {
     }
 
     @Override
-    public synchronized void onContent(String text) {
-        if (ended || text.isEmpty()) {
-            return;
+    public void onContent(String text) {
+        if (!text.isEmpty()) {
+            relay(() -> reply.content(text), () -> sink.content(text));
         }
-        markFirstDelta();
-        reply.content(text);
-        sink.content(text);
+    }
+
+    private synchronized ToolLoop loop(List<ChatMessage> prompt) {
+        loop = new ToolLoop(request, provider, tools, prompt, this,
+                request.agent().toolProgress() == ToolProgress.REASONING ? this::progress : null);
+        return loop;
     }
 
     /** A line of progress while server tools run ({@code toolProgress=reasoning}). */
@@ -180,18 +173,42 @@ public final class AgentRun implements DeltaSink {
     }
 
     @Override
-    public synchronized void onToolCall(ToolCallDelta delta) {
-        if (ended) {
-            return;
+    public void onToolCall(ToolCallDelta delta) {
+        relay(() -> reply.toolCall(delta), () -> sink.toolCall(delta));
+    }
+
+    /**
+     * Gathers one piece and relays it. A piece that would take the reply past {@code maxReplyBytes} cuts it there:
+     * the provider call is cancelled and the run completes with finish reason {@code length}.
+     */
+    private void relay(BooleanSupplier gather, Runnable send) {
+        Cancellable toCancel;
+        synchronized (this) {
+            if (ended || cut) {
+                return;
+            }
+            if (firstDeltaNanos < 0) {
+                firstDeltaNanos = ticker.nanoTime();
+            }
+            if (gather.getAsBoolean()) {
+                send.run();
+                return;
+            }
+            cut = true;
+            toCancel = upstream;
+            if (reply.finish("length")) {
+                sink.finish("length");
+            }
         }
-        markFirstDelta();
-        reply.toolCall(delta);
-        sink.toolCall(delta);
+        if (toCancel != null) {
+            toCancel.cancel();
+        }
+        complete(true);
     }
 
     @Override
     public synchronized void onFinish(String reason) {
-        if (ended || !reply.finish(reason)) {
+        if (ended || cut || !reply.finish(reason)) {
             return;
         }
         sink.finish(reply.finishReason());
@@ -215,10 +232,15 @@ public final class AgentRun implements DeltaSink {
      */
     @Override
     public void onComplete() {
+        complete(false);
+    }
+
+    /** Commits the turn (if any), then tells the client the end; {@code byCut}: the reply was cut, not finished. */
+    private void complete(boolean byCut) {
         SessionStore.Lease held;
         List<ChatMessage> turn;
         synchronized (this) {
-            if (ended) {
+            if (ended || cut != byCut) {
                 return;
             }
             onOpen();
@@ -227,27 +249,20 @@ public final class AgentRun implements DeltaSink {
             turn = held == null ? null : turn();
         }
         if (held == null) {
-            complete();
+            tellEnd();
             return;
         }
-        CompletionStage<Void> committed;
-        try {
-            committed = held.commit(turn);
-        } catch (RuntimeException e) {
-            committed = CompletableFuture.failedFuture(e);
-        }
-        committed.whenComplete((v, error) -> {
-            if (error != null) {
-                LOG.log(Level.WARNING, "clawgate: session commit failed: " + error.getClass().getName());
-                end(storeUnavailable(), Outcome.ERROR, null);
+        SessionTurns.commit(held, turn, failed -> {
+            if (failed != null) {
+                end(failed, Outcome.ERROR, null);
             } else {
-                complete();
+                tellEnd();
             }
         });
     }
 
     /** Tells the client the end of a run whose turn (if any) is stored. */
-    private void complete() {
+    private void tellEnd() {
         synchronized (this) {
             if (ended) {
                 return;
@@ -264,7 +279,9 @@ public final class AgentRun implements DeltaSink {
     /** The provider failed; an upstream failure is reported with its kind ({@link UpstreamErrors#kind}). */
     @Override
     public void onError(ApiException error) {
-        end(error, Outcome.ERROR, UpstreamErrors.kind(error));
+        if (!cut) { // else the provider reports the cancel of a cut reply, which is completing
+            end(error, Outcome.ERROR, UpstreamErrors.kind(error));
+        }
     }
 
     // ---- ends from the front end ----
@@ -282,11 +299,6 @@ public final class AgentRun implements DeltaSink {
     /** Whether the run has ended. */
     public synchronized boolean ended() {
         return ended;
-    }
-
-    static ApiException storeUnavailable() {
-        return new ApiException(503, "service_unavailable", null, "session_store_unavailable",
-                "The session store is unavailable; retry later.", 1L);
     }
 
     /**
@@ -324,23 +336,13 @@ public final class AgentRun implements DeltaSink {
         ended = true;
         outcome = how;
         onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
-                ticker.nanoTime(), loop == null ? 0 : loop.toolRounds()));
+                ticker.nanoTime(), promptEstimate, loop == null ? 0 : loop.toolRounds()));
     }
 
-    private void markFirstDelta() {
-        if (firstDeltaNanos < 0) {
-            firstDeltaNanos = ticker.nanoTime();
-        }
-    }
-
+    /** What the turn stores: the fresh messages, then every round's (a cut reply: the reply as the client got it). */
     private List<ChatMessage> turn() {
-        List<ChatMessage> turn = new ArrayList<>(fresh.size() + 1);
-        turn.addAll(fresh);
-        if (loop != null) {
-            turn.addAll(loop.messages()); // every round's assistant message and tool results
-        } else {
-            turn.add(reply.message());
-        }
+        List<ChatMessage> turn = new ArrayList<>(fresh);
+        turn.addAll(loop != null && !cut ? loop.messages() : List.of(reply.message()));
         return turn;
     }
 }

@@ -19,16 +19,35 @@ public final class AgentRunner {
     private final SessionStore sessions;
     private final Ticker ticker;
     private final McpToolbox toolbox;
+    private final long maxReplyBytes;
 
+    /** A runner whose replies are not cut (tests and tools). */
     public AgentRunner(ProviderRegistry providers, SessionStore sessions, Ticker ticker) {
-        this(providers, sessions, ticker, null);
+        this(providers, sessions, ticker, Long.MAX_VALUE, null);
     }
 
-    /** @param toolbox the MCP servers' tools, or null when none are configured */
+    /** A runner without server tools. */
+    public AgentRunner(ProviderRegistry providers, SessionStore sessions, Ticker ticker, long maxReplyBytes) {
+        this(providers, sessions, ticker, maxReplyBytes, null);
+    }
+
+    /** A runner whose replies are not cut. */
     public AgentRunner(ProviderRegistry providers, SessionStore sessions, Ticker ticker, McpToolbox toolbox) {
+        this(providers, sessions, ticker, Long.MAX_VALUE, toolbox);
+    }
+
+    /**
+     * @param maxReplyBytes {@code gateway.http.maxReplyBytes}: longest reply a run gathers (non-streaming or stored
+     *                      session), UTF-8 bytes of its text and tool-call names and arguments; a longer one ends
+     *                      there with {@code finish_reason} {@code length}
+     * @param toolbox       the MCP servers' tools, or null when none are configured
+     */
+    public AgentRunner(ProviderRegistry providers, SessionStore sessions, Ticker ticker, long maxReplyBytes,
+                       McpToolbox toolbox) {
         this.providers = providers;
         this.sessions = sessions;
         this.ticker = ticker;
+        this.maxReplyBytes = maxReplyBytes;
         this.toolbox = toolbox;
     }
 
@@ -42,8 +61,8 @@ public final class AgentRunner {
      * {@link AgentRun#start()} once the front end is ready for its callbacks.
      */
     public AgentRun run(RunRequest request, ReplySink sink, Consumer<RunReport> onEnd) {
-        return new AgentRun(request, sink, providers.get(request.agent().provider()), sessions, ticker, onEnd,
-                offer(request.agent()));
+        return new AgentRun(request, sink, providers.get(request.agent().provider()), sessions, ticker,
+                maxReplyBytes, onEnd, offer(request.agent()));
     }
 
     /** The server tools {@code agent} may call now; null when it has none (or every server of it is down). */

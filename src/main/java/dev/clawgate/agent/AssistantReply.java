@@ -14,11 +14,15 @@ import java.util.TreeMap;
  * What the model answered in one run, gathered from its deltas: the text, the tool calls joined from their
  * fragments (ordered by their {@code index}), the finish reason and the usage. It gives the non-streaming response
  * body ({@link CompletionJson}) and the assistant message a session commits. A stateless stream needs neither, so it keeps no text
- * ({@code keepText = false}) and only remembers whether a tool call went by. Not thread-safe: the exchange's
- * run's monitor guards it.
+ * ({@code keepText = false}) and only remembers whether a tool call went by. What it keeps is bounded: it counts the
+ * UTF-8 bytes of the text and of the tool-call names and arguments and refuses a piece that would take them past
+ * {@code maxBytes} ({@code gateway.http.maxReplyBytes}); a reply it does not keep is not bounded here (a stateless
+ * stream is relayed as the client takes it). Not thread-safe: the run's monitor guards it.
  */
 public final class AssistantReply {
     private final StringBuilder text;
+    private final long maxBytes;
+    private long bytes;
     private TreeMap<Integer, ToolCallBuilder> toolCalls;
     private boolean sawToolCall;
     private String finishReason;
@@ -26,16 +30,34 @@ public final class AssistantReply {
 
     /** @param keepText whether to keep the text and tool calls (non-streaming clients and stored sessions) */
     public AssistantReply(boolean keepText) {
-        this.text = keepText ? new StringBuilder() : null;
+        this(keepText, Long.MAX_VALUE);
     }
 
-    void content(String piece) {
+    /**
+     * @param keepText whether to keep the text and tool calls
+     * @param maxBytes most UTF-8 bytes of text and tool-call names and arguments the reply may have
+     */
+    public AssistantReply(boolean keepText, long maxBytes) {
+        this.text = keepText ? new StringBuilder() : null;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Adds a piece of text; false (and nothing added) when it would take the reply past its byte bound. */
+    boolean content(String piece) {
+        if (text != null && !count(utf8Length(piece))) {
+            return false;
+        }
         if (text != null) {
             text.append(piece);
         }
+        return true;
     }
 
-    void toolCall(ToolCallDelta delta) {
+    /** Adds a tool-call fragment; false (and nothing added) when it would take the reply past its byte bound. */
+    boolean toolCall(ToolCallDelta delta) {
+        if (text != null && !count(utf8Length(delta.name()) + utf8Length(delta.arguments()))) {
+            return false;
+        }
         sawToolCall = true;
         if (text != null) {
             if (toolCalls == null) {
@@ -43,6 +65,32 @@ public final class AssistantReply {
             }
             toolCalls.computeIfAbsent(delta.index(), i -> new ToolCallBuilder()).add(delta);
         }
+        return true;
+    }
+
+    private boolean count(long more) {
+        if (more > maxBytes - bytes) {
+            return false;
+        }
+        bytes += more;
+        return true;
+    }
+
+    /** UTF-8 length of {@code s} (0 for null), without encoding it. */
+    static long utf8Length(String s) {
+        if (s == null) {
+            return 0;
+        }
+        long n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x800) {
+                n += Character.isSurrogate(c) ? 1 : 2; // a pair is 4 bytes for 2 chars; others 3 for 1
+            } else if (c >= 0x80) {
+                n += 1;
+            }
+        }
+        return n;
     }
 
     /** Records the finish reason; false when one was already recorded (it is relayed once). */

@@ -12,6 +12,9 @@ import java.util.List;
  * {@code maxHistoryMessages} of the session transcript, then the new messages. The new messages are the request's
  * other messages minus the longest prefix of them that equals the end of the transcript, so a client that resends
  * the whole conversation does not get it twice, and one that sends only its new message gets the remembered history.
+ * A prefix that ends with the whole transcript counts too: the store drops a session's oldest turns
+ * ({@code gateway.state.maxTranscriptMessages}, {@code maxTranscriptBytes}) that a client still resends, and those
+ * are not new either ({@link HistoryOverlap}, linear in the number of messages).
  */
 public final class PromptAssembler {
     private PromptAssembler() {
@@ -49,19 +52,9 @@ public final class PromptAssembler {
         return new Prompt(upstream, List.copyOf(fresh));
     }
 
-    /** Length of the longest prefix of {@code conversation} that equals the end of {@code transcript}. */
+    /** How many leading messages of {@code conversation} the transcript already holds ({@link HistoryOverlap}). */
     static int overlap(List<ChatMessage> transcript, List<ChatMessage> conversation) {
-        for (int k = Math.min(transcript.size(), conversation.size()); k > 0; k--) {
-            int offset = transcript.size() - k;
-            boolean same = true;
-            for (int i = 0; i < k && same; i++) {
-                same = conversation.get(i).sameTurnAs(transcript.get(offset + i));
-            }
-            if (same) {
-                return k;
-            }
-        }
-        return 0;
+        return new HistoryOverlap().overlap(transcript, conversation);
     }
 
     /** The last {@code max} messages, not starting with a tool result whose call was cut off. */

@@ -14,14 +14,29 @@ import dev.clawgate.openai.Usage;
  * @param usage             tokens the model reported (zeros when none)
  * @param firstDeltaNanos   when the first content or tool-call delta arrived, -1 when none
  * @param endNanos          when the run ended
+ * @param promptEstimate    the prompt's size in tokens, estimated at one per {@value #CHARS_PER_TOKEN} characters;
+ *                          0 when the prompt was never sent upstream
  * @param toolRounds        model rounds whose server tools the gateway ran (0 without tools)
  */
 public record RunReport(RunRequest request, Outcome outcome, ApiException error, String upstreamErrorKind,
-                        Usage usage, long firstDeltaNanos, long endNanos, int toolRounds) {
+                        Usage usage, long firstDeltaNanos, long endNanos, long promptEstimate, int toolRounds) {
+    /** Characters per token of the prompt estimate (OpenAI's rule of thumb for English). */
+    public static final int CHARS_PER_TOKEN = 4;
+
     /** A run without tool rounds. */
     public RunReport(RunRequest request, Outcome outcome, ApiException error, String upstreamErrorKind, Usage usage,
-                     long firstDeltaNanos, long endNanos) {
-        this(request, outcome, error, upstreamErrorKind, usage, firstDeltaNanos, endNanos, 0);
+                     long firstDeltaNanos, long endNanos, long promptEstimate) {
+        this(request, outcome, error, upstreamErrorKind, usage, firstDeltaNanos, endNanos, promptEstimate, 0);
+    }
+
+    /**
+     * The tokens the caller is charged: the upstream's prompt + completion when it reported usage; else, when the
+     * run was not a failure (a stream cancelled or timed out before the usage arrived, or an upstream that never
+     * reports usage), the prompt estimate; a failed run without usage costs nothing.
+     */
+    public long chargedTokens() {
+        long reported = usage.promptTokens() + usage.completionTokens();
+        return reported > 0 || outcome == Outcome.ERROR ? reported : promptEstimate;
     }
 
     /** How a run ended. */
@@ -38,5 +53,14 @@ public record RunReport(RunRequest request, Outcome outcome, ApiException error,
         public String label() {
             return label;
         }
+    }
+
+    /** The prompt's tokens at one per {@link #CHARS_PER_TOKEN} characters of text, at least 1. */
+    static long estimate(java.util.List<dev.clawgate.openai.ChatMessage> prompt) {
+        long chars = 0;
+        for (dev.clawgate.openai.ChatMessage m : prompt) {
+            chars += m.text().length();
+        }
+        return Math.max(1, (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN);
     }
 }

@@ -1,5 +1,6 @@
 package dev.clawgate.agent;
 
+import dev.clawgate.caller.Caller;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.openai.ChatRequest;
 import dev.clawgate.session.SessionKey;
@@ -16,6 +17,13 @@ import dev.clawgate.session.SessionKey;
  * @param session    the session key; a stateless key means no transcript is read or written
  * @param requestId  the request's {@code x-request-id}, for the end-of-run report
  * @param startNanos when the request arrived, on the gateway's {@link dev.clawgate.time.Ticker}
+ * @param caller     who asked (operator, client key or SSO user); its session namespace is already in
+ *                   {@code session}, and the front end charges its quota from the {@link RunReport}
  */
-public record RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos) {
+public record RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos,
+                         Caller caller) {
+    /** A request of the operator. */
+    public RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos) {
+        this(chat, agent, session, requestId, startNanos, Caller.OPERATOR);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.clawgate.auth;
 
+import dev.clawgate.caller.Caller;
 import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.config.GatewayConfig.AuthMode;
 import dev.clawgate.config.Secret;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -37,6 +39,14 @@ import java.util.Locale;
  * presented header is ever logged or echoed. With {@code gateway.state.redis.url} the lockout is shared by every
  * node ({@link RedisLockout}) and fails open when Redis does not answer within 250 ms.
  *
+ * <p>Callers ({@link Caller}, put on the request as {@link Caller#ATTRIBUTE} for routing, sessions, limits and
+ * logs): the operator secret gets full access; in every mode a client API key ({@code gateway.auth.keys.<name>.*}
+ * or the keys file, looked up by its SHA-256 in the {@link CallerDirectory}) gets its own agents and limits, and an
+ * unknown, disabled or expired key is a wrong secret (401, counted by the lockout). In mode {@code trusted-proxy}
+ * the user named by a trusted SSO proxy ({@link TrustedProxyAuth}) is the caller; a bearer credential still works
+ * beside it. {@code /metrics} is the operator's only: 403 {@code permission_error} for anyone else. In mode
+ * {@code none} everyone is the operator unless it presents a key.
+ *
  * <p>A refusal is thrown as an {@link ApiException}; the route filter renders it.
  */
 public final class BearerAuthFilter extends HttpFilter {
@@ -50,6 +60,15 @@ public final class BearerAuthFilter extends HttpFilter {
     private final transient Lockout lockout;
     private final transient ClientAddress clientAddress;
     private final transient GatewayEvents events;
+    private final transient CallerDirectory directory;
+    private final transient TrustedProxyAuth trustedProxy;
+
+    /** A filter without client keys or SSO users: the operator secret only. */
+    public BearerAuthFilter(GatewayConfig.Auth auth, boolean metricsAuth, Lockout lockout,
+                            ClientAddress clientAddress, GatewayEvents events) {
+        this(auth, metricsAuth, lockout, clientAddress, events,
+                new CallerDirectory(dev.clawgate.config.Access.NONE, java.time.Clock.systemUTC()), null);
+    }
 
     /**
      * @param auth          {@code gateway.auth.*}
@@ -57,9 +76,13 @@ public final class BearerAuthFilter extends HttpFilter {
      * @param lockout       the failed-auth lockout ({@link AuthLockout} or {@link RedisLockout})
      * @param clientAddress resolves the client address (trusted proxies)
      * @param events        told about 401s and lockouts
+     * @param directory     client keys and SSO users
+     * @param config        the whole configuration, for mode trusted-proxy (its header rules and trusted proxies);
+     *                      null: no SSO
      */
     public BearerAuthFilter(GatewayConfig.Auth auth, boolean metricsAuth, Lockout lockout,
-                            ClientAddress clientAddress, GatewayEvents events) {
+                            ClientAddress clientAddress, GatewayEvents events, CallerDirectory directory,
+                            GatewayConfig config) {
         this.auth = auth;
         this.metricsAuth = metricsAuth;
         Secret expected = auth.expectedSecret();
@@ -67,20 +90,35 @@ public final class BearerAuthFilter extends HttpFilter {
         this.lockout = lockout;
         this.clientAddress = clientAddress;
         this.events = events;
+        this.directory = directory;
+        this.trustedProxy = config == null || auth.mode() != AuthMode.TRUSTED_PROXY ? null
+                : new TrustedProxyAuth(config.access().trustedProxy(), config.trustedProxyRanges(), directory);
     }
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
-        if (auth.mode() == AuthMode.NONE || !needsAuth(Route.of(req))) {
+        Route route = Route.of(req);
+        if (!needsAuth(route)) {
             chain.doFilter(req, resp);
+            return;
+        }
+        if (auth.mode() == AuthMode.NONE) {
+            String presented = bearer(req.getHeader("Authorization"));
+            Caller key = presented == null ? null : directory.forKeyDigest(hex(sha256(presented)));
+            pass(req, resp, chain, route, key == null ? Caller.OPERATOR : key);
+            return;
+        }
+        Caller sso = trustedProxy == null ? null : trustedProxy.resolve(req);
+        if (sso != null) {
+            pass(req, resp, chain, route, sso);
             return;
         }
         String client = clientAddress.resolve(req);
         boolean tracked = !(auth.exemptLoopback() && ClientAddress.isLoopback(client));
         String presented = bearer(req.getHeader("Authorization"));
-        boolean right = presented != null && expectedDigest != null
-                && MessageDigest.isEqual(expectedDigest, sha256(presented));
+        Caller caller = presented == null ? null : identify(sha256(presented));
+        boolean right = caller != null;
         // one atomic check-and-record; the compare's result reaches the client only if the lockout lets it
         Lockout.Verdict verdict = !tracked ? Lockout.Verdict.ANSWER
                 : presented == null ? new Lockout.Verdict(lockout.lockedForMs(client), false)
@@ -91,7 +129,7 @@ public final class BearerAuthFilter extends HttpFilter {
                     (verdict.lockedForMs() + 999) / 1000);
         }
         if (right) {
-            chain.doFilter(req, resp);
+            pass(req, resp, chain, route, caller);
             return;
         }
         events.authFailed();
@@ -99,6 +137,28 @@ public final class BearerAuthFilter extends HttpFilter {
             events.authLockedOut();
         }
         throw new ApiException(401, "invalid_request_error", null, "invalid_api_key", UNAUTHORIZED);
+    }
+
+    /** The operator (constant-time compare with the secret) or the key with this digest; null when neither. */
+    private Caller identify(byte[] digest) {
+        if (expectedDigest != null && MessageDigest.isEqual(expectedDigest, digest)) {
+            return Caller.OPERATOR;
+        }
+        return directory.forKeyDigest(hex(digest));
+    }
+
+    private static void pass(HttpServletRequest req, HttpServletResponse resp, FilterChain chain, Route route,
+                             Caller caller) throws IOException, ServletException {
+        if (route == Route.METRICS && caller.kind() != Caller.Kind.OPERATOR) {
+            throw new ApiException(403, "permission_error", null, "operator_only",
+                    "/metrics is for the operator secret only.");
+        }
+        req.setAttribute(Caller.ATTRIBUTE, caller);
+        chain.doFilter(req, resp);
+    }
+
+    private static String hex(byte[] digest) {
+        return HexFormat.of().formatHex(digest);
     }
 
     private boolean needsAuth(Route route) {

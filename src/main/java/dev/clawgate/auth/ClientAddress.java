@@ -1,9 +1,9 @@
 package dev.clawgate.auth;
 
 import dev.clawgate.config.AddressRange;
+import dev.clawgate.config.IpLiteral;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,8 +28,6 @@ import java.util.regex.Pattern;
 public final class ClientAddress {
     /** Request attribute holding the resolved client address ({@link String}). */
     public static final String ATTRIBUTE = ClientAddress.class.getName();
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern IPV4_WITH_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):\\d{1,5}");
 
     private final List<AddressRange> trusted;
@@ -110,7 +108,8 @@ public final class ClientAddress {
 
     /**
      * An IP literal, also in the forms proxies write ({@code [v6]}, {@code [v6]:port}, {@code v4:port}); null when
-     * {@code s} is not one. Never resolves a name.
+     * {@code s} is not one. Parsed by {@link IpLiteral}, strictly and from its digits: never resolves a name, whatever
+     * the text (a hop such as {@code .evil:1} is not an address, and is not looked up).
      */
     static InetAddress parse(String s) {
         if (s == null) {
@@ -129,23 +128,6 @@ public final class ClientAddress {
                 t = withPort.group(1);
             }
         }
-        try {
-            if (IPV4.matcher(t).matches()) {
-                byte[] b = new byte[4];
-                String[] parts = t.split("\\.");
-                for (int i = 0; i < 4; i++) {
-                    int n = Integer.parseInt(parts[i]);
-                    if (n > 255) {
-                        return null;
-                    }
-                    b[i] = (byte) n;
-                }
-                return InetAddress.getByAddress(b);
-            }
-            // a string with a colon is only ever parsed as an IPv6 literal, never looked up
-            return IPV6.matcher(t).matches() ? InetAddress.getByName(t) : null;
-        } catch (UnknownHostException | SecurityException e) {
-            return null;
-        }
+        return IpLiteral.parse(t);
     }
 }

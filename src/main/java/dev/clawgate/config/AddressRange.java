@@ -2,10 +2,8 @@ package dev.clawgate.config;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * An IP address range from {@code gateway.trustedProxies}: an IPv4 or IPv6 address with an optional prefix length,
@@ -14,8 +12,6 @@ import java.util.regex.Pattern;
  * name up in DNS. Immutable.
  */
 public final class AddressRange {
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final byte[] network;
     private final int prefix;
@@ -96,25 +92,9 @@ public final class AddressRange {
         return 31 * Arrays.hashCode(network) + prefix;
     }
 
-    /** A bare IPv4 or IPv6 literal, or null. A string with a colon is only ever parsed as IPv6, never looked up. */
+    /** A bare IPv4 or IPv6 literal, or null ({@link IpLiteral}: never looked up). */
     private static InetAddress literal(String s) {
-        try {
-            if (IPV4.matcher(s).matches()) {
-                byte[] b = new byte[4];
-                String[] parts = s.split("\\.");
-                for (int i = 0; i < 4; i++) {
-                    int n = Integer.parseInt(parts[i]);
-                    if (n > 255) {
-                        return null;
-                    }
-                    b[i] = (byte) n;
-                }
-                return InetAddress.getByAddress(b);
-            }
-            return IPV6.matcher(s).matches() ? InetAddress.getByName(s) : null;
-        } catch (UnknownHostException | SecurityException e) {
-            return null;
-        }
+        return IpLiteral.parse(s);
     }
 
     private static String sanitise(String s) {

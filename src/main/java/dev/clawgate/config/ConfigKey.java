@@ -4,6 +4,7 @@ import static dev.clawgate.config.ValueType.addressRanges;
 import static dev.clawgate.config.ValueType.bool;
 import static dev.clawgate.config.ValueType.choice;
 import static dev.clawgate.config.ValueType.httpUrl;
+import static dev.clawgate.config.ValueType.instant;
 import static dev.clawgate.config.ValueType.intNumber;
 import static dev.clawgate.config.ValueType.list;
 import static dev.clawgate.config.ValueType.path;
@@ -15,6 +16,7 @@ import dev.clawgate.config.GatewayConfig.AuthMode;
 import dev.clawgate.config.GatewayConfig.ToolProgress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,10 +33,12 @@ import java.util.regex.Pattern;
  * {@code ConfigReferenceTest} holds README.md's configuration table and web.xml's key list to it.
  *
  * <p>A name may hold placeholders ({@code <id>}, {@code <name>}, {@code <Header>}), each matching one segment of a
- * concrete key; the first names the owner ({@link #placeholderIn}). A key of ours that matches no descriptor is
+ * concrete key ({@code agents.<id>.model}); the first names the owner ({@link #placeholderIn}). {@code <user>}
+ * ({@code gateway.auth.users.<user>.agents}) matches one or more, so an SSO user name may hold dots
+ * ({@code alice@example.com}). A key of ours ({@link ConfigKeys#NAMESPACES}) that matches no descriptor is
  * refused by the parser, naming it.
  *
- * <p>To add a key: one constant here (the name, a {@link ValueType}, the default, the unit, the doc); one record
+ * <p>To add a key: one constant here ({@link ConfigKeyBuilder}) (the name, a {@link ValueType}, the default, the unit, the doc); one record
  * component in {@link GatewayConfig}, filled in {@link ConfigParser} with {@code get(KEY)} (or
  * {@code get(KEY, id, fields)} for an agent or provider field); one row in README.md and one line in web.xml, which
  * the test prints when they are missing. Keys under a placeholder prefix group by owner ({@link McpKeys}).
@@ -44,6 +48,8 @@ import java.util.regex.Pattern;
 public final class ConfigKey<T> {
     private static final List<ConfigKey<?>> ALL = new ArrayList<>();
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Za-z]+>");
+    /** The placeholder that may span dots (SSO user names such as {@code alice@example.com}). */
+    private static final String DOTTED_PLACEHOLDER = "<user>";
 
     // --- gateway.*: one per deployment ------------------------------------------------------------------------
     public static final ConfigKey<Path> CONFIG_FILE = key("gateway.configFile", path())
@@ -51,13 +57,57 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Boolean> CHAT_ENABLED = key("gateway.http.endpoints.chatCompletions.enabled", bool())
             .byDefault("false").doc("serve /v1/chat/completions and /v1/models (else 404)");
     public static final ConfigKey<AuthMode> AUTH_MODE = key("gateway.auth.mode", choice(AuthMode.class))
-            .byDefault("token").doc("token | password | none (none refused unless gateway.auth.allowNone=true)");
+            .byDefault("token").doc("token | password | none | trusted-proxy (none refused unless gateway.auth.allowNone=true)");
     public static final ConfigKey<Secret> AUTH_TOKEN = key("gateway.auth.token", ValueType.secret())
             .env("OPENCLAW_GATEWAY_TOKEN").doc("the bearer token in mode token");
     public static final ConfigKey<Secret> AUTH_PASSWORD = key("gateway.auth.password", ValueType.secret())
             .env("OPENCLAW_GATEWAY_PASSWORD").doc("the bearer password in mode password");
     public static final ConfigKey<Boolean> AUTH_ALLOW_NONE = key("gateway.auth.allowNone", bool())
             .byDefault("false").doc("permit mode none");
+    public static final ConfigKey<Secret> KEY_SHA256 = key("gateway.auth.keys.<name>.sha256", ValueType.secret())
+            .shown("required").doc("lower-case hex SHA-256 of the client's API key (the key itself is never stored)");
+    public static final ConfigKey<List<String>> KEY_AGENTS = key("gateway.auth.keys.<name>.agents", list())
+            .shown("required").doc("comma-separated agent ids the key may use, or *");
+    public static final ConfigKey<Long> KEY_RPM = key("gateway.auth.keys.<name>.requestsPerMinute",
+            wholeNumber(0, Long.MAX_VALUE)).byDefault("0").unit("per minute").doc("the key's request limit, 0 = none");
+    public static final ConfigKey<Long> KEY_TPM = key("gateway.auth.keys.<name>.tokensPerMinute",
+            wholeNumber(0, Long.MAX_VALUE)).byDefault("0").unit("tokens per minute")
+            .doc("the key's token quota per calendar minute, 0 = none");
+    public static final ConfigKey<Long> KEY_TPD = key("gateway.auth.keys.<name>.tokensPerDay",
+            wholeNumber(0, Long.MAX_VALUE)).byDefault("0").unit("tokens per day")
+            .doc("the key's token quota per UTC day, 0 = none");
+    public static final ConfigKey<Instant> KEY_EXPIRES_AT = key("gateway.auth.keys.<name>.expiresAt", instant())
+            .shown("never").doc("ISO-8601 date (00:00 UTC) or instant from which the key is refused");
+    public static final ConfigKey<Boolean> KEY_ENABLED = key("gateway.auth.keys.<name>.enabled", bool())
+            .byDefault("true").doc("false refuses the key (401) without deleting it");
+    public static final ConfigKey<Path> KEYS_FILE = key("gateway.auth.keysFile", path())
+            .doc("JSON file {\"keys\":{\"<name>\":{...}}} merged over the declared keys, re-read when it changes");
+    public static final ConfigKey<Long> KEYS_FILE_POLL_MS = key("gateway.auth.keysFile.pollMs",
+            wholeNumber(100, 3_600_000)).byDefault("2000").unit("ms").doc("how often the keys file is checked");
+    public static final ConfigKey<String> TRUSTED_PROXY_USER_HEADER = key("gateway.auth.trustedProxy.userHeader",
+            text()).byDefault("X-Forwarded-User").doc("mode trusted-proxy: the header holding the SSO user");
+    public static final ConfigKey<List<String>> TRUSTED_PROXY_REQUIRED_HEADERS = key(
+            "gateway.auth.trustedProxy.requiredHeaders", list()).byDefault("")
+            .doc("mode trusted-proxy: comma-separated headers that must be present too");
+    public static final ConfigKey<List<String>> TRUSTED_PROXY_ALLOW_USERS = key("gateway.auth.trustedProxy.allowUsers",
+            list()).byDefault("").doc("mode trusted-proxy: comma-separated users let in; empty = any");
+    public static final ConfigKey<List<String>> TRUSTED_PROXY_DEFAULT_AGENTS = key(
+            "gateway.auth.trustedProxy.defaultAgents", list()).byDefault("*")
+            .doc("mode trusted-proxy: agents of a user without gateway.auth.users.<user>.agents, or *");
+    public static final ConfigKey<List<String>> USER_AGENTS = key("gateway.auth.users.<user>.agents", list())
+            .shown("= defaultAgents").doc("comma-separated agent ids the SSO user may use, or *");
+    public static final ConfigKey<Long> USER_RPM = key("gateway.auth.users.<user>.requestsPerMinute",
+            wholeNumber(0, Long.MAX_VALUE)).byDefault("0").unit("per minute").doc("the user's request limit, 0 = none");
+    public static final ConfigKey<Long> USER_TPM = key("gateway.auth.users.<user>.tokensPerMinute",
+            wholeNumber(0, Long.MAX_VALUE)).byDefault("0").unit("tokens per minute")
+            .doc("the user's token quota per calendar minute, 0 = none");
+    public static final ConfigKey<Long> USER_TPD = key("gateway.auth.users.<user>.tokensPerDay",
+            wholeNumber(0, Long.MAX_VALUE)).byDefault("0").unit("tokens per day")
+            .doc("the user's token quota per UTC day, 0 = none");
+    public static final ConfigKey<Instant> USER_EXPIRES_AT = key("gateway.auth.users.<user>.expiresAt", instant())
+            .shown("never").doc("ISO-8601 date (00:00 UTC) or instant from which the user is refused");
+    public static final ConfigKey<Boolean> USER_ENABLED = key("gateway.auth.users.<user>.enabled", bool())
+            .byDefault("true").doc("false refuses the user (403)");
     public static final ConfigKey<Integer> LOCKOUT_MAX_ATTEMPTS = key("gateway.auth.rateLimit.maxAttempts",
             intNumber(1, Integer.MAX_VALUE)).byDefault("10")
             .doc("wrong secrets per client IP within the window before lockout");
@@ -83,10 +133,28 @@ public final class ConfigKey<T> {
             .byDefault("").doc("comma-separated IPv4/IPv6 addresses and CIDRs whose X-Forwarded-For is believed");
     public static final ConfigKey<Long> MAX_BODY_BYTES = key("gateway.http.maxBodyBytes",
             wholeNumber(1, Integer.MAX_VALUE - 8)).byDefault("20971520").unit("bytes").doc("largest request body");
+    public static final ConfigKey<Long> MAX_BODY_BYTES_IN_FLIGHT = key("gateway.http.maxBodyBytesInFlight",
+            wholeNumber(1, Long.MAX_VALUE)).byDefault("67108864").unit("bytes")
+            .doc("request-body bytes held at once by all requests being read (503 beyond), at least maxBodyBytes");
+    public static final ConfigKey<Long> BODY_TIMEOUT_MS = key("gateway.http.bodyTimeoutMs",
+            wholeNumber(1, Long.MAX_VALUE)).byDefault("30000").unit("ms")
+            .doc("longest a request body may take to arrive (408 after)");
     public static final ConfigKey<Long> STREAM_TIMEOUT_MS = key("gateway.http.streamTimeoutMs",
             wholeNumber(1, Long.MAX_VALUE)).byDefault("600000").unit("ms").doc("longest a request may run");
     public static final ConfigKey<Long> HEARTBEAT_MS = key("gateway.http.heartbeatMs", wholeNumber(1, Long.MAX_VALUE))
             .byDefault("15000").unit("ms").doc("silence before an SSE \": keepalive\" comment");
+    public static final ConfigKey<Long> MAX_QUEUED_BYTES = key("gateway.http.maxQueuedBytes",
+            wholeNumber(1024, Integer.MAX_VALUE)).byDefault("1048576").unit("bytes")
+            .doc("response bytes a client may leave unread; the reply is paused while it is behind, and a response "
+                    + "whose client stays behind beyond this is dropped");
+    public static final ConfigKey<Long> MAX_REPLY_BYTES = key("gateway.http.maxReplyBytes",
+            wholeNumber(1024, Integer.MAX_VALUE / 8)).byDefault("8388608").unit("bytes")
+            .doc("longest reply the gateway gathers for one run (non-streaming or stored session: text and tool-call "
+                    + "arguments, UTF-8); a longer one is cut there and ends with finish_reason length");
+    public static final ConfigKey<Long> DISCONNECT_CHECK_MS = key("gateway.http.disconnectCheckMs",
+            wholeNumber(0, 3_600_000)).byDefault("1000").unit("ms")
+            .doc("while a non-streaming reply is prepared, how often the connection is checked for a client that hung "
+                    + "up (its run is then cancelled and nothing is stored); 0 = off");
     public static final ConfigKey<List<String>> CORS_ORIGINS = key("gateway.http.cors.allowedOrigins", list())
             .byDefault("").doc("comma-separated exact browser origins allowed by CORS; empty = CORS off");
     public static final ConfigKey<Path> STATE_DIR = key("gateway.state.dir", path())
@@ -168,7 +236,7 @@ public final class ConfigKey<T> {
     private final boolean secret;
     private final String doc;
 
-    private ConfigKey(Builder<T> b, String doc) {
+    private ConfigKey(ConfigKeyBuilder<T> b, String doc) {
         this.name = b.name;
         this.pattern = pattern(b.name);
         this.type = b.type;
@@ -187,14 +255,22 @@ public final class ConfigKey<T> {
         StringBuilder re = new StringBuilder();
         int last = 0;
         while (m.find()) {
-            re.append(Pattern.quote(name.substring(last, m.start()))).append("([^.]+)");
+            re.append(Pattern.quote(name.substring(last, m.start())))
+                    .append(m.group().equals(DOTTED_PLACEHOLDER) ? "(.+)" : "([^.]+)");
             last = m.end();
         }
         return Pattern.compile(re.append(Pattern.quote(name.substring(last))).toString());
     }
 
-    private static <T> Builder<T> key(String name, ValueType<T> type) {
-        return new Builder<>(name, type);
+    private static <T> ConfigKeyBuilder<T> key(String name, ValueType<T> type) {
+        return new ConfigKeyBuilder<>(name, type);
+    }
+
+    /** Finishes a descriptor and adds it to {@link #all()}. */
+    static <T> ConfigKey<T> register(ConfigKeyBuilder<T> b, String doc) {
+        ConfigKey<T> key = new ConfigKey<>(b, doc);
+        ALL.add(key);
+        return key;
     }
 
     /** Every key, in documentation order. */
@@ -303,46 +379,5 @@ public final class ConfigKey<T> {
     @Override
     public String toString() {
         return name;
-    }
-
-    private static final class Builder<T> {
-        private final String name;
-        private final ValueType<T> type;
-        private String defaultValue;
-        private String shown;
-        private String unit;
-        private String env;
-
-        Builder(String name, ValueType<T> type) {
-            this.name = name;
-            this.type = type;
-        }
-
-        Builder<T> byDefault(String value) {
-            this.defaultValue = value;
-            return this;
-        }
-
-        Builder<T> shown(String text) {
-            this.shown = text;
-            return this;
-        }
-
-        Builder<T> unit(String text) {
-            this.unit = text;
-            return this;
-        }
-
-        Builder<T> env(String variable) {
-            this.env = variable;
-            return this;
-        }
-
-        /** Finishes the descriptor with its one-line doc and adds it to {@link #all()}. */
-        ConfigKey<T> doc(String line) {
-            ConfigKey<T> key = new ConfigKey<>(this, line);
-            ALL.add(key);
-            return key;
-        }
     }
 }

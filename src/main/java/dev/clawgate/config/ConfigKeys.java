@@ -20,6 +20,8 @@ public final class ConfigKeys {
     public static final String AUTH_TOKEN = ConfigKey.AUTH_TOKEN.name();
     public static final String AUTH_PASSWORD = ConfigKey.AUTH_PASSWORD.name();
     public static final String AUTH_ALLOW_NONE = ConfigKey.AUTH_ALLOW_NONE.name();
+    public static final String KEYS_FILE = ConfigKey.KEYS_FILE.name();
+    public static final String TRUSTED_PROXY_USER_HEADER = ConfigKey.TRUSTED_PROXY_USER_HEADER.name();
     public static final String LOCKOUT_MAX_ATTEMPTS = ConfigKey.LOCKOUT_MAX_ATTEMPTS.name();
     public static final String LOCKOUT_WINDOW_MS = ConfigKey.LOCKOUT_WINDOW_MS.name();
     public static final String LOCKOUT_MS = ConfigKey.LOCKOUT_MS.name();
@@ -33,6 +35,9 @@ public final class ConfigKeys {
     public static final String MAX_BODY_BYTES = ConfigKey.MAX_BODY_BYTES.name();
     public static final String STREAM_TIMEOUT_MS = ConfigKey.STREAM_TIMEOUT_MS.name();
     public static final String HEARTBEAT_MS = ConfigKey.HEARTBEAT_MS.name();
+    public static final String MAX_QUEUED_BYTES = ConfigKey.MAX_QUEUED_BYTES.name();
+    public static final String MAX_REPLY_BYTES = ConfigKey.MAX_REPLY_BYTES.name();
+    public static final String DISCONNECT_CHECK_MS = ConfigKey.DISCONNECT_CHECK_MS.name();
     public static final String CORS_ORIGINS = ConfigKey.CORS_ORIGINS.name();
     public static final String STATE_DIR = ConfigKey.STATE_DIR.name();
     public static final String STATE_REDIS_URL = ConfigKey.STATE_REDIS_URL.name();
@@ -57,6 +62,10 @@ public final class ConfigKeys {
     /** MCP server keys: {@code mcp.servers.<name>.<field>}. */
     static final String MCP_PREFIX = "mcp.servers.<name>.";
 
+    /** Fields of {@code gateway.auth.keys.<name>.*}. */
+    public static final Set<String> KEY_FIELDS = fieldsUnder("gateway.auth.keys.<name>.");
+    /** Fields of {@code gateway.auth.users.<user>.*}. */
+    public static final Set<String> USER_FIELDS = fieldsUnder("gateway.auth.users.<user>.");
     /** Fields of {@code agents.<id>.*}. */
     public static final Set<String> AGENT_FIELDS = fieldsUnder(AGENT_PREFIX);
     /** Fields of {@code models.providers.<name>.*}. */
@@ -68,7 +77,7 @@ public final class ConfigKeys {
     /** Agent ids, as OpenClaw: {@code ^[a-z0-9][a-z0-9_-]{0,63}$}. */
     public static final Pattern AGENT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
-    /** Every {@code gateway.*} key and its default ({@code null}: unset). */
+    /** Every single {@code gateway.*} key (not the {@code <name>} patterns) and its default ({@code null}: unset). */
     public static final Map<String, String> GATEWAY_DEFAULTS = gatewayDefaults();
 
     /**
@@ -80,7 +89,7 @@ public final class ConfigKeys {
     /** OpenClaw keys that mean nothing inside an app server; accepted from the JSON file and ignored. */
     static final Set<String> IGNORED_OPENCLAW_PREFIXES = Set.of(
             "gateway.port", "gateway.bind", "gateway.mode", "gateway.controlUi", "gateway.tailscale", "gateway.reload",
-            "gateway.remote", "gateway.auth.allowTailscale", "gateway.auth.trustedProxy", "gateway.auth.identityScopes",
+            "gateway.remote", "gateway.auth.allowTailscale", "gateway.auth.identityScopes",
             "gateway.http.securityHeaders", "gateway.http.endpoints.responses",
             "gateway.http.endpoints.chatCompletions.images", "gateway.allowRealIpFallback");
 
@@ -120,7 +129,7 @@ public final class ConfigKeys {
     private static Map<String, String> gatewayDefaults() {
         Map<String, String> d = new LinkedHashMap<>();
         for (ConfigKey<?> k : ConfigKey.all()) {
-            if (k.name().startsWith("gateway.")) {
+            if (k.name().startsWith("gateway.") && !k.name().contains("<")) {
                 d.put(k.name(), k.defaultValue());
             }
         }

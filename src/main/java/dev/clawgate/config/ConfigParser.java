@@ -57,15 +57,43 @@ final class ConfigParser {
             throw new ConfigException(ConfigKeys.RATE_BURST, "must be between 1 and " + Long.MAX_VALUE
                     + ", not " + burst);
         }
-        GatewayConfig.Http http = new GatewayConfig.Http(get(ConfigKey.MAX_BODY_BYTES),
+        long maxBody = get(ConfigKey.MAX_BODY_BYTES);
+        long inFlight = get(ConfigKey.MAX_BODY_BYTES_IN_FLIGHT);
+        if (inFlight < maxBody) {
+            throw new ConfigException(ConfigKey.MAX_BODY_BYTES_IN_FLIGHT.name(), "must be at least "
+                    + ConfigKey.MAX_BODY_BYTES.name() + " (" + maxBody + "), not " + inFlight);
+        }
+        GatewayConfig.Http http = new GatewayConfig.Http(maxBody,
                 get(ConfigKey.STREAM_TIMEOUT_MS), get(ConfigKey.HEARTBEAT_MS), rpm, burst == null ? rpm : burst,
-                get(ConfigKey.RATE_MAX_TRACKED), get(ConfigKey.CORS_ORIGINS));
+                get(ConfigKey.RATE_MAX_TRACKED), get(ConfigKey.CORS_ORIGINS), get(ConfigKey.MAX_QUEUED_BYTES),
+                get(ConfigKey.MAX_REPLY_BYTES), get(ConfigKey.DISCONNECT_CHECK_MS), inFlight,
+                get(ConfigKey.BODY_TIMEOUT_MS));
         boolean enabled = get(ConfigKey.CHAT_ENABLED);
         GatewayConfig.Metrics metrics = new GatewayConfig.Metrics(get(ConfigKey.METRICS_ENABLED),
                 get(ConfigKey.METRICS_AUTH));
         GatewayConfig.Auth auth = auth(enabled || metrics.enabled() && metrics.auth());
-        return new GatewayConfig(enabled, http, auth, get(ConfigKey.TRUSTED_PROXIES), state(), metrics,
-                defaultAgent, agents, providers, mcp);
+        List<AddressRange> trustedProxies = get(ConfigKey.TRUSTED_PROXIES);
+        if (auth.mode() == AuthMode.TRUSTED_PROXY && trustedProxies.isEmpty()) {
+            throw new ConfigException(ConfigKeys.AUTH_MODE, "trusted-proxy needs " + ConfigKeys.TRUSTED_PROXIES
+                    + ": the addresses of the SSO proxy whose user header is believed");
+        }
+        return new GatewayConfig(enabled, http, auth, trustedProxies, state(), metrics,
+                defaultAgent, agents, providers, access(agents), mcp);
+    }
+
+    private Access access(Map<String, AgentSpec> agents) {
+        AccessParser parser = new AccessParser(env, agents.keySet());
+        List<String> defaultAgents = parser.checkAgents(ConfigKey.TRUSTED_PROXY_DEFAULT_AGENTS.name(),
+                get(ConfigKey.TRUSTED_PROXY_DEFAULT_AGENTS).stream().map(a -> a.toLowerCase(Locale.ROOT)).toList());
+        String userHeader = get(ConfigKey.TRUSTED_PROXY_USER_HEADER).trim();
+        if (userHeader.isEmpty() || !userHeader.matches("[A-Za-z0-9-]{1,64}")) {
+            throw new ConfigException(ConfigKeys.TRUSTED_PROXY_USER_HEADER, "must be a header name, such as "
+                    + ConfigKey.TRUSTED_PROXY_USER_HEADER.defaultValue());
+        }
+        return new Access(parser.keys(values), get(ConfigKey.KEYS_FILE), get(ConfigKey.KEYS_FILE_POLL_MS),
+                new Access.TrustedProxy(userHeader, get(ConfigKey.TRUSTED_PROXY_REQUIRED_HEADERS),
+                        get(ConfigKey.TRUSTED_PROXY_ALLOW_USERS), defaultAgents),
+                parser.users(values, defaultAgents));
     }
 
     private <T> T get(ConfigKey<T> key) {
@@ -86,6 +114,12 @@ final class ConfigParser {
                     && !ConfigKeys.AGENT_ID.matcher(id.toLowerCase(Locale.ROOT)).matches()) {
                 throw new ConfigException(key, "agent id must match " + ConfigKeys.AGENT_ID.pattern());
             }
+        } else if (AccessParser.KEY_FIELD.matcher(key).matches()) {
+            throw new ConfigException(key, "unknown key field (keys are gateway.auth.keys.<name>."
+                    + String.join(", .", ConfigKeys.KEY_FIELDS) + ")");
+        } else if (AccessParser.USER_FIELD.matcher(key).matches()) {
+            throw new ConfigException(key, "unknown user field (users are gateway.auth.users.<user>."
+                    + String.join(", .", ConfigKeys.USER_FIELDS) + ")");
         } else if (key.startsWith("agents.")) {
             throw new ConfigException(key, "unknown agent key (agents are agents.<id>."
                     + String.join(", .", ConfigKeys.AGENT_FIELDS) + ")");
@@ -144,7 +178,7 @@ final class ConfigParser {
         }
         Secret token = get(ConfigKey.AUTH_TOKEN);
         Secret password = get(ConfigKey.AUTH_PASSWORD);
-        if (secretRequired && mode != AuthMode.NONE) {
+        if (secretRequired && (mode == AuthMode.TOKEN || mode == AuthMode.PASSWORD)) {
             ConfigKey<Secret> key = mode == AuthMode.TOKEN ? ConfigKey.AUTH_TOKEN : ConfigKey.AUTH_PASSWORD;
             Secret expected = mode == AuthMode.TOKEN ? token : password;
             if (expected == null) {
@@ -154,6 +188,9 @@ final class ConfigParser {
             if (isPlaceholder(expected.reveal())) {
                 throw new ConfigException(key.name(), "is a placeholder value; set a long random secret");
             }
+        }
+        if (mode == AuthMode.TRUSTED_PROXY && token != null && isPlaceholder(token.reveal())) {
+            throw new ConfigException(ConfigKey.AUTH_TOKEN.name(), "is a placeholder value; set a long random secret");
         }
         return new GatewayConfig.Auth(mode, token, password, get(ConfigKey.LOCKOUT_MAX_ATTEMPTS),
                 get(ConfigKey.LOCKOUT_WINDOW_MS), get(ConfigKey.LOCKOUT_MS), get(ConfigKey.LOCKOUT_EXEMPT_LOOPBACK),

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param defaultAgent       {@link ConfigKey#DEFAULT_AGENT}, lower case
  * @param agents             agents by lower-case id, in configuration order
  * @param providers          upstream providers by name (the built-in {@code echo} is always present)
+ * @param access             client keys, the keys file and SSO users ({@code gateway.auth.keys.*},
+ *                           {@code gateway.auth.trustedProxy.*}, {@code gateway.auth.users.*})
  * @param mcp                the MCP servers agents may call tools of ({@code mcp.servers.*})
  */
 public record GatewayConfig(
@@ -31,6 +33,7 @@ public record GatewayConfig(
         String defaultAgent,
         Map<String, AgentSpec> agents,
         Map<String, ProviderSpec> providers,
+        Access access,
         Mcp mcp) {
 
     public GatewayConfig {
@@ -43,9 +46,9 @@ public record GatewayConfig(
     /** Without MCP servers. */
     public GatewayConfig(boolean chatCompletionsEnabled, Http http, Auth auth, List<AddressRange> trustedProxyRanges,
                          State state, Metrics metrics, String defaultAgent, Map<String, AgentSpec> agents,
-                         Map<String, ProviderSpec> providers) {
+                         Map<String, ProviderSpec> providers, Access access) {
         this(chatCompletionsEnabled, http, auth, trustedProxyRanges, state, metrics, defaultAgent, agents, providers,
-                Mcp.NONE);
+                access, Mcp.NONE);
     }
 
     /** {@link ConfigKey#TRUSTED_PROXIES} as configured, one entry per address or CIDR. */
@@ -61,9 +64,15 @@ public record GatewayConfig(
      * @param burst              {@link ConfigKey#RATE_BURST}
      * @param maxTrackedClients  {@link ConfigKey#RATE_MAX_TRACKED}
      * @param corsAllowedOrigins {@link ConfigKey#CORS_ORIGINS}
+     * @param maxQueuedBytes     {@link ConfigKey#MAX_QUEUED_BYTES}
+     * @param maxReplyBytes      {@link ConfigKey#MAX_REPLY_BYTES}
+     * @param disconnectCheckMs  {@link ConfigKey#DISCONNECT_CHECK_MS}
+     * @param maxBodyBytesInFlight {@link ConfigKey#MAX_BODY_BYTES_IN_FLIGHT}
+     * @param bodyTimeoutMs      {@link ConfigKey#BODY_TIMEOUT_MS}
      */
     public record Http(long maxBodyBytes, long streamTimeoutMs, long heartbeatMs, long requestsPerMinute, long burst,
-                       int maxTrackedClients, List<String> corsAllowedOrigins) {
+                       int maxTrackedClients, List<String> corsAllowedOrigins, long maxQueuedBytes,
+                       long maxReplyBytes, long disconnectCheckMs, long maxBodyBytesInFlight, long bodyTimeoutMs) {
         public Http {
             corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
         }
@@ -73,8 +82,11 @@ public record GatewayConfig(
         }
     }
 
-    /** {@link ConfigKey#AUTH_MODE}. */
-    public enum AuthMode { TOKEN, PASSWORD, NONE }
+    /**
+     * {@link ConfigKey#AUTH_MODE}: {@code token}, {@code password}, {@code none}, or {@code trusted-proxy} (the caller
+     * is the user a trusted SSO proxy names in a header; the token, when set, stays the operator secret).
+     */
+    public enum AuthMode { TOKEN, PASSWORD, NONE, TRUSTED_PROXY }
 
     /**
      * @param mode              {@link ConfigKey#AUTH_MODE}
@@ -95,10 +107,10 @@ public record GatewayConfig(
             this(mode, token, password, maxAttempts, windowMs, lockoutMs, exemptLoopback, maxTrackedClients, 64);
         }
 
-        /** The secret a bearer credential is compared with, or null in mode none. */
+        /** The operator secret a bearer credential is compared with, or null in mode none. */
         public Secret expectedSecret() {
             return switch (mode) {
-                case TOKEN -> token;
+                case TOKEN, TRUSTED_PROXY -> token;
                 case PASSWORD -> password;
                 case NONE -> null;
             };

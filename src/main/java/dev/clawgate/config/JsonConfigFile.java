@@ -31,21 +31,26 @@ final class JsonConfigFile {
     }
 
     static Map<String, String> read(Path file) {
+        return read(file, ConfigKeys.CONFIG_FILE);
+    }
+
+    /** Reads {@code file}; problems are {@link ConfigException}s naming {@code key}, the key that named the file. */
+    static Map<String, String> read(Path file, String key) {
         JsonObject root;
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             JsonValue value = Json.createReader(in).readValue();
             if (!(value instanceof JsonObject object)) {
-                throw new ConfigException(ConfigKeys.CONFIG_FILE, "file " + file + " does not hold a JSON object");
+                throw new ConfigException(key, "file " + file + " does not hold a JSON object");
             }
             root = object;
         } catch (JsonParsingException e) {
-            throw new ConfigException(ConfigKeys.CONFIG_FILE, "file " + file + " is not valid JSON (line "
+            throw new ConfigException(key, "file " + file + " is not valid JSON (line "
                     + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber() + ")");
         } catch (JsonException | NumberFormatException | ArithmeticException e) {
             // Parsson throws NumberFormatException for a number it cannot hold (1e9999999999)
-            throw new ConfigException(ConfigKeys.CONFIG_FILE, "file " + file + " is not valid JSON");
+            throw new ConfigException(key, "file " + file + " is not valid JSON");
         } catch (IOException e) {
-            throw new ConfigException(ConfigKeys.CONFIG_FILE, "cannot read file " + file + " ("
+            throw new ConfigException(key, "cannot read file " + file + " ("
                     + e.getClass().getSimpleName() + ")");
         }
         Map<String, String> out = new LinkedHashMap<>();
@@ -53,7 +58,7 @@ final class JsonConfigFile {
         return out;
     }
 
-    private static void flatten(String prefix, JsonObject object, Map<String, String> out) {
+    static void flatten(String prefix, JsonObject object, Map<String, String> out) {
         for (Map.Entry<String, JsonValue> e : object.entrySet()) {
             String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             JsonValue value = e.getValue();

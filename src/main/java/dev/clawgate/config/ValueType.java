@@ -51,21 +51,43 @@ public interface ValueType<T> {
         return simple("text", (key, text) -> text);
     }
 
-    /** One of the constants of {@code type}, written in lower case. */
+    /** One of the constants of {@code type}, written in lower case with {@code -} for {@code _}. */
     static <E extends Enum<E>> ValueType<E> choice(Class<E> type) {
         List<String> names = new ArrayList<>();
         for (E e : type.getEnumConstants()) {
-            names.add(e.name().toLowerCase(Locale.ROOT));
+            names.add(choiceName(e));
         }
         String all = String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
         return simple(String.join(" | ", names), (key, text) -> {
             String v = text.trim().toLowerCase(Locale.ROOT);
             for (E e : type.getEnumConstants()) {
-                if (e.name().toLowerCase(Locale.ROOT).equals(v)) {
+                if (choiceName(e).equals(v)) {
                     return e;
                 }
             }
             throw new ConfigException(key, "must be " + all + ", not '" + v + "'");
+        });
+    }
+
+    /** How a choice is written: {@code TRUSTED_PROXY} is {@code trusted-proxy}. */
+    static String choiceName(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * An ISO-8601 instant ({@code 2026-12-31T18:00:00Z}) or date ({@code 2026-12-31}, meaning 00:00 UTC of that
+     * day).
+     */
+    static ValueType<java.time.Instant> instant() {
+        return simple("ISO-8601 date or instant", (key, text) -> {
+            String v = text.trim();
+            try {
+                return v.contains("T") ? java.time.OffsetDateTime.parse(v).toInstant()
+                        : java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException(key, "must be an ISO-8601 date (2026-12-31) or instant "
+                        + "(2026-12-31T18:00:00Z), not '" + v + "'");
+            }
         });
     }
 

@@ -46,6 +46,11 @@ public final class EventHub implements GatewayEvents {
     }
 
     @Override
+    public void quotaRejected(String key, String kind) {
+        sink.quotaRejected(key, kind);
+    }
+
+    @Override
     public void streamOpened(String agent) {
         sink.streamOpened(agent);
     }

@@ -21,6 +21,15 @@ public interface GatewayEvents {
     default void rateLimited() {
     }
 
+    /**
+     * A caller's own limit refused a request (429).
+     *
+     * @param key  the caller's label: a declared key or user name, {@code other} or {@code operator}
+     * @param kind {@code requests} or {@code tokens}
+     */
+    default void quotaRejected(String key, String kind) {
+    }
+
     /** An SSE stream opened (its 200 went out). */
     default void streamOpened(String agent) {
     }

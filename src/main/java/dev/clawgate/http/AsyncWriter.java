@@ -4,7 +4,6 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -15,20 +14,23 @@ import java.util.function.Consumer;
  * {@link #onWritePossible()}. No thread ever waits on a slow client. Frames queued behind a pending write are
  * joined into one write, and everything written in one burst is flushed together. All state is under one
  * per-response lock; the failure callback runs once, outside that lock.
+ *
+ * <p>The queue is bounded by bytes ({@code gateway.http.maxQueuedBytes} [1048576]): a producer asks
+ * {@link #whenDrained} before each piece and is paused while {@link #lowWaterBytes()} or more wait for the client,
+ * so a long reply is streamed as the client takes it, never held whole. A write that arrives while the bound is
+ * already reached (a producer that ignores backpressure, a client that stopped reading) fails the response as a
+ * client that is not reading; one frame is always taken while the queue is below the bound, so a whole JSON body
+ * is a single write.
  */
 final class AsyncWriter implements WriteListener, ResponseOutput {
-    /** Frames a client may leave unread before it is dropped as too slow. */
-    static final int MAX_QUEUED_FRAMES = 8192;
-    /** Most bytes joined into one container write. */
-    static final int GATHER_BYTES = 32 * 1024;
-    /** Frames still queued below which a paused producer is resumed ({@link #whenDrained}). */
-    static final int LOW_WATER_FRAMES = 16;
+    private final long maxQueuedBytes;
+    private final long lowWaterBytes;
 
     private final AsyncContext async;
     private final ServletOutputStream out;
     private final Consumer<Throwable> onFailure;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>(8);
+    private final FrameQueue queue = new FrameQueue();
     private final AtomicBoolean failureReported = new AtomicBoolean();
     private boolean flushPending;
     private boolean corked;
@@ -37,7 +39,13 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
     private volatile Throwable failure;
     private Runnable resume;
 
-    AsyncWriter(AsyncContext async, Consumer<Throwable> onFailure) throws IOException {
+    /**
+     * @param maxQueuedBytes bytes a client may leave unread before a further write fails the response, at least 1
+     *                       ({@code gateway.http.maxQueuedBytes})
+     */
+    AsyncWriter(AsyncContext async, long maxQueuedBytes, Consumer<Throwable> onFailure) throws IOException {
+        this.maxQueuedBytes = Math.max(1, maxQueuedBytes);
+        this.lowWaterBytes = Math.max(1, Math.min(FrameQueue.GATHER_BYTES, this.maxQueuedBytes / 2));
         this.async = async;
         this.onFailure = onFailure;
         this.out = async.getResponse().getOutputStream();
@@ -67,8 +75,9 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
             if (finished || closing) {
                 return null;
             }
-            if (queue.size() >= MAX_QUEUED_FRAMES) {
-                failLocked(new IOException("client is not reading its stream"));
+            if (queue.bytes() >= maxQueuedBytes) {
+                failLocked(new IOException("client is not reading its response: " + queue.bytes()
+                        + " bytes unread (gateway.http.maxQueuedBytes)"));
             } else {
                 queue.add(bytes);
                 drainLocked();
@@ -170,16 +179,32 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
         return failure != null;
     }
 
+    /** Bytes waiting for the client at or above which a producer is paused: half the bound, at most 32 KiB. */
+    long lowWaterBytes() {
+        return lowWaterBytes;
+    }
+
+    /** Bytes queued and not yet handed to the container. */
+    long queuedBytes() {
+        lock.lock();
+        try {
+            return queue.bytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
-     * Runs {@code next} at once while fewer than {@link #LOW_WATER_FRAMES} frames wait for the client, else once the
+     * Runs {@code next} at once while fewer than {@link #lowWaterBytes()} bytes wait for the client, else once the
      * client has taken enough of them (from the container's write callback), or when the writer fails or finishes.
-     * This is how a producer (the upstream reader) is paused instead of filling the queue. One waiter at a time.
+     * This is how a producer (the upstream reader, the echo) is paused instead of filling the queue. One waiter at a
+     * time.
      */
     @Override
     public void whenDrained(Runnable next) {
         lock.lock();
         try {
-            if (queue.size() >= LOW_WATER_FRAMES && !finished) {
+            if (queue.bytes() >= lowWaterBytes && !finished) {
                 resume = next;
                 return;
             }
@@ -192,7 +217,7 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
     /** Takes the paused producer if the queue is low enough (or the writer is done); call under the lock. */
     private Runnable takeResumeLocked() {
         Runnable r = resume;
-        if (r != null && (queue.size() < LOW_WATER_FRAMES || finished)) {
+        if (r != null && (queue.bytes() < lowWaterBytes || finished)) {
             resume = null;
             return r;
         }
@@ -232,11 +257,8 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
         }
         try {
             while (out.isReady()) {
-                byte[] next = queue.poll();
+                byte[] next = queue.pollGathered();
                 if (next != null) {
-                    if (!queue.isEmpty()) {
-                        next = gather(next);
-                    }
                     out.write(next);
                     flushPending = true;
                 } else if (flushPending) {
@@ -253,35 +275,6 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
         } catch (IOException | RuntimeException e) {
             failLocked(e);
         }
-    }
-
-    /**
-     * Joins {@code first} and the frames queued behind it (up to {@link #GATHER_BYTES}) into one array, so a burst
-     * goes out in one container write: a container such as Jetty turns each non-blocking write that it cannot
-     * aggregate into its own socket write and write-possible callback.
-     */
-    private byte[] gather(byte[] first) {
-        int total = first.length;
-        int count = 0;
-        for (byte[] b : queue) {
-            if (total + b.length > GATHER_BYTES) {
-                break;
-            }
-            total += b.length;
-            count++;
-        }
-        if (count == 0) {
-            return first;
-        }
-        byte[] joined = new byte[total];
-        System.arraycopy(first, 0, joined, 0, first.length);
-        int at = first.length;
-        for (int i = 0; i < count; i++) {
-            byte[] b = queue.poll();
-            System.arraycopy(b, 0, joined, at, b.length);
-            at += b.length;
-        }
-        return joined;
     }
 
     private void failLocked(Throwable t) {

@@ -3,6 +3,8 @@ package dev.clawgate.http;
 import dev.clawgate.agent.AgentRouter;
 import dev.clawgate.agent.AgentRunner;
 import dev.clawgate.agent.RunRequest;
+import dev.clawgate.caller.Caller;
+import dev.clawgate.caller.UsageSink;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.events.GatewayEvents;
 import dev.clawgate.openai.ApiException;
@@ -20,10 +22,13 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 
 /**
- * {@code POST /v1/chat/completions}. Calls {@code startAsync()} and returns at once: the body (at most
- * {@code gateway.http.maxBodyBytes}) is read without blocking by {@link BodyReader}, then validated, the agent and the
- * session picked, and the run goes on without a container thread; an open stream costs memory, not a thread. The async timeout is {@code gateway.http.streamTimeoutMs}.
- * Route, method, auth and rate limit were checked by the filters before this servlet runs. Built by the listener
+ * {@code POST /v1/chat/completions}. Calls {@code startAsync()} and returns at once: the body is read without
+ * blocking by {@link BodyReader} within its {@link BodyLimits} (size, deadline, the gateway-wide budget), then
+ * validated, the agent and the session picked, and the run goes on without a container thread; an open stream costs
+ * memory, not a thread. The async timeout is {@code gateway.http.streamTimeoutMs}.
+ * Route, method, auth and rate limit were checked by the filters before this servlet runs; the caller they resolved
+ * ({@link Caller}) must be allowed the agent (else 403 {@code agent_not_allowed}) and owns the session namespace.
+ * Built by the listener
  * with its collaborators; it looks nothing up.
  */
 public final class ChatCompletionsServlet extends HttpServlet {
@@ -40,32 +45,43 @@ public final class ChatCompletionsServlet extends HttpServlet {
      * @param events          access log and metrics
      * @param heartbeatMs     {@code gateway.http.heartbeatMs}: idle time before an SSE keepalive, ms
      * @param streamTimeoutMs {@code gateway.http.streamTimeoutMs}: longest a request may run (the async timeout), ms
+     * @param maxQueuedBytes  {@code gateway.http.maxQueuedBytes}: response bytes a client may leave unread
+     * @param disconnectCheckMs {@code gateway.http.disconnectCheckMs}: time between probes for a non-streaming
+     *                          client's hang-up, ms, 0 = off
+     * @param usage           charged each finished run's tokens (the callers' token quotas)
      */
     public record Services(AgentRunner runner, Scheduler scheduler, Clock clock, GatewayEvents events,
-                           long heartbeatMs, long streamTimeoutMs) {
+                           long heartbeatMs, long streamTimeoutMs, long maxQueuedBytes, long disconnectCheckMs,
+                           UsageSink usage) {
+        /** Services that charge no quota. */
+        public Services(AgentRunner runner, Scheduler scheduler, Clock clock, GatewayEvents events,
+                        long heartbeatMs, long streamTimeoutMs, long maxQueuedBytes, long disconnectCheckMs) {
+            this(runner, scheduler, clock, events, heartbeatMs, streamTimeoutMs, maxQueuedBytes, disconnectCheckMs,
+                    UsageSink.NONE);
+        }
     }
 
     private final transient ChatRequestParser parser;
     private final transient AgentRouter router;
     private final transient Services services;
-    private final long maxBodyBytes;
+    private final transient BodyLimits bodyLimits;
 
     /**
-     * @param maxBodyBytes {@code gateway.http.maxBodyBytes}: largest body, bytes
-     * @param services     what every exchange shares; its {@code streamTimeoutMs} is the async timeout
+     * @param services   what every exchange shares; its {@code streamTimeoutMs} is the async timeout
+     * @param bodyLimits what bounds reading a body: size, deadline, the gateway-wide budget
      */
     public ChatCompletionsServlet(ChatRequestParser parser, AgentRouter router, Services services,
-                                  long maxBodyBytes) {
+                                  BodyLimits bodyLimits) {
         this.parser = parser;
         this.router = router;
         this.services = services;
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodyLimits = bodyLimits;
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long start = services.runner().ticker().nanoTime();
-        long maxBytes = maxBodyBytes;
+        long maxBytes = bodyLimits.maxBytes();
         long declared = req.getContentLengthLong();
         if (declared > maxBytes) {
             ApiErrors.send(resp, BodyReader.tooLarge(maxBytes));
@@ -75,21 +91,27 @@ public final class ChatCompletionsServlet extends HttpServlet {
         async.setTimeout(services.streamTimeoutMs());
         String agentHeader = req.getHeader(AGENT_HEADER);
         String sessionHeader = req.getHeader(SESSION_HEADER);
+        Caller caller = Caller.of(req.getAttribute(Caller.ATTRIBUTE));
         BodyReader[] reader = new BodyReader[1];
-        reader[0] = BodyReader.start(async, maxBytes, declared,
-                body -> begin(async, resp, body, agentHeader, sessionHeader, reader[0], start));
+        try {
+            reader[0] = BodyReader.start(async, bodyLimits, declared,
+                    body -> begin(async, resp, body, agentHeader, sessionHeader, caller, reader[0], start));
+        } catch (ApiException refused) {
+            sendAndComplete(async, resp, refused);
+        }
     }
 
     /** The whole body is there (on a container thread): validate, route, and hand the request to its exchange. */
     private void begin(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, String agentHeader,
-                       String sessionHeader, BodyReader reader, long start) {
+                       String sessionHeader, Caller caller, BodyReader reader, long start) {
         try {
             ChatRequest request = parser.parse(body.bytes(), body.length());
-            AgentSpec agent = router.route(request.model(), agentHeader);
-            SessionKey session = SessionKeys.resolve(sessionHeader, request.user(), agent.id());
+            AgentSpec agent = router.route(request.model(), agentHeader, caller);
+            SessionKey session = SessionKeys.resolve(sessionHeader, request.user(), agent.id(),
+                    caller.sessionNamespace());
             String requestId = resp.getHeader(RouteFilter.REQUEST_ID);
             ChatExchange exchange = new ChatExchange(services, async,
-                    new RunRequest(request, agent, session, requestId, start));
+                    new RunRequest(request, agent, session, requestId, start, caller));
             reader.handOff(exchange);
             exchange.start();
         } catch (ApiException e) {

@@ -7,10 +7,8 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
@@ -29,29 +27,26 @@ import java.util.regex.Pattern;
  */
 public final class CorsFilter extends HttpFilter {
     static final String MAX_AGE_SECONDS = "600";
-    static final String EXPOSE = "x-request-id, retry-after, x-ratelimit-limit-requests, "
-            + "x-ratelimit-remaining-requests, x-ratelimit-reset-requests";
+    static final String EXPOSE = CorsOrigins.EXPOSE;
     private static final Pattern ALLOWED_HEADER =
             Pattern.compile("authorization|content-type|x-openclaw-[a-z0-9-]+|x-stainless-[a-z0-9-]+");
 
-    private final transient Set<String> origins = new LinkedHashSet<>();
+    private final transient CorsOrigins origins;
 
     /** @param allowedOrigins {@code gateway.http.cors.allowedOrigins}; empty: CORS off */
     public CorsFilter(List<String> allowedOrigins) {
-        for (String o : allowedOrigins) {
-            origins.add(normalise(o));
-        }
+        this.origins = new CorsOrigins(allowedOrigins);
     }
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
         String origin = req.getHeader("Origin");
-        if (origins.isEmpty() || origin == null) {
+        if (!origins.on() || origin == null) {
             chain.doFilter(req, resp);
             return;
         }
-        boolean allowed = origins.contains(normalise(origin));
+        boolean allowed = origins.listed(origin);
         String requestedMethod = req.getHeader("Access-Control-Request-Method");
         if ("OPTIONS".equals(req.getMethod()) && requestedMethod != null) {
             if (!allowed) {
@@ -71,11 +66,7 @@ public final class CorsFilter extends HttpFilter {
             resp.setHeader("Cache-Control", "no-store");
             return;
         }
-        if (allowed) {
-            resp.setHeader("Access-Control-Allow-Origin", origin);
-            resp.addHeader("Vary", "Origin");
-            resp.setHeader("Access-Control-Expose-Headers", EXPOSE);
-        }
+        origins.addHeaders(req, resp);
         chain.doFilter(req, resp);
     }
 
@@ -92,10 +83,5 @@ public final class CorsFilter extends HttpFilter {
             }
         }
         return out.toString();
-    }
-
-    private static String normalise(String origin) {
-        String o = origin.trim().toLowerCase(Locale.ROOT);
-        return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
     }
 }

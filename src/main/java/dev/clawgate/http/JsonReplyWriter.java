@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A non-streaming chat completion on the wire: nothing until the run ends, then one {@code chat.completion} JSON body
  * (200, with {@code Content-Length}) or one OpenAI JSON error with its status. Knows nothing of agents or sessions.
+ * {@code beforeAnswer} runs before anything is written or the run is abandoned (the exchange stops probing the
+ * connection there, {@link DisconnectWatch}).
  */
 final class JsonReplyWriter implements ReplySink {
     private final HttpServletResponse response;
@@ -17,9 +19,12 @@ final class JsonReplyWriter implements ReplySink {
     private final String id;
     private final long created;
     private final String model;
+    private final Runnable beforeAnswer;
 
     /** @param id the completion id; {@code created} epoch seconds; {@code model} as the client named it */
-    JsonReplyWriter(HttpServletResponse response, ResponseOutput out, String id, long created, String model) {
+    JsonReplyWriter(HttpServletResponse response, ResponseOutput out, String id, long created, String model,
+                    Runnable beforeAnswer) {
+        this.beforeAnswer = beforeAnswer;
         this.response = response;
         this.out = out;
         this.id = id;
@@ -50,6 +55,7 @@ final class JsonReplyWriter implements ReplySink {
 
     @Override
     public void complete(AssistantReply reply) {
+        beforeAnswer.run();
         byte[] body = reply.completionJson(id, created, model).getBytes(StandardCharsets.UTF_8);
         response.setStatus(200);
         response.setContentType("application/json; charset=utf-8");
@@ -59,6 +65,7 @@ final class JsonReplyWriter implements ReplySink {
 
     @Override
     public void error(ApiException error) {
+        beforeAnswer.run();
         if (!out.failed()) {
             out.write(ApiErrors.prepare(response, error));
         }
@@ -66,6 +73,7 @@ final class JsonReplyWriter implements ReplySink {
 
     @Override
     public void abandon() {
+        beforeAnswer.run();
     }
 
     @Override

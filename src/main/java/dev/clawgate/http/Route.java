@@ -1,6 +1,7 @@
 package dev.clawgate.http;
 
 import jakarta.servlet.ServletRequest;
+import java.util.Set;
 
 /**
  * The paths the gateway serves, with the methods each allows. {@link RouteFilter} resolves a request's route once and
@@ -8,15 +9,22 @@ import jakarta.servlet.ServletRequest;
  */
 public enum Route {
     CHAT_COMPLETIONS("POST"), MODELS("GET, HEAD"), MODEL("GET, HEAD"), HEALTHZ("GET, HEAD"),
-    READYZ("GET, HEAD"), METRICS("GET, HEAD");
+    READYZ("GET, HEAD"), METRICS("GET, HEAD"), RESPONSES("POST"), RESPONSE("GET");
 
     /** Request attribute holding the route of the request. */
     static final String ATTRIBUTE = Route.class.getName();
 
     private final String allow;
+    private final Set<String> methods;
 
     Route(String allow) {
         this.allow = allow;
+        this.methods = Set.of(allow.split(", "));
+    }
+
+    /** Whether {@code method} is one of the allowed methods, exactly (case-sensitive, as HTTP methods are). */
+    public boolean allows(String method) {
+        return methods.contains(method);
     }
 
     /** The methods allowed, as the {@code Allow} header lists them. */
@@ -34,7 +42,10 @@ public enum Route {
         return request.getAttribute(ATTRIBUTE) instanceof Route r ? r : null;
     }
 
-    /** The route of a context-relative path, or null when the gateway serves nothing there. */
+    /**
+     * The route of a context-relative path as the container mapped it (decoded, dot segments resolved: see
+     * {@link RouteFilter#path}), or null when the gateway serves nothing there.
+     */
     static Route forPath(String path) {
         return switch (path) {
             case "/v1/chat/completions" -> CHAT_COMPLETIONS;
@@ -42,7 +53,8 @@ public enum Route {
             case "/healthz" -> HEALTHZ;
             case "/readyz" -> READYZ;
             case "/metrics" -> METRICS;
-            default -> path.startsWith("/v1/models/") ? MODEL : null;
+            case "/v1/responses" -> RESPONSES;
+            default -> path.startsWith("/v1/models/") ? MODEL : path.startsWith("/v1/responses/") ? RESPONSE : null;
         };
     }
 }

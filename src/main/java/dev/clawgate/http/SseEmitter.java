@@ -20,7 +20,7 @@ import java.util.function.Function;
  * the injected {@link Scheduler}. It knows nothing of agents or sessions; every write goes through one
  * {@link ResponseOutput}, under this object's monitor.
  */
-final class SseEmitter implements ReplySink {
+final class SseEmitter implements ChatExchange.StreamSink {
     static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -61,7 +61,8 @@ final class SseEmitter implements ReplySink {
     }
 
     /** Whether the 200 and the SSE headers are out, so an error must go as an event. */
-    synchronized boolean opened() {
+    @Override
+    public synchronized boolean opened() {
         return opened;
     }
 

@@ -21,12 +21,18 @@ import java.util.Map;
 /**
  * The gateway's Prometheus metrics, kept in a registry of its own (never the global default, so a redeploy in the
  * same JVM starts clean) and fed through {@link GatewayEvents}. Every label value is bounded: agent ids come from
- * the configuration, the rest from small fixed sets; no session key, user or request id is ever a label.
+ * the configuration, key labels from the declared keys and users (anything else is {@code other}), the rest from
+ * small fixed sets; no session key, user or request id is ever a label.
  *
  * <table>
  * <caption>Metrics</caption>
- * <tr><td>{@code clawgate_requests_total{agent,outcome,status,stream}}</td><td>finished chat requests; outcome is
- *     ok, error, cancelled or timeout</td></tr>
+ * <tr><td>{@code clawgate_requests_total{agent,key,outcome,status,stream}}</td><td>finished chat requests; outcome
+ *     is ok, error, cancelled or timeout; key is the caller: {@code operator}, a declared key or SSO user name, or
+ *     {@code other}</td></tr>
+ * <tr><td>{@code clawgate_key_tokens_total{key,agent,kind}}</td><td>tokens charged to each caller, kind prompt or
+ *     completion</td></tr>
+ * <tr><td>{@code clawgate_quota_rejections_total{key,kind}}</td><td>429s of a caller's own limits, kind requests or
+ *     tokens</td></tr>
  * <tr><td>{@code clawgate_request_duration_seconds{agent,stream}}</td><td>histogram, request start to end</td></tr>
  * <tr><td>{@code clawgate_time_to_first_token_seconds{agent,stream}}</td><td>histogram, request start to the first
  *     content or tool-call delta</td></tr>
@@ -63,9 +69,13 @@ public final class GatewayMetrics implements GatewayEvents {
     static final int MAX_TOOL_LABELS = 1024;
     private static final String UNKNOWN = "_unknown";
 
+    private static final String OPERATOR = "operator";
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Counter upstreamErrors;
+    private final Counter keyTokens;
+    private final Counter quotaRejections;
     private final CounterDataPoint authFailures;
     private final CounterDataPoint lockouts;
     private final CounterDataPoint rateLimited;
@@ -96,7 +106,11 @@ public final class GatewayMetrics implements GatewayEvents {
         Info.builder().name("clawgate_build_info").help("The build of clawgate that runs (always 1)")
                 .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
         requests = counter("clawgate_requests", "Finished chat completion requests",
-                "agent", "outcome", "status", "stream");
+                "agent", "key", "outcome", "status", "stream");
+        keyTokens = counter("clawgate_key_tokens", "Tokens charged to each caller (key or user)",
+                "key", "agent", "kind");
+        quotaRejections = counter("clawgate_quota_rejections", "Requests refused by a caller's own limits (429)",
+                "key", "kind");
         Histogram duration = histogram("clawgate_request_duration_seconds", "Chat request duration, start to end",
                 DURATION_BUCKETS);
         Histogram ttft = histogram("clawgate_time_to_first_token_seconds",
@@ -113,7 +127,7 @@ public final class GatewayMetrics implements GatewayEvents {
         rateLimited = counter("clawgate_rate_limited", "Requests refused by the request rate limiter (429)");
         Counter storeErrors = counter("clawgate_state_store_errors",
                 "Failed or timed-out calls to the shared state store (Redis) by kind", "kind");
-        for (String kind : new String[] {"ratelimit", "lockout", "session", "ping"}) {
+        for (String kind : new String[] {"ratelimit", "lockout", "session", "ping", "quota"}) {
             stateStoreErrors.put(kind, storeErrors.labelValues(kind));
         }
         toolCalls = counter("clawgate_tool_calls", "Server (MCP) tool calls by agent, server, tool and outcome",
@@ -132,7 +146,8 @@ public final class GatewayMetrics implements GatewayEvents {
         JvmThreadsMetrics.builder().register(registry);
         for (String agent : agents) {
             byAgent.put(agent, new AgentSeries(
-                    requests.labelValues(agent, "ok", "200", "true"), requests.labelValues(agent, "ok", "200", "false"),
+                    requests.labelValues(agent, OPERATOR, "ok", "200", "true"),
+                    requests.labelValues(agent, OPERATOR, "ok", "200", "false"),
                     duration.labelValues(agent, "true"), duration.labelValues(agent, "false"),
                     ttft.labelValues(agent, "true"), ttft.labelValues(agent, "false"),
                     openStreams.labelValues(agent), promptTokens.labelValues(agent),
@@ -167,6 +182,11 @@ public final class GatewayMetrics implements GatewayEvents {
     @Override
     public void rateLimited() {
         rateLimited.inc();
+    }
+
+    @Override
+    public void quotaRejected(String key, String kind) {
+        quotaRejections.labelValues(key, kind).inc();
     }
 
     @Override
@@ -238,11 +258,12 @@ public final class GatewayMetrics implements GatewayEvents {
         if (s == null) {
             return;
         }
-        if (r.status() == 200 && "ok".equals(r.outcome())) {
+        String key = r.callerLabel() == null ? OPERATOR : r.callerLabel();
+        if (r.status() == 200 && "ok".equals(r.outcome()) && key.equals(OPERATOR)) {
             (r.stream() ? s.okStream : s.okPlain).inc();
         } else {
-            requests.labelValues(r.agent(), r.outcome(), Integer.toString(r.status()), Boolean.toString(r.stream()))
-                    .inc();
+            requests.labelValues(r.agent(), key, r.outcome(), Integer.toString(r.status()),
+                    Boolean.toString(r.stream())).inc();
         }
         if ("cancelled".equals(r.outcome())) {
             s.cancelled.inc();
@@ -253,9 +274,11 @@ public final class GatewayMetrics implements GatewayEvents {
         }
         if (r.promptTokens() > 0) {
             s.promptTokens.inc(r.promptTokens());
+            keyTokens.labelValues(key, r.agent(), "prompt").inc(r.promptTokens());
         }
         if (r.completionTokens() > 0) {
             s.completionTokens.inc(r.completionTokens());
+            keyTokens.labelValues(key, r.agent(), "completion").inc(r.completionTokens());
         }
     }
 

@@ -14,9 +14,10 @@ import java.util.logging.Logger;
 
 /**
  * One access line per finished chat request, through {@code java.util.logging} (so it lands in the container's
- * logging): time, request id, agent, session kind, stream or not, status, outcome, duration, time to first token,
- * tokens and the number of server tool rounds. Never message content, tool arguments or results, never the session
- * key. Logger {@code dev.clawgate.access} at INFO; set that logger
+ * logging): time, request id, caller ({@code operator}, a key's name or an SSO user; never a secret), agent, session
+ * kind, stream or not, status, outcome, duration, time to first token, tokens and the number of server tool rounds.
+ * Never message content, tool arguments or results, never the session key. Logger {@code dev.clawgate.access} at
+ * INFO; set that logger
  * to WARNING in the container's logging configuration to turn the lines off.
  *
  * <p>Buffered, as nginx's {@code access_log ... buffer= flush=}: lines are published as one log record of up to
@@ -90,7 +91,7 @@ public final class RequestLog {
 
     static String line(Instant at, RequestRecord r) {
         StringBuilder b = new StringBuilder(224).append("chat time=").append(at).append(" request_id=")
-                .append(r.requestId()).append(" agent=").append(r.agent()).append(" session=").append(r.sessionKind())
+                .append(r.requestId()).append(" caller=").append(r.caller()).append(" agent=").append(r.agent()).append(" session=").append(r.sessionKind())
                 .append(" stream=").append(r.stream()).append(" status=").append(r.status())
                 .append(" outcome=").append(r.outcome());
         if (r.errorType() != null) {

@@ -44,6 +44,12 @@ public final class ApiException extends RuntimeException {
         return new ApiException(500, "server_error", null, null, "The server had an error while processing your request.");
     }
 
+    /** 503 while the session store does not answer; the client may retry in a second. */
+    public static ApiException storeUnavailable() {
+        return new ApiException(503, "service_unavailable", null, "session_store_unavailable",
+                "The session store is unavailable; retry later.", 1L);
+    }
+
     public int status() {
         return status;
     }

@@ -14,7 +14,9 @@ public record SessionKey(String value, Kind kind) {
         /** Derived from the request's {@code user}. */
         USER,
         /** A fresh key per request; nothing is stored. */
-        STATELESS;
+        STATELESS,
+        /** A {@code /v1/responses} conversation, continued by {@code previous_response_id} ({@link StoredResponses}). */
+        RESPONSE;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -7,19 +7,38 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Resolves the session key of a request (SPEC §6), first that applies: header {@code x-openclaw-session-key}
- * (trimmed, verbatim; reserved prefixes {@code subagent:}, {@code cron:}, {@code acp:} are refused); a non-empty
+ * (trimmed, verbatim; reserved prefixes {@code subagent:}, {@code cron:}, {@code acp:} and {@code responses:} — the
+ * {@code /v1/responses} conversations of {@link StoredResponses} — are refused); a non-empty
  * {@code user}, as {@code agent:<id>:openai-user:<user>} lower-cased as OpenClaw does; else a fresh
  * {@code agent:<id>:openai:<uuid>} that is never stored.
+ *
+ * <p>Sessions are private to their caller: a caller other than the operator passes its namespace
+ * ({@code caller:<kind>:<length>:<name>:}), which prefixes its header and user keys, so one session key or
+ * {@code user} sent with two client keys (or by two SSO users) names two transcripts. The operator's keys are stored
+ * as given; a header key starting with {@code caller:} is refused like the other reserved prefixes, so no header can
+ * reach into a namespace.
  */
 public final class SessionKeys {
     /** Longest accepted header key or {@code user}, characters. */
     public static final int MAX_LENGTH = 512;
-    private static final String[] RESERVED = {"subagent:", "cron:", "acp:"};
+    private static final String[] RESERVED = {"subagent:", "cron:", "acp:", "caller:", StoredResponses.PREFIX};
 
     private SessionKeys() {
     }
 
     public static SessionKey resolve(String header, String user, String agentId) {
+        return resolve(header, user, agentId, null);
+    }
+
+    /**
+     * @param namespace the caller's session namespace, prefixed to stored keys; null for the operator
+     */
+    public static SessionKey resolve(String header, String user, String agentId, String namespace) {
+        SessionKey key = resolveBare(header, user, agentId);
+        return namespace == null || !key.stateful() ? key : new SessionKey(namespace + key.value(), key.kind());
+    }
+
+    private static SessionKey resolveBare(String header, String user, String agentId) {
         if (header != null && !header.isBlank()) {
             String key = header.trim();
             String lower = key.toLowerCase(Locale.ROOT);

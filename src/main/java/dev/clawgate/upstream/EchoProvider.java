@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * scheduler, so a slow stream holds no thread: this is how load tests hold thousands of open streams. Word k
  * (from 0) is due {@code (k + 1) * wordDelayMs} after the start, so a stream of n words lasts n delays even when
  * the timer runs late.
+ *
+ * <p>It honours backpressure like a real upstream: after each word it asks {@link DeltaSink#whenReady} and goes on
+ * only once the client has taken what was sent, so a long answer (100,000 words) streams as the client reads it and
+ * is never held whole in the response's queue.
  */
 public final class EchoProvider implements ChatProvider {
     private final Scheduler scheduler;
@@ -69,14 +73,40 @@ public final class EchoProvider implements ChatProvider {
             this.usage = usage;
         }
 
+        /** Emits words while the sink can take them; when it cannot, returns and goes on from its resume. */
         void emitAll() {
-            for (String w : words) {
-                if (cancelled) {
+            while (!cancelled && next < words.size()) {
+                sink.onContent(words.get(next++));
+                Resume resume = new Resume();
+                sink.whenReady(resume);
+                if (!resume.ranAtOnce()) {
                     return;
                 }
-                sink.onContent(w);
             }
             finish();
+        }
+
+        /** The continuation given to {@link DeltaSink#whenReady}: inline means "go on", later means "emit again". */
+        private final class Resume implements Runnable {
+            private boolean asking = true;
+            private boolean inline;
+
+            @Override
+            public void run() {
+                synchronized (this) {
+                    if (asking) {
+                        inline = true;
+                        return;
+                    }
+                }
+                emitAll();
+            }
+
+            /** Whether the sink was ready at once; from now on a late {@link #run()} resumes the emission. */
+            synchronized boolean ranAtOnce() {
+                asking = false;
+                return inline;
+            }
         }
 
         void scheduleNext() {
@@ -94,7 +124,7 @@ public final class EchoProvider implements ChatProvider {
             }
             if (next < words.size()) {
                 sink.onContent(words.get(next++));
-                scheduleNext();
+                sink.whenReady(this::scheduleNext);
             } else {
                 finish();
             }

@@ -16,19 +16,30 @@ public final class ProviderRegistry implements AutoCloseable {
     }
 
     /**
-     * Builds every configured provider; the built-in {@code echo} is always there.
+     * Builds every configured provider; the built-in {@code echo} is always there. When one cannot be built, the ones
+     * built before it are closed before the error is thrown.
      *
      * @param scheduler the gateway's shared timer (echo pacing, upstream silence timeouts)
      * @param clock     the gateway's clock
      */
     public static ProviderRegistry create(GatewayConfig config, Scheduler scheduler, Clock clock) {
         Map<String, ChatProvider> out = new LinkedHashMap<>();
-        for (ProviderSpec spec : config.providers().values()) {
-            out.put(spec.name(), switch (spec.api()) {
-                case "echo" -> new EchoProvider(scheduler, spec.wordDelayMs());
-                case "openai-completions" -> new OpenAiCompatibleProvider(spec, scheduler, clock);
-                default -> throw new IllegalStateException("no provider for api " + spec.api());
-            });
+        try {
+            for (ProviderSpec spec : config.providers().values()) {
+                out.put(spec.name(), switch (spec.api()) {
+                    case "echo" -> new EchoProvider(scheduler, spec.wordDelayMs());
+                    case "openai-completions" -> new OpenAiCompatibleProvider(spec, scheduler, clock);
+                    default -> throw new IllegalStateException("no provider for api " + spec.api());
+                });
+            }
+        } catch (RuntimeException e) {
+            // a provider that could not be built: stop the ones that were (their client threads)
+            try {
+                new ProviderRegistry(out).close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
         return new ProviderRegistry(out);
     }

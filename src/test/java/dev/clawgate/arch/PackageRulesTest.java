@@ -29,7 +29,12 @@ class PackageRulesTest {
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.clawgate(?:\\.([a-z]+))?\\.([A-Z]\\w*)");
     private static final int MAX_LINES = 350;
     /** Files over the guide that are being reworked elsewhere (issue 10, one descriptor per config key). */
-    private static final Set<String> SIZE_EXCEPTIONS = Set.of("config/ConfigLoader.java");
+    /**
+     * Files the size guide does not apply to: {@code ConfigKey} is the catalogue of every key's descriptor, one
+     * constant per key (logic lives in {@code ValueType}, {@code ConfigKeyBuilder} and {@code ConfigParser}), so it
+     * grows by three lines a key by design.
+     */
+    private static final Set<String> SIZE_EXCEPTIONS = Set.of("config/ConfigKey.java");
 
     /** package ("" = root) → the packages its sources use (other than itself). */
     private static final Map<String, Set<String>> USES = new TreeMap<>();
@@ -110,6 +115,11 @@ class PackageRulesTest {
         assertEquals(Set.of(), USES.getOrDefault("openai", Set.of()), "openai");
         assertEquals(Set.of(), USES.getOrDefault("time", Set.of()), "time");
         assertEquals(Set.of(), USES.getOrDefault("events", Set.of()), "events");
+    }
+
+    @Test
+    void theCallerIsALeafThatEveryLayerMayRead() {
+        assertEquals(Set.of(), USES.getOrDefault("caller", Set.of()), "caller");
     }
 
     @Test

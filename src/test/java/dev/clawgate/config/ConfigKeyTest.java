@@ -86,7 +86,7 @@ class ConfigKeyTest {
 
     @Test
     void aBadChoiceListsTheChoices() {
-        assertEquals("gateway.auth.mode: must be token, password or none, not 'bearer'",
+        assertEquals("gateway.auth.mode: must be token, password, none or trusted-proxy, not 'bearer'",
                 failure(Map.of("gateway.auth.mode", "Bearer")).getMessage());
     }
 

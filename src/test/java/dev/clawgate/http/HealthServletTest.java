@@ -65,8 +65,8 @@ class HealthServletTest {
         HealthServlet servlet = new HealthServlet(gateway::ready);
 
         HttpServletRequest req = mock(HttpServletRequest.class);
-        when(req.getRequestURI()).thenReturn("/clawgate" + path);
         when(req.getContextPath()).thenReturn("/clawgate");
+        when(req.getServletPath()).thenReturn(path); // mapped exactly: the whole path, no path info
         HttpServletResponse resp = mock(HttpServletResponse.class);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         when(resp.getOutputStream()).thenReturn(new ServletOutputStream() {

@@ -84,6 +84,35 @@ class ClusterTest {
     }
 
     @Test
+    void aKeysTokenQuotaAndRequestLimitAreSharedByBothNodes() throws Exception {
+        List<GatewayServer> nodes = twoNodes(KeysTest.concat(
+                KeysTest.key("quota", KeysTest.KEY_A, "*", "tokensPerDay", "5"),
+                KeysTest.key("limited", KeysTest.KEY_B, "*", "requestsPerMinute", "3")));
+        try {
+            java.util.concurrent.BlockingQueue<dev.clawgate.events.RequestRecord> done = KeysTest.finished(nodes.get(0));
+            as(nodes.get(0), newClient(), KeysTest.KEY_A).post(CHAT).then().statusCode(200)
+                    .header("x-ratelimit-remaining-tokens", "5");
+            KeysTest.next(done);
+            // node A's next check is queued behind its own charge on its connection: the charge is in Redis
+            as(nodes.get(0), newClient(), KeysTest.KEY_A).post(CHAT).then().statusCode(429)
+                    .body("error.type", equalTo("tokens"));
+            as(nodes.get(1), newClient(), KeysTest.KEY_A).post(CHAT).then().statusCode(429)
+                    .header("x-ratelimit-remaining-tokens", "0")
+                    .body("error.code", equalTo("rate_limit_exceeded"));
+
+            as(nodes.get(0), newClient(), KeysTest.KEY_B).post(CHAT).then().statusCode(200)
+                    .header("x-ratelimit-remaining-requests", "2");
+            as(nodes.get(1), newClient(), KeysTest.KEY_B).post(CHAT).then().statusCode(200)
+                    .header("x-ratelimit-remaining-requests", "1");
+            as(nodes.get(0), newClient(), KeysTest.KEY_B).post(CHAT).then().statusCode(200);
+            as(nodes.get(1), newClient(), KeysTest.KEY_B).post(CHAT).then().statusCode(429)
+                    .body("error.code", equalTo("rate_limit_exceeded"));
+        } finally {
+            close(nodes);
+        }
+    }
+
+    @Test
     void aLockoutOnOneNodeHoldsOnTheOther() throws Exception {
         List<GatewayServer> nodes = twoNodes("gateway.auth.rateLimit.maxAttempts", "3");
         try {
@@ -146,6 +175,25 @@ class ClusterTest {
     }
 
     @Test
+    void aResponseMadeOnOneNodeIsContinuedAndFetchedOnTheOther() throws Exception {
+        List<GatewayServer> nodes = twoNodes();
+        try {
+            io.restassured.response.Response first = as(nodes.get(0), newClient(), GatewayServer.TOKEN)
+                    .body("{\"input\":\"a b\",\"stream\":false}").post("/v1/responses");
+            first.then().statusCode(200).body("usage.input_tokens", equalTo(2));
+            String id = first.path("id");
+            // B finds the response at once and continues its conversation: "a b" + "echo: a b" + "c" = 6 words
+            as(nodes.get(1), newClient(), GatewayServer.TOKEN)
+                    .body("{\"input\":\"c\",\"previous_response_id\":\"" + id + "\"}").post("/v1/responses")
+                    .then().statusCode(200).body("usage.input_tokens", equalTo(6));
+            as(nodes.get(1), newClient(), GatewayServer.TOKEN).get("/v1/responses/" + id).then().statusCode(200)
+                    .body(equalTo(first.asString()));
+        } finally {
+            close(nodes);
+        }
+    }
+
+    @Test
     void concurrentTurnsOnOneSessionThroughBothNodesAreAllKept() throws Exception {
         List<GatewayServer> nodes = twoNodes();
         try {
@@ -172,8 +220,9 @@ class ClusterTest {
 
     @Test
     void whileRedisIsDownLimitsAreOpenStatefulRequestsGet503AndTheNodesRecoverWhenItReturns() throws Exception {
-        List<GatewayServer> nodes = twoNodes("gateway.http.rateLimit.requestsPerMinute", "1",
-                "gateway.auth.rateLimit.maxAttempts", "1");
+        List<GatewayServer> nodes = twoNodes(KeysTest.concat(new String[] {
+                "gateway.http.rateLimit.requestsPerMinute", "1", "gateway.auth.rateLimit.maxAttempts", "1"},
+                KeysTest.key("capped", KeysTest.KEY_A, "*", "requestsPerMinute", "1", "tokensPerDay", "1")));
         AtomicInteger storeErrors = new AtomicInteger();
         ((Gateway) nodes.get(0).context().getServletContext().getAttribute(Gateway.ATTRIBUTE))
                 .events(new GatewayEvents() {
@@ -191,6 +240,11 @@ class ClusterTest {
             for (int i = 0; i < 3; i++) { // a limit of 1 per minute, yet all pass: fail open, without the headers
                 as(a, client, GatewayServer.TOKEN).post(CHAT).then().statusCode(200)
                         .header("x-ratelimit-remaining-requests", nullValue());
+            }
+            for (int i = 0; i < 2; i++) { // a key's request limit and token quota are open too
+                as(a, newClient(), KeysTest.KEY_A).post(CHAT).then().statusCode(200)
+                        .header("x-ratelimit-remaining-requests", nullValue())
+                        .header("x-ratelimit-remaining-tokens", nullValue());
             }
             as(a, client, "wrong").post(CHAT).then().statusCode(401); // would lock out with maxAttempts 1
             as(a, client, GatewayServer.TOKEN).post(CHAT).then().statusCode(200);

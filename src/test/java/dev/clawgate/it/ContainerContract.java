@@ -11,6 +11,15 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.helpers.ResponseAccumulator;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseStreamEvent;
 import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.util.List;
@@ -61,6 +70,28 @@ abstract class ContainerContract {
 
     static String userMessage(String model, String text) {
         return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    }
+
+    /** A client key declared in the container's context parameters: agent {@code helper} only, with limits. */
+    static final String CLIENT_KEY = "it-client-key-0123456789abcdef";
+
+    @Test
+    void aClientKeyDeclaredByTheContainerIsLimitedToItsAgentAndCarriesItsLimitHeaders() {
+        RequestSpecification key = given().baseUri(baseUrl()).contentType("application/json")
+                .header("Authorization", "Bearer " + CLIENT_KEY);
+        assertEquals(List.of("openclaw/helper", "openclaw:helper"), key.get("/v1/models").then().statusCode(200)
+                .extract().jsonPath().getList("data.id"));
+        given().baseUri(baseUrl()).contentType("application/json").header("Authorization", "Bearer " + CLIENT_KEY)
+                .body(userMessage("openclaw:main", "hi")).post("/v1/chat/completions").then().statusCode(403)
+                .body("error.type", equalTo("permission_error"))
+                .body("error.code", equalTo("agent_not_allowed"));
+        given().baseUri(baseUrl()).contentType("application/json").header("Authorization", "Bearer " + CLIENT_KEY)
+                .body(userMessage("openclaw:helper", "hi")).post("/v1/chat/completions").then().statusCode(200)
+                .header("x-ratelimit-limit-requests", "1000")
+                .header("x-ratelimit-limit-tokens", "1000000")
+                .body("choices[0].message.content", equalTo("echo: hi"));
+        given().baseUri(baseUrl()).header("Authorization", "Bearer " + CLIENT_KEY).get("/metrics").then()
+                .statusCode(403);
     }
 
     @Test
@@ -122,6 +153,39 @@ abstract class ContainerContract {
     }
 
     @Test
+    void aNonStreamingClientThatHangsUpCancelsTheUpstreamCallWithinASecondOrTwo() throws Exception {
+        upstream.reply(Reply.sse(java.util.stream.IntStream.range(0, 400).mapToObj(i -> Reply.content("t" + i))
+                .toArray(String[]::new)).withDelayMs(25).heldOpen());
+        try {
+            try (RawHttp http = new RawHttp(port())) {
+                http.post(contextPath() + "/v1/chat/completions", userMessage("openclaw:upstream", "slow"), AUTH);
+                assertTrue(upstream.nextRequest() != null, "the upstream never got the request");
+            }
+            assertTrue(upstream.awaitClientClose(3, java.util.concurrent.TimeUnit.SECONDS) > 0,
+                    "the upstream call was not cancelled after the non-streaming client hung up");
+        } finally {
+            upstream.reply(Reply.sse(Reply.content("hello"), Reply.finish("stop")));
+        }
+    }
+
+    @Test
+    void aKeepAliveClientWhoseAnswerTakesSecondsGetsItAndItsNextRequestOnTheSameConnection() throws Exception {
+        upstream.reply(Reply.sse(java.util.stream.Stream.concat(java.util.stream.IntStream.range(0, 60)
+                .mapToObj(i -> Reply.content("t")), java.util.stream.Stream.of(Reply.finish("stop")))
+                .toArray(String[]::new)).withDelayMs(25));
+        try (RawHttp http = new RawHttp(port())) {
+            for (int i = 0; i < 2; i++) { // the connection is probed while each answer is prepared
+                http.post(contextPath() + "/v1/chat/completions", userMessage("openclaw:upstream", "wait"), AUTH);
+                String head = http.readHead();
+                assertTrue(head.startsWith("HTTP/1.1 200"), head);
+                assertTrue(http.readFixedBody(head).contains("t".repeat(60)), "answer " + i);
+            }
+        } finally {
+            upstream.reply(Reply.sse(Reply.content("hello"), Reply.finish("stop")));
+        }
+    }
+
+    @Test
     void anUpstream500IsA502AndCountsAsAnUpstreamError() {
         upstream.reply(Reply.error(500, "{\"error\":{\"message\":\"internal detail\"}}"));
         String series = "clawgate_upstream_errors_total{agent=\"upstream\",kind=\"status_5xx\"} ";
@@ -154,6 +218,27 @@ abstract class ContainerContract {
                 .contentType(startsWith("application/json")).body("error.code", equalTo("not_found"));
         given().baseUri(baseUrl()).get("/v1/chat/completions").then().statusCode(405)
                 .header("Allow", "POST").body("error.code", equalTo("method_not_allowed"));
+    }
+
+    @Test
+    void anOddMethodOrADotSegmentPathGetsTheGatewaysJson405NotTheContainersPage() throws Exception {
+        String[][] cases = {
+                {"OST", "/v1/chat/completions", "POST"},
+                {"S", "/v1/chat/completions", "POST"},
+                {"GE", "/v1/models", "GET, HEAD"},
+                {"GET", "/v1/models/../chat/completions", "POST"}};
+        for (String[] c : cases) {
+            try (RawHttp http = new RawHttp(port())) {
+                http.request(c[0], contextPath() + c[1], AUTH);
+                String head = http.readHead();
+                String lower = head.toLowerCase(Locale.ROOT);
+                String what = c[0] + " " + c[1] + ": " + head;
+                assertTrue(lower.startsWith("http/1.1 405"), what);
+                assertTrue(lower.contains("\ncontent-type: application/json"), what);
+                assertTrue(lower.contains("\nallow: " + c[2].toLowerCase(Locale.ROOT) + "\n"), what);
+                assertTrue(http.readFixedBody(head).contains("\"code\":\"method_not_allowed\""), what);
+            }
+        }
     }
 
     @Test
@@ -223,8 +308,70 @@ abstract class ContainerContract {
         String before = scrape();
         api().body(userMessage("openclaw:helper", "count me")).post("/v1/chat/completions").then().statusCode(200);
         String after = scrape();
-        String series = "clawgate_requests_total{agent=\"helper\",outcome=\"ok\",status=\"200\",stream=\"false\"} ";
+        String series = "clawgate_requests_total{agent=\"helper\",key=\"operator\",outcome=\"ok\",status=\"200\",stream=\"false\"} ";
         assertEquals(value(before, series) + 1, value(after, series), after);
+    }
+
+    @Test
+    void theOpenAiSdkGetsStreamsContinuesAndRetrievesResponsesFromTheEchoAgent() {
+        OpenAIClient client = sdk();
+        try {
+            Response first = client.responses().create(ResponseCreateParams.builder().model("openclaw:main")
+                    .input("a b").build()).validate();
+            assertEquals("echo: a b", OpenAiJavaResponsesTest.text(first));
+            ResponseAccumulator streamed = ResponseAccumulator.create();
+            try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(
+                    ResponseCreateParams.builder().model("openclaw:main").input("c").previousResponseId(first.id())
+                            .build())) {
+                stream.stream().forEach(event -> streamed.accumulate(event.validate()));
+            }
+            Response second = streamed.response();
+            assertEquals("echo: c", OpenAiJavaResponsesTest.text(second));
+            assertEquals(6, second.usage().orElseThrow().inputTokens(), "the conversation was continued");
+            assertEquals(second.id(), client.responses().retrieve(second.id()).validate().id());
+        } finally {
+            client.close();
+        }
+    }
+
+    private OpenAIClient sdk() {
+        return OpenAIOkHttpClient.builder().baseUrl(baseUrl() + "/v1").apiKey(TOKEN).maxRetries(0).build();
+    }
+
+    @Test
+    void theOpenAiSdkRoundTripsAFunctionToolThroughAnUpstreamAgent() throws Exception {
+        upstream.reply(ResponsesTest.TOOL);
+        OpenAIClient client = sdk();
+        try {
+            Response first = client.responses().create(ResponseCreateParams.builder().model("openclaw:upstream")
+                    .input("weather?").addTool(OpenAiJavaResponsesTest.weatherTool()).build()).validate();
+            ResponseFunctionToolCall call = first.output().get(0).functionCall().orElseThrow();
+            assertEquals("{\"city\":\"Paris\"}", call.arguments());
+            upstream.nextRequest();
+            upstream.reply(Reply.sse(Reply.role(), Reply.content("Sunny"), Reply.finish("stop")));
+            Response second = client.responses().create(ResponseCreateParams.builder().model("openclaw:upstream")
+                    .previousResponseId(first.id()).inputOfResponse(List.of(ResponseInputItem.ofFunctionCallOutput(
+                            ResponseInputItem.FunctionCallOutput.builder().callId(call.callId()).output("18C")
+                                    .build()))).build()).validate();
+            assertEquals("Sunny", OpenAiJavaResponsesTest.text(second));
+            assertTrue(upstream.nextRequest().body().contains("{\"role\":\"tool\",\"content\":\"18C\","
+                    + "\"tool_call_id\":\"call_w\"}"));
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void aStreamedResponseHasEventLinesAndEndsWithItsTerminalEvent() throws Exception {
+        try (RawHttp http = new RawHttp(port())) {
+            http.post(contextPath() + "/v1/responses", "{\"stream\":true,\"input\":\"hello world\"}", AUTH);
+            assertSseHead(http.readHead());
+            List<String> events = ResponsesTest.events(http.readChunkedBody());
+            assertTrue(events.get(0).startsWith("event: response.created\ndata: {\"type\":\"response.created\","
+                    + "\"sequence_number\":0,"), events.get(0));
+            assertTrue(events.get(events.size() - 1).startsWith("event: response.completed\n"), events.toString());
+            assertEquals(11, events.size(), events.toString());
+        }
     }
 
     private String scrape() {

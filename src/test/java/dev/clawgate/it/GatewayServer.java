@@ -24,10 +24,15 @@ public final class GatewayServer implements AutoCloseable {
     private final WebAppContext context;
 
     private GatewayServer(Map<String, String> params) throws Exception {
-        this(params, false, 0);
+        this(params, false, 0, null);
     }
 
     private GatewayServer(Map<String, String> params, boolean allowEncodedSlash, int maxThreads) throws Exception {
+        this(params, allowEncodedSlash, maxThreads, null);
+    }
+
+    private GatewayServer(Map<String, String> params, boolean allowEncodedSlash, int maxThreads,
+                          java.time.Clock clock) throws Exception {
         server = maxThreads > 0 ? new Server(new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads))
                 : new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -44,6 +49,9 @@ public final class GatewayServer implements AutoCloseable {
         context.setParentLoaderPriority(true);
         context.setThrowUnavailableOnStartupException(true);
         params.forEach(context::setInitParameter);
+        if (clock != null) {
+            context.setAttribute(dev.clawgate.GatewayListener.CLOCK_ATTRIBUTE, clock);
+        }
         if (allowEncodedSlash) {
             context.getServletHandler().setDecodeAmbiguousURIs(true);
         }
@@ -58,6 +66,22 @@ public final class GatewayServer implements AutoCloseable {
         all.put("gateway.auth.token", TOKEN);
         all.putAll(params);
         return new GatewayServer(all);
+    }
+
+    /** Like {@link #start(String...)}, with the gateway's wall clock set to {@code clock} (a fake one in tests). */
+    public static GatewayServer startWithClock(java.time.Clock clock, String... keyValues) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("gateway.http.endpoints.chatCompletions.enabled", "true");
+        all.put("gateway.auth.token", TOKEN);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            all.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new GatewayServer(all, false, 0, clock);
+    }
+
+    /** The gateway the listener built (for tests that observe it). */
+    public dev.clawgate.Gateway gateway() {
+        return (dev.clawgate.Gateway) context.getServletContext().getAttribute(dev.clawgate.Gateway.ATTRIBUTE);
     }
 
     public static GatewayServer start(String... keyValues) throws Exception {

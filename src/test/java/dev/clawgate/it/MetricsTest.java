@@ -51,8 +51,8 @@ class MetricsTest {
             assertTrue(done.await(10, TimeUnit.SECONDS));
             String text = scrape(server.baseUrl());
             assertExposes(text,
-                    "clawgate_requests_total{agent=\"main\",outcome=\"ok\",status=\"200\",stream=\"true\"} 1.0",
-                    "clawgate_requests_total{agent=\"main\",outcome=\"ok\",status=\"200\",stream=\"false\"} 1.0",
+                    "clawgate_requests_total{agent=\"main\",key=\"operator\",outcome=\"ok\",status=\"200\",stream=\"true\"} 1.0",
+                    "clawgate_requests_total{agent=\"main\",key=\"operator\",outcome=\"ok\",status=\"200\",stream=\"false\"} 1.0",
                     "clawgate_request_duration_seconds_count{agent=\"main\",stream=\"true\"} 1",
                     "clawgate_time_to_first_token_seconds_count{agent=\"main\",stream=\"false\"} 1",
                     "clawgate_completion_tokens_total{agent=\"main\"} 6.0",

@@ -28,7 +28,12 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public void get(String path, String... headers) throws IOException {
-        StringBuilder h = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        request("GET", path, headers);
+    }
+
+    /** Sends a request without a body, with any method and path exactly as given (odd ones included). */
+    public void request(String method, String path, String... headers) throws IOException {
+        StringBuilder h = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         for (String header : headers) {
             h.append(header).append("\r\n");
         }

@@ -39,7 +39,7 @@ class RequestLogTest {
             List<String> lines = log.lines().stream().flatMap(l -> l.lines()).toList();
             List<String> access = lines.stream().filter(l -> l.startsWith("chat time=")).toList();
             assertEquals(1, access.size(), lines.toString());
-            assertTrue(access.get(0).matches("chat time=\\S+Z request_id=" + requestId + " agent=main session=user "
+            assertTrue(access.get(0).matches("chat time=\\S+Z request_id=" + requestId + " caller=operator agent=main session=user "
                     + "stream=true status=200 outcome=ok duration_ms=\\d+ ttft_ms=\\d+ prompt_tokens=1 "
                     + "completion_tokens=2 tool_rounds=0"), access.get(0));
             assertTrue(lines.stream().anyMatch(l -> l.contains("chatCompletions.enabled=true")

@@ -37,7 +37,7 @@ public class GatewayMetricsTest {
         metrics.requestFinished(record("coder", true, 200, "ok", 20_000_000L));
         String text = scrape();
         assertExposes(text,
-                "clawgate_requests_total{agent=\"coder\",outcome=\"ok\",status=\"200\",stream=\"true\"} 1.0",
+                "clawgate_requests_total{agent=\"coder\",key=\"operator\",outcome=\"ok\",status=\"200\",stream=\"true\"} 1.0",
                 "clawgate_request_duration_seconds_count{agent=\"coder\",stream=\"true\"} 1",
                 "clawgate_request_duration_seconds_bucket{agent=\"coder\",stream=\"true\",le=\"2.5\"} 1",
                 "clawgate_request_duration_seconds_bucket{agent=\"coder\",stream=\"true\",le=\"1.0\"} 0",
@@ -52,8 +52,8 @@ public class GatewayMetricsTest {
         metrics.requestFinished(record("main", true, 200, "cancelled", -1));
         String text = scrape();
         assertExposes(text,
-                "clawgate_requests_total{agent=\"main\",outcome=\"timeout\",status=\"504\",stream=\"false\"} 1.0",
-                "clawgate_requests_total{agent=\"main\",outcome=\"cancelled\",status=\"200\",stream=\"true\"} 1.0",
+                "clawgate_requests_total{agent=\"main\",key=\"operator\",outcome=\"timeout\",status=\"504\",stream=\"false\"} 1.0",
+                "clawgate_requests_total{agent=\"main\",key=\"operator\",outcome=\"cancelled\",status=\"200\",stream=\"true\"} 1.0",
                 "clawgate_cancelled_runs_total{agent=\"main\"} 1.0",
                 "clawgate_time_to_first_token_seconds_count{agent=\"main\",stream=\"false\"} 0");
     }

@@ -60,7 +60,7 @@ class RequestLogTest {
 
     @Test
     void lineNamesEveryFieldInOrderWithMillisecondsAndTokens() {
-        assertEquals("chat time=2026-01-02T03:04:05.678Z request_id=req_1 agent=main session=stateless stream=true"
+        assertEquals("chat time=2026-01-02T03:04:05.678Z request_id=req_1 caller=operator agent=main session=stateless stream=true"
                 + " status=200 outcome=ok duration_ms=12 ttft_ms=2 prompt_tokens=3 completion_tokens=4 tool_rounds=0",
                 RequestLog.line(AT, ok("req_1")));
     }
@@ -69,7 +69,7 @@ class RequestLogTest {
     void failedRequestWithoutFirstTokenShowsErrorTypeAndDash() {
         RequestRecord r = new RequestRecord("req_2", "up", "user", false, 502, "error", "api_error", 1_000_000L, -1,
                 0, 0);
-        assertEquals("chat time=2026-01-02T03:04:05.678Z request_id=req_2 agent=up session=user stream=false"
+        assertEquals("chat time=2026-01-02T03:04:05.678Z request_id=req_2 caller=operator agent=up session=user stream=false"
                 + " status=502 outcome=error error=api_error duration_ms=1 ttft_ms=- prompt_tokens=0"
                 + " completion_tokens=0 tool_rounds=0", RequestLog.line(AT, r));
     }

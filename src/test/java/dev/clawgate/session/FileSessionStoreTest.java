@@ -244,6 +244,12 @@ class FileSessionStoreTest {
         FileSessionStore store = open();
         commit(store, KEY, "one");
         store.close();
+        // a terminated pool's workers may still be on their way out: join them (bounded) before looking
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("clawgate-store-")) {
+                t.join(5_000);
+            }
+        }
         assertFalse(Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().startsWith("clawgate-store-") && t.isAlive()));
     }

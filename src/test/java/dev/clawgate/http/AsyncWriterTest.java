@@ -1,0 +1,134 @@
+package dev.clawgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.WriteListener;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The response queue is bounded by bytes, pauses its producer at the low-water mark and fails a stalled client. */
+class AsyncWriterTest {
+    /** A container output stream that takes bytes only while {@link #ready} is true. */
+    static final class ClientStream extends ServletOutputStream {
+        final ByteArrayOutputStream taken = new ByteArrayOutputStream();
+        boolean ready;
+        WriteListener listener;
+
+        @Override
+        public boolean isReady() {
+            return ready;
+        }
+
+        @Override
+        public void setWriteListener(WriteListener writeListener) {
+            listener = writeListener;
+        }
+
+        @Override
+        public void write(int b) {
+            taken.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            taken.write(b, off, len);
+        }
+
+        /** The client caught up: the container says so. */
+        void catchUp() {
+            ready = true;
+            try {
+                listener.onWritePossible();
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    final ClientStream client = new ClientStream();
+    final AtomicInteger completes = new AtomicInteger();
+    final List<Throwable> failures = new ArrayList<>();
+    final List<Runnable> started = new ArrayList<>();
+
+    AsyncWriter writer(long maxQueuedBytes) throws Exception {
+        ServletResponse response = (ServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ServletResponse.class}, (p, m, a) -> m.getName().equals("getOutputStream") ? client
+                        : null);
+        AsyncContext async = (AsyncContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {AsyncContext.class}, (p, m, a) -> {
+                    switch (m.getName()) {
+                        case "getResponse" -> {
+                            return response;
+                        }
+                        case "complete" -> completes.incrementAndGet();
+                        case "start" -> started.add((Runnable) a[0]);
+                        default -> {
+                        }
+                    }
+                    return null;
+                });
+        return new AsyncWriter(async, maxQueuedBytes, failures::add);
+    }
+
+    @Test
+    void aClientThatStopsReadingFailsTheResponseOnceMaxQueuedBytesWaitUnread() throws Exception {
+        AsyncWriter out = writer(4096);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(out.write(new byte[1024]), "frame " + i + " is below the bound");
+        }
+        assertEquals(4096, out.queuedBytes());
+        assertFalse(out.write(new byte[1]), "the bound is reached: the client is not reading");
+        assertTrue(out.failed());
+        assertEquals(1, failures.size());
+        assertEquals(1, completes.get());
+        assertEquals(0, out.queuedBytes(), "a failed response holds nothing");
+    }
+
+    @Test
+    void manySmallFramesAreFineWhileTheClientReads() throws Exception {
+        AsyncWriter out = writer(4096);
+        client.ready = true;
+        for (int i = 0; i < 20_000; i++) {
+            assertTrue(out.write(new byte[100]));
+        }
+        assertEquals(2_000_000, client.taken.size());
+        assertTrue(failures.isEmpty());
+    }
+
+    @Test
+    void aProducerIsPausedAtTheLowWaterMarkAndResumedOnceTheClientHasTakenTheBytes() throws Exception {
+        AsyncWriter out = writer(4096);
+        assertEquals(2048, out.lowWaterBytes());
+        AtomicInteger resumed = new AtomicInteger();
+        out.write(new byte[2047]);
+        out.whenDrained(resumed::incrementAndGet);
+        assertEquals(1, resumed.get(), "below the low-water mark the producer goes on at once");
+        out.write(new byte[1]);
+        out.whenDrained(resumed::incrementAndGet);
+        assertEquals(1, resumed.get(), "at the low-water mark the producer waits");
+        client.catchUp();
+        assertEquals(2, resumed.get(), "the client took the bytes: the producer goes on");
+        assertEquals(2048, client.taken.size());
+    }
+
+    @Test
+    void oneFrameLargerThanTheBoundIsTakenWhenLittleWaits() throws Exception {
+        AsyncWriter out = writer(1024);
+        assertTrue(out.write(new byte[100_000]), "a whole JSON body is one write");
+        assertFalse(out.failed());
+        client.catchUp();
+        out.close();
+        assertEquals(100_000, client.taken.size());
+        assertEquals(1, completes.get());
+        assertTrue(failures.isEmpty());
+    }
+}
