@@ -95,6 +95,9 @@ class ServerToolsTest {
             case "many" -> results == 0 ? Reply.sse(java.util.stream.IntStream.range(0, 34).mapToObj(i -> toolCall(i,
                     "call_" + i, "test__echo", "{\"text\":\"n" + i + "\"}")).toArray(String[]::new))
                     : Reply.sse(content(results + " results"), finish("stop"));
+            case "big" -> results == 0 ? Reply.sse(content("a".repeat(600)),
+                    toolCall(0, "call_g", "test__echo", "{\"text\":\"g\"}"), finish("tool_calls"))
+                    : Reply.sse(content("b".repeat(600)), finish("stop"));
             default -> Reply.sse(content("plain"), finish("stop"));
         };
     }
@@ -117,7 +120,7 @@ class ServerToolsTest {
                 "agents.narrow.model", "fake/m", "agents.narrow.mcpServers", "test", "agents.narrow.tools", "test/echo",
                 "agents.capped.model", "fake/m", "agents.capped.mcpServers", "test", "agents.capped.maxToolRounds", "2",
                 "agents.loud.model", "fake/m", "agents.loud.mcpServers", "test", "agents.loud.toolProgress", "reasoning",
-                "gateway.http.heartbeatMs", "200");
+                "gateway.http.heartbeatMs", "200", "gateway.http.maxReplyBytes", "1024");
         Gateway gateway = (Gateway) server.context().getServletContext().getAttribute(Gateway.ATTRIBUTE);
         gateway.tools().firstAttempts().get(20, TimeUnit.SECONDS);
         gateway.events(new GatewayEvents() {
@@ -178,6 +181,15 @@ class ServerToolsTest {
         assertEquals("call_e", tool.getString("tool_call_id"));
         assertEquals("hi", tool.getString("content"));
         assertEquals("main test/echo ok", toolEvents.poll(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aReplyOfSeveralRoundsIsCutAtMaxReplyBytesWithFinishReasonLength() {
+        Response r = chat("main", "big");
+        assertEquals(200, r.statusCode());
+        JsonObject choice = json(r.asString()).getJsonArray("choices").getJsonObject(0);
+        assertEquals("length", choice.getString("finish_reason"));
+        assertEquals("a".repeat(600) + "\n\n", choice.getJsonObject("message").getString("content"));
     }
 
     @Test
