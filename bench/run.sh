@@ -302,4 +302,6 @@ jrun Report "$RESULTS" "$ROOT/bench/NOTES.md" "$CONTAINER_NAME" "$DUR" "$LOAD_ST
 # the Redis-backed state figures come from bench/redis.sh (issue 7); kept in bench/REDIS.md and carried along
 printf '\n' >> "$ROOT/docs/BENCHMARKS.md"
 cat "$ROOT/bench/REDIS.md" >> "$ROOT/docs/BENCHMARKS.md"
+# the soak's figures come from bench/soak.sh (issue 11); kept in bench/SOAK.md and carried along the same way
+if [ -f "$ROOT/bench/SOAK.md" ]; then printf '\n' >> "$ROOT/docs/BENCHMARKS.md"; cat "$ROOT/bench/SOAK.md" >> "$ROOT/docs/BENCHMARKS.md"; fi
 log "done in $(( $(date +%s) - T_START ))s: docs/BENCHMARKS.md, raw results in $RESULTS"

@@ -16,6 +16,7 @@ import dev.clawgate.mcp.ToolOutcome;
 import dev.clawgate.openai.JsonText;
 import dev.clawgate.session.SessionStore;
 import dev.clawgate.session.SessionStores;
+import dev.clawgate.time.OwnedThreads;
 import dev.clawgate.time.SystemScheduler;
 import dev.clawgate.upstream.ProviderRegistry;
 import java.time.Clock;
@@ -42,6 +43,9 @@ public final class Gateway implements AutoCloseable {
     public static final String ATTRIBUTE = Gateway.class.getName();
     /** Longest pause between two sweeps for expired sessions, ms; shorter when the idle TTL is. */
     private static final long PRUNE_PERIOD_MAX_MS = 60_000;
+    /** Longest wait at undeploy for the timer thread to end, ms. */
+    static final long TIMER_EXIT_WAIT_MS = 5_000;
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final GatewayConfig config;
     private final Clock clock;
@@ -57,6 +61,8 @@ public final class Gateway implements AutoCloseable {
     private final McpToolbox tools;
     /** Reconnects and tool-call timeouts of the MCP servers; null when none are configured. */
     private final ScheduledThreadPoolExecutor mcpTimer;
+    /** The MCP timer's thread, joined at undeploy. */
+    private final OwnedThreads mcpTimerThreads = new OwnedThreads("clawgate-mcp-timer", false);
     private final long startedEpochSeconds;
     private final CallerDirectory callers;
     /** Reads the keys file; null unless gateway.auth.keysFile is set. */
@@ -167,12 +173,8 @@ public final class Gateway implements AutoCloseable {
         return redis;
     }
 
-    private static ScheduledThreadPoolExecutor mcpTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread t = new Thread(task, "clawgate-mcp-timer");
-            t.setDaemon(true);
-            return t;
-        });
+    private ScheduledThreadPoolExecutor mcpTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, mcpTimerThreads);
         timer.setRemoveOnCancelPolicy(true);
         return timer;
     }
@@ -251,6 +253,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops everything the gateway started and waits for it, so that no thread of the webapp is alive when undeploy
+     * returns: the timer stops taking tasks, each provider cancels its runs and stops its HTTP client (whose stop
+     * joins its threads), the session store stops and joins its threads (at most 6 s), the timer thread is joined
+     * (at most {@value #TIMER_EXIT_WAIT_MS} ms), then the Redis client shuts down and waits for its threads, and last
+     * the MCP toolbox closes its connections and its timer thread is joined (at most 1 s). A part that fails or does
+     * not end in time is logged; the parts after it are still closed.
+     */
     @Override
     public void close() {
         closing = true;
@@ -262,19 +272,23 @@ public final class Gateway implements AutoCloseable {
         try {
             providers.close();
         } finally {
-            sessions.close();
-        }
-        scheduler.shutdown(5_000);
-        if (redis != null) {
-            redis.close();
+            try {
+                sessions.close();
+            } finally {
+                if (!scheduler.shutdown(TIMER_EXIT_WAIT_MS)) {
+                    LOG.log(System.Logger.Level.WARNING, "clawgate: the timer thread did not end within "
+                            + TIMER_EXIT_WAIT_MS + " ms");
+                }
+                if (redis != null) {
+                    redis.close();
+                }
+            }
         }
         if (tools != null) { // last: it shuts down Reactor's schedulers, which are global to this web application
             tools.close();
             mcpTimer.shutdownNow();
-            try {
-                mcpTimer.awaitTermination(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!mcpTimerThreads.join(System.nanoTime() + TimeUnit.SECONDS.toNanos(1))) {
+                LOG.log(System.Logger.Level.WARNING, "clawgate: the MCP timer thread did not end within 1000 ms");
             }
         }
     }

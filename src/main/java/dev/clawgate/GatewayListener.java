@@ -12,16 +12,20 @@ import dev.clawgate.http.BodyBudget;
 import dev.clawgate.http.BodyLimits;
 import dev.clawgate.http.ChatCompletionsServlet;
 import dev.clawgate.http.CorsFilter;
+import dev.clawgate.http.EmbeddingsServlet;
 import dev.clawgate.http.ErrorPageServlet;
 import dev.clawgate.http.HealthServlet;
 import dev.clawgate.http.ModelsServlet;
 import dev.clawgate.http.NotFoundServlet;
 import dev.clawgate.http.ResponsesServlet;
 import dev.clawgate.http.RouteFilter;
+import dev.clawgate.http.SessionsServlet;
 import dev.clawgate.metrics.GatewayMetrics;
 import dev.clawgate.metrics.MetricsServlet;
 import dev.clawgate.metrics.RequestLog;
+import dev.clawgate.metrics.UpstreamFailureLog;
 import dev.clawgate.openai.ChatRequestParser;
+import dev.clawgate.openai.RequestLimits;
 import dev.clawgate.openai.responses.ResponsesRequestParser;
 import dev.clawgate.ratelimit.CallerLimitFilter;
 import dev.clawgate.ratelimit.MemoryTokenQuotas;
@@ -31,6 +35,7 @@ import dev.clawgate.ratelimit.RedisRateLimiter;
 import dev.clawgate.ratelimit.RedisTokenQuotas;
 import dev.clawgate.ratelimit.RequestRateLimiter;
 import dev.clawgate.session.ReadOnlySessions;
+import dev.clawgate.session.SessionKeys;
 import dev.clawgate.session.StoredResponses;
 import dev.clawgate.ratelimit.TokenQuotas;
 import jakarta.servlet.DispatcherType;
@@ -53,11 +58,13 @@ import java.util.Map;
  * which is where the container's overrides land, then the JSON file), builds the {@link Gateway}, then builds every
  * filter and servlet with the collaborators it needs and registers them, async-supported, in the order
  * {@code web.xml} documents: filters route → cors → auth → rate-limit → caller-limits on {@code /*}; servlets
- * chat-completions, responses, models, health, metrics (load on start-up), error-page (web.xml's default error page) and
+ * chat-completions, responses, embeddings, sessions, models, health, metrics (load on start-up), error-page (web.xml's default error page) and
  * not-found on {@code /}. A bad key fails the deployment with one log line naming it; a start-up that fails after the
- * gateway was built closes it first (providers, store, timer: no thread is left behind). At undeploy it flushes the
- * access log and stops every thread the gateway started. This is the only class that knows every package; no filter
- * or servlet looks anything up.
+ * gateway was built closes it first (providers, store, timer: no thread is left behind). Every finished request goes
+ * to the access log ({@link RequestLog}, its own thread) and, when its provider failed, to
+ * {@link UpstreamFailureLog}. At undeploy it stops every thread the gateway started, then publishes the queued access
+ * lines and stops the log's thread. This is the only class that knows every package; no filter or servlet looks
+ * anything up.
  *
  * <p>The gateway's wall clock (expiry of keys, token quota windows, created times, lockout windows) is the system
  * clock in UTC, unless whoever deploys the WAR puts a {@link Clock} in the servlet context attribute
@@ -88,11 +95,14 @@ public final class GatewayListener implements ServletContextListener {
             throw new IllegalStateException("clawgate: invalid configuration: " + e.getMessage());
         }
         try {
-            requestLog = new RequestLog(gateway.scheduler(), gateway.clock());
+            requestLog = new RequestLog(gateway.clock(),
+                    config.accessLogFormat() == GatewayConfig.AccessLogFormat.JSON);
             gateway.onRequestFinished(requestLog::add);
+            gateway.onRequestFinished(new UpstreamFailureLog(gateway.scheduler())::add);
             GatewayMetrics metrics = null;
             if (config.metrics().enabled()) {
-                metrics = new GatewayMetrics(config.agents().keySet(), config.mcp().servers().keySet());
+                metrics = new GatewayMetrics(config.agents().keySet(), modelNames(config),
+                        config.mcp().servers().keySet());
                 gateway.events(metrics);
             }
             register(context, gateway, metrics);
@@ -113,7 +123,10 @@ public final class GatewayListener implements ServletContextListener {
             cause.addSuppressed(e);
         } finally {
             gateway = null;
-            requestLog = null;
+            if (requestLog != null) {
+                requestLog.close(); // stops the log's thread
+                requestLog = null;
+            }
         }
     }
 
@@ -144,14 +157,24 @@ public final class GatewayListener implements ServletContextListener {
                 ? new RequestRateLimiter(g.scheduler(), rpm, rpm, http.maxTrackedClients())
                 : new RedisRateLimiter(g.redis(), rpm, rpm), quotas, g.events()));
 
-        ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(
-                new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes(), g.tools()),
-                g.scheduler(), g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
+        AgentRunner runner = new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes(),
+                g.tools());
+        ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(runner, g.scheduler(),
+                g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
                 http.disconnectCheckMs(), quotas);
+        GatewayConfig.Limits l = config.limits();
+        ChatRequestParser parser = new ChatRequestParser(new RequestLimits(l.maxModelChars(), l.maxUserChars(),
+                l.maxHeaderChars(), l.maxMessages(), l.maxContentParts(), l.maxPassThroughBytes(), l.maxChoices()));
         BodyLimits bodyLimits = new BodyLimits(http.maxBodyBytes(), http.bodyTimeoutMs(),
                 new BodyBudget(http.maxBodyBytesInFlight()), g.scheduler());
-        servlet(context, "chat-completions", new ChatCompletionsServlet(new ChatRequestParser(), g.router(),
-                services, bodyLimits), 1, "/v1/chat/completions");
+        SessionKeys sessionKeys = new SessionKeys(config.sessions().keyHeaders(),
+                config.sessions().userNamesSession());
+        servlet(context, "chat-completions", new ChatCompletionsServlet(parser, g.router(), services, sessionKeys,
+                bodyLimits), 1, "/v1/chat/completions");
+        servlet(context, "embeddings", new EmbeddingsServlet(parser, g.router(), services, bodyLimits), 1,
+                "/v1/embeddings");
+        servlet(context, "sessions", new SessionsServlet(parser, g.router(), runner, sessionKeys, bodyLimits,
+                http.streamTimeoutMs()), 1, "/v1/sessions");
         ChatCompletionsServlet.Services readOnly = new ChatCompletionsServlet.Services(
                 new AgentRunner(g.providers(), new ReadOnlySessions(g.sessions()), g.scheduler(), http.maxReplyBytes(),
                         g.tools()),
@@ -165,6 +188,20 @@ public final class GatewayListener implements ServletContextListener {
         servlet(context, "metrics", new MetricsServlet(metrics), 1, "/metrics");
         servlet(context, "error-page", new ErrorPageServlet(), -1, ErrorPageServlet.PATH);
         servlet(context, "not-found", new NotFoundServlet(), -1, "/");
+    }
+
+    /** Every configured {@code <provider>/<model>} (agents' models, fallbacks, allowed and embedding models). */
+    static java.util.Set<String> modelNames(GatewayConfig config) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (GatewayConfig.AgentSpec a : config.agents().values()) {
+            names.add(a.modelRef().toString());
+            a.fallbacks().forEach(m -> names.add(m.toString()));
+            a.allowedModels().forEach(m -> names.add(m.toString()));
+            if (a.embeddingModel() != null) {
+                names.add(a.embeddingModel().toString());
+            }
+        }
+        return names;
     }
 
     private static void filter(ServletContext context, String name, Filter filter) {
@@ -192,10 +229,14 @@ public final class GatewayListener implements ServletContextListener {
             return;
         }
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
-        if (requestLog != null) {
-            requestLog.flush();
+        try {
+            gateway.close();
+        } finally {
+            gateway = null;
+            if (requestLog != null) {
+                requestLog.close(); // after the gateway: runs cancelled by its close still get their line
+                requestLog = null;
+            }
         }
-        gateway.close();
-        gateway = null;
     }
 }

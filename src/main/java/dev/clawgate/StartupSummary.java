@@ -27,8 +27,15 @@ final class StartupSummary {
                 + " maxBodyBytes=" + h.maxBodyBytes() + " streamTimeoutMs=" + h.streamTimeoutMs() + " heartbeatMs="
                 + h.heartbeatMs() + " state=" + (c.state().redisUrl() != null ? "redis" : c.state().dir() != null
                 ? "file" : "memory") + " metrics=" + c.metrics().enabled());
-        c.agents().values().forEach(a -> LOG.log(Level.INFO, "clawgate: agent " + a.id() + " -> " + a.provider() + "/"
-                + a.model() + (a.id().equals(c.defaultAgent()) ? " (default)" : "")));
+        // a loop, not forEach: the JUL bridge names the calling method as the record's source, and a lambda's is
+        // StartupSummary.lambda$log$0
+        for (GatewayConfig.AgentSpec a : c.agents().values()) {
+            LOG.log(Level.INFO, "clawgate: agent " + a.id() + " -> " + a.provider() + "/" + a.model()
+                    + (a.id().equals(c.defaultAgent()) ? " (default)" : "")
+                    + (a.fallbacks().isEmpty() ? "" : " fallbacks=" + a.fallbacks())
+                    + (a.embeddingModel() == null ? "" : " embeddings=" + a.embeddingModel())
+                    + (a.usesTools() ? " mcpServers=" + a.mcpServers() : ""));
+        }
         if (c.auth().mode() == GatewayConfig.AuthMode.NONE) {
             LOG.log(Level.WARNING, "clawgate: auth mode none: anyone who reaches this gateway has operator access");
         }

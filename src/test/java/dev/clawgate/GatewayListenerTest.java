@@ -48,7 +48,7 @@ class GatewayListenerTest {
     void aStartUpThatFailsAfterTheProvidersWereBuiltClosesThemAndLeavesNoClawgateThread() throws Exception {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("gateway.http.endpoints.chatCompletions.enabled", "true");
-        params.put("gateway.auth.token", "listener-test-token-0123456789");
+        params.put("gateway.auth.token", "listener-test-token-0123456789abcdef");
         params.put("models.providers.up.baseUrl", "http://127.0.0.1:9/v1");
         params.put("agents.main.model", "up/m");
         Set<Thread> before = threads();

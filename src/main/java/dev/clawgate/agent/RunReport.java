@@ -2,6 +2,7 @@ package dev.clawgate.agent;
 
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.Usage;
+import java.util.List;
 
 /**
  * How one {@link AgentRun} ended, given once to the run's end callback (the front end turns it into its access-log
@@ -16,17 +17,25 @@ import dev.clawgate.openai.Usage;
  * @param endNanos          when the run ended
  * @param promptEstimate    the prompt's size in tokens, estimated at one per {@value #CHARS_PER_TOKEN} characters;
  *                          0 when the prompt was never sent upstream
+ * @param retried           the upstream calls given up for a retry or a fallback before one answered (or the last
+ *                          failed), oldest first, over every model call of the run; empty when each first call answered
  * @param toolRounds        model rounds whose server tools the gateway ran (0 without tools)
  */
 public record RunReport(RunRequest request, Outcome outcome, ApiException error, String upstreamErrorKind,
-                        Usage usage, long firstDeltaNanos, long endNanos, long promptEstimate, int toolRounds) {
+                        Usage usage, long firstDeltaNanos, long endNanos, long promptEstimate, List<Retried> retried,
+                        int toolRounds) {
     /** Characters per token of the prompt estimate (OpenAI's rule of thumb for English). */
     public static final int CHARS_PER_TOKEN = 4;
 
-    /** A run without tool rounds. */
+    public RunReport {
+        retried = List.copyOf(retried);
+    }
+
+    /** With no call given up and no tool round. */
     public RunReport(RunRequest request, Outcome outcome, ApiException error, String upstreamErrorKind, Usage usage,
                      long firstDeltaNanos, long endNanos, long promptEstimate) {
-        this(request, outcome, error, upstreamErrorKind, usage, firstDeltaNanos, endNanos, promptEstimate, 0);
+        this(request, outcome, error, upstreamErrorKind, usage, firstDeltaNanos, endNanos, promptEstimate, List.of(),
+                0);
     }
 
     /**
@@ -37,6 +46,17 @@ public record RunReport(RunRequest request, Outcome outcome, ApiException error,
     public long chargedTokens() {
         long reported = usage.promptTokens() + usage.completionTokens();
         return reported > 0 || outcome == Outcome.ERROR ? reported : promptEstimate;
+    }
+
+    /**
+     * An upstream call given up before it answered.
+     *
+     * @param model    {@code <provider>/<model>} that failed
+     * @param kind     how ({@link dev.clawgate.upstream.UpstreamErrors#kind})
+     * @param next     {@code <provider>/<model>} tried next
+     * @param fallback true when {@code next} is the next model of the agent's fallbacks, false for a retry
+     */
+    public record Retried(String model, String kind, String next, boolean fallback) {
     }
 
     /** How a run ended. */

@@ -2,6 +2,7 @@ package dev.clawgate.agent;
 
 import dev.clawgate.caller.Caller;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
+import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatRequest;
 import dev.clawgate.session.SessionKey;
 
@@ -19,9 +20,19 @@ import dev.clawgate.session.SessionKey;
  * @param startNanos when the request arrived, on the gateway's {@link dev.clawgate.time.Ticker}
  * @param caller     who asked (operator, client key or SSO user); its session namespace is already in
  *                   {@code session}, and the front end charges its quota from the {@link RunReport}
+ * @throws ApiException 400 with {@code param} {@code n} when the agent has server tools
+ *                      ({@code agents.<id>.mcpServers}) and more than one choice is asked: a tool loop follows one
+ *                      line of conversation, so it answers one choice
  */
 public record RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos,
                          Caller caller) {
+    public RunRequest {
+        if (agent.usesTools() && chat.choices() > 1) {
+            throw ApiException.badRequest("n", "unsupported_value", "Agent '" + agent.id() + "' runs server tools and answers one"
+                    + " choice: `n` must be 1, not " + chat.choices() + ".");
+        }
+    }
+
     /** A request of the operator. */
     public RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos) {
         this(chat, agent, session, requestId, startNanos, Caller.OPERATOR);

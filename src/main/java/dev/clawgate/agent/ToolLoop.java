@@ -5,48 +5,50 @@ import dev.clawgate.mcp.ToolOutcome;
 import dev.clawgate.mcp.ToolResult;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.openai.ChoiceDelta;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.openai.ToolCall;
-import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.upstream.Cancellable;
-import dev.clawgate.upstream.ChatProvider;
 import dev.clawgate.upstream.DeltaSink;
 import dev.clawgate.upstream.UpstreamRequest;
 import jakarta.json.Json;
-import jakarta.json.JsonValue;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * The server-tool rounds of one {@link AgentRun}: it sits between the provider and the run, so the run sees one
- * continuous model reply. Each round calls the model with the conversation so far and the tools ({@link ToolParams}:
- * the client's own and the agent's allowed server tools). When the model calls server tools, the loop calls them in
- * parallel ({@link ToolOffer#call}, never failing: a failure is an error result), appends the assistant message and
- * one {@code tool} message per result, and calls the model again — at most {@code agents.<id>.maxToolRounds} [8]
- * rounds that run tools, then once more without server tools; at most {@value #MAX_CALLS_PER_ROUND} calls of one
- * response run (the rest are answered with an error result). The run ends when a round calls no server tool, or
- * calls a client tool (the server calls of that round run first and are part of the turn).
+ * The server-tool rounds of one {@link AgentRun}: it sits between the model calls and the run, so the run sees one
+ * continuous model reply of one choice. Each round calls the model — through {@code calls}, i.e. {@link ModelCalls}:
+ * retries and fallbacks per round — with the conversation so far and the tools ({@link ToolParams}: the client's own
+ * and the agent's allowed server tools). When the model calls server tools, the loop calls them in parallel
+ * ({@link ToolOffer#call}, never failing: a failure is an error result), appends the assistant message and one
+ * {@code tool} message per result, and calls the model again — at most {@code agents.<id>.maxToolRounds} [8] rounds
+ * that run tools, then once more without server tools; at most {@value #MAX_CALLS_PER_ROUND} calls of one response
+ * run (the rest are answered with an error result). The run ends when a round calls no server tool, or calls a client
+ * tool (the server calls of that round run first and are part of the turn).
  *
- * <p>What the run (and so the client) sees: the text of every round (rounds joined by a blank line), the client's
- * tool calls (renumbered from 0), the last round's finish reason and the usage summed over all rounds. Server tool
- * calls never reach the client; with {@code toolProgress=reasoning} each is announced through {@code progress}.
+ * <p>What the run (and so the client) sees ({@link RoundView}): choice 0 of every round — text (rounds joined by a
+ * blank line), reasoning, other delta fields, logprobs — and the client's tool calls (renumbered from 0), the last
+ * round's finish reason and the usage summed over all rounds ({@link UsageTotal}, passed on after every round, so a
+ * run that fails later still reports what it used). Server tool calls never reach the client; their names and
+ * arguments count toward {@code maxReplyBytes}, and a run whose held-back calls pass it ends there with
+ * {@code length}. With {@code toolProgress=reasoning} each call is announced through {@code progress}.
  * {@link #messages()} is what the turn stores after the client's new messages: every assistant message and tool
  * result in order. {@link #cancel()} cancels the model call and the tool calls in flight.
  *
- * <p>Provider callbacks come one at a time; tool results on the toolbox's threads; cancel from anywhere. Every state
- * change holds this object's monitor; calls into the run are made while holding it (the run never calls back into
- * the loop while holding its own monitor, except {@link #messages()}, which takes no lock).
+ * <p>Model callbacks come one at a time; tool results on the toolbox's threads; cancel from anywhere. Every state
+ * change holds this object's monitor; calls into the run are made while holding it, model calls are started without
+ * it (a call's callbacks take its {@link Attempts}' monitor, then this one).
  */
 final class ToolLoop implements DeltaSink, Cancellable {
     /** Most server tool calls run from one model response; the rest get an error result without being run. */
     static final int MAX_CALLS_PER_ROUND = 32;
 
     private final RunRequest request;
-    private final ChatProvider provider;
+    private final BiFunction<UpstreamRequest, DeltaSink, Cancellable> calls;
     private final ToolOffer offer;
     private final ToolParams params;
     private final DeltaSink run;
@@ -54,49 +56,48 @@ final class ToolLoop implements DeltaSink, Cancellable {
     private final List<ChatMessage> conversation;
     private final List<ChatMessage> produced = new ArrayList<>();
     private final int maxToolRounds;
+    private final long maxHiddenBytes;
+    private final UsageTotal usage = new UsageTotal();
 
     private int round;
     private volatile int toolRounds;
     private boolean lastRound;
     private boolean roundOpen;
     private AssistantReply current;
-    private final Map<Integer, Integer> clientIndex = new HashMap<>();
-    private final Map<Integer, List<ToolCallDelta>> undecided = new HashMap<>();
-    private int clientCalls;
+    private RoundView view;
     private boolean sentContent;
-    private boolean roundSentContent;
-    private long promptTokens;
-    private long completionTokens;
-    private Long cachedTokens;
+    private long hiddenBytes;
     private Cancellable upstream;
     private List<CompletableFuture<ToolResult>> pending = List.of();
-    private boolean opened;
     private boolean done;
+    private boolean cancelled;
     private volatile List<ChatMessage> stored = List.of();
 
     /**
-     * @param prompt   the assembled prompt of the first round
-     * @param run      the run the loop reports to, as one continuous reply
-     * @param progress told a line per server tool call when the agent's {@code toolProgress} is {@code reasoning},
-     *                 else null
+     * @param calls          starts one model call (a round) into the given sink and returns its handle
+     * @param prompt         the assembled prompt of the first round
+     * @param run            the run the loop reports to, as one continuous reply
+     * @param progress       told a line per server tool call when the agent's {@code toolProgress} is
+     *                       {@code reasoning}, else null
+     * @param maxHiddenBytes {@code gateway.http.maxReplyBytes}: most UTF-8 bytes of server tool-call names and
+     *                       arguments one run gathers
      */
-    ToolLoop(RunRequest request, ChatProvider provider, ToolOffer offer, List<ChatMessage> prompt, DeltaSink run,
-             Consumer<String> progress) {
+    ToolLoop(RunRequest request, BiFunction<UpstreamRequest, DeltaSink, Cancellable> calls, ToolOffer offer,
+             List<ChatMessage> prompt, DeltaSink run, Consumer<String> progress, long maxHiddenBytes) {
         this.request = request;
-        this.provider = provider;
+        this.calls = calls;
         this.offer = offer;
         this.params = new ToolParams(request.chat().upstreamParams(), offer);
         this.run = run;
         this.progress = progress;
         this.conversation = new ArrayList<>(prompt);
         this.maxToolRounds = request.agent().maxToolRounds();
+        this.maxHiddenBytes = maxHiddenBytes;
     }
 
     /** Calls the model for the first round; returns the loop, which cancels whatever runs then. */
     Cancellable start() {
-        synchronized (this) {
-            nextRound();
-        }
+        nextRound();
         return this;
     }
 
@@ -110,90 +111,92 @@ final class ToolLoop implements DeltaSink, Cancellable {
         return stored;
     }
 
+    /** Starts the next round's model call, without holding the monitor (see the class comment). */
     private void nextRound() {
-        round++;
-        int thisRound = round;
-        roundOpen = true;
-        current = new AssistantReply(true);
-        clientIndex.clear();
-        undecided.clear();
-        clientCalls = 0;
-        roundSentContent = false;
-        Cancellable handle = provider.stream(new UpstreamRequest(request.agent().model(), conversation,
-                params.forRound(lastRound), request.chat().maxTokens()), this);
-        if (done) {
+        UpstreamRequest next;
+        int thisRound;
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            thisRound = ++round;
+            roundOpen = true;
+            current = new AssistantReply(true);
+            view = new RoundView(params, sentContent);
+            next = new UpstreamRequest(request.agent().model(), conversation, params.forRound(lastRound),
+                    request.chat().maxTokens(), 1);
+        }
+        Cancellable handle;
+        try {
+            handle = calls.apply(next, this);
+        } catch (RuntimeException e) {
+            onError(e instanceof ApiException api ? api : ApiException.internal());
+            return;
+        }
+        boolean cancelNow;
+        synchronized (this) {
+            cancelNow = cancelled;
+            if (!done && round == thisRound && roundOpen) {
+                upstream = handle;
+            }
+        }
+        if (cancelNow) {
             handle.cancel();
-        } else if (round == thisRound && roundOpen) {
-            upstream = handle;
         }
     }
 
     // ---- DeltaSink: the current round's model call ----
 
+    /** Each round's call opens; the run takes the first. */
     @Override
     public synchronized void onOpen() {
-        if (!opened && !done) {
-            opened = true;
+        if (!done) {
             run.onOpen();
         }
     }
 
     @Override
-    public synchronized void onContent(String text) {
-        if (done || text.isEmpty()) {
-            return;
-        }
-        current.content(text);
-        if (!roundSentContent && sentContent) {
-            run.onContent("\n\n"); // the text of an earlier round ended before its tool calls
-        }
-        roundSentContent = true;
-        sentContent = true;
-        run.onContent(text);
-    }
-
-    @Override
-    public synchronized void onToolCall(ToolCallDelta delta) {
-        if (done) {
-            return;
-        }
-        current.toolCall(delta);
-        Integer mapped = clientIndex.get(delta.index());
-        if (mapped == null) {
-            List<ToolCallDelta> waiting = undecided.computeIfAbsent(delta.index(), i -> new ArrayList<>());
-            waiting.add(delta);
-            String name = name(waiting);
-            if (name == null) {
-                return; // not named yet: server or client is not known
-            }
-            undecided.remove(delta.index());
-            mapped = params.isServerTool(name) ? -1 : clientCalls++;
-            clientIndex.put(delta.index(), mapped);
-            if (mapped >= 0) {
-                for (ToolCallDelta d : waiting) {
-                    run.onToolCall(renumbered(d, mapped));
-                }
-            }
-            return;
-        }
-        if (mapped >= 0) {
-            run.onToolCall(renumbered(delta, mapped));
-        }
-    }
-
-    @Override
-    public synchronized void onFinish(String reason) {
+    public synchronized void onResponseMeta(ResponseMeta meta) {
         if (!done) {
-            current.finish(reason);
+            run.onResponseMeta(meta);
+        }
+    }
+
+    /** Gathers choice 0's piece for the round's message and passes on what the client sees of it. */
+    @Override
+    public void onDelta(ChoiceDelta delta) {
+        Cancellable toCancel;
+        synchronized (this) {
+            if (done || !roundOpen || delta.index() != 0) {
+                return;
+            }
+            current.delta(new ChoiceDelta(0, delta.content(), null, delta.toolCalls(), null, null)); // message only
+            List<ChoiceDelta> visible = view.visible(delta);
+            if (hiddenBytes + view.hiddenBytes() <= maxHiddenBytes) {
+                sentContent |= view.sentContent();
+                visible.forEach(run::onDelta); // a cut by the run cancels this loop, which ends the rest
+                return;
+            }
+            toCancel = cut();
+        }
+        if (toCancel != null) {
+            toCancel.cancel();
+        }
+        tellEnd("length");
+    }
+
+    @Override
+    public synchronized void onFinish(int choice, String reason) {
+        if (!done && roundOpen && choice == 0) {
+            current.finish(0, reason);
         }
     }
 
     @Override
-    public synchronized void onUsage(Usage usage) {
-        promptTokens += usage.promptTokens();
-        completionTokens += usage.completionTokens();
-        if (usage.cachedTokens() != null) {
-            cachedTokens = (cachedTokens == null ? 0 : cachedTokens) + usage.cachedTokens();
+    public synchronized void onUsage(Usage u) {
+        usage.add(u);
+        if (!done) {
+            run.onUsage(usage.total());
         }
     }
 
@@ -216,36 +219,38 @@ final class ToolLoop implements DeltaSink, Cancellable {
 
     /** The round's reply is whole: end the run, or call its server tools and go on. */
     @Override
-    public synchronized void onComplete() {
-        if (done || !roundOpen) {
-            return;
-        }
-        roundOpen = false;
-        upstream = null;
+    public void onComplete() {
         List<ToolCall> server = new ArrayList<>();
-        List<ToolCall> kept = new ArrayList<>();
-        List<ToolCall> calls = current.message().toolCalls();
-        for (int i = 0; i < calls.size(); i++) {
-            ToolCall c = calls.get(i);
-            if (params.isServerTool(c.name())) {
-                if (lastRound) {
-                    continue; // not offered in the last round: dropped, never run
-                }
-                c = c.id() == null || c.id().isEmpty() ? new ToolCall("call_" + round + "_" + i, c.name(),
-                        c.arguments()) : c;
-                server.add(c);
+        List<CompletableFuture<ToolResult>> calling;
+        boolean clientToo;
+        String finishReason;
+        synchronized (this) {
+            if (done || !roundOpen) {
+                return;
             }
-            kept.add(c);
+            roundOpen = false;
+            upstream = null;
+            hiddenBytes += view.hiddenBytes();
+            ChatMessage assistant = params.assistant(current.message(), round, lastRound, server);
+            conversation.add(assistant);
+            produced.add(assistant);
+            finishReason = current.finishReason();
+            calling = server.isEmpty() ? null : callTools(server);
+            clientToo = assistant.toolCalls().size() > server.size();
+            if (calling == null) {
+                finished();
+            }
         }
-        ChatMessage said = current.message();
-        ChatMessage assistant = new ChatMessage("assistant", kept.isEmpty() || !said.text().isEmpty()
-                ? Json.createValue(said.text()) : JsonValue.NULL, null, null, kept);
-        conversation.add(assistant);
-        produced.add(assistant);
-        if (server.isEmpty()) {
-            end(current.finishReason());
+        if (calling == null) {
+            tellEnd(finishReason);
             return;
         }
+        CompletableFuture.allOf(calling.toArray(CompletableFuture[]::new))
+                .whenComplete((v, failed) -> toolsDone(server, calling, clientToo));
+    }
+
+    /** Starts the round's server calls (announcing each); holds the monitor. */
+    private List<CompletableFuture<ToolResult>> callTools(List<ToolCall> server) {
         toolRounds++;
         List<CompletableFuture<ToolResult>> calling = new ArrayList<>(server.size());
         for (ToolCall c : server) {
@@ -260,45 +265,61 @@ final class ToolLoop implements DeltaSink, Cancellable {
             calling.add(offer.call(c.name(), c.arguments()));
         }
         pending = calling;
-        boolean clientToo = kept.size() > server.size();
-        CompletableFuture.allOf(calling.toArray(CompletableFuture[]::new))
-                .whenComplete((v, cancelled) -> toolsDone(server, calling, clientToo));
+        return calling;
     }
 
-    private synchronized void toolsDone(List<ToolCall> server, List<CompletableFuture<ToolResult>> calling,
-                                        boolean clientToo) {
-        if (done || pending != calling) {
-            return;
-        }
-        pending = List.of();
-        for (int i = 0; i < server.size(); i++) {
-            ToolResult r = calling.get(i).getNow(null);
-            String text = r == null ? "the tool call did not finish" : r.isError() ? "Error: " + r.text() : r.text();
-            ChatMessage result = new ChatMessage("tool", Json.createValue(text), null, server.get(i).id(), null);
-            conversation.add(result);
-            produced.add(result);
+    /** The round's server calls are done: append their results, then end (a client call was made) or go on. */
+    private void toolsDone(List<ToolCall> server, List<CompletableFuture<ToolResult>> calling, boolean clientToo) {
+        synchronized (this) {
+            if (done || pending != calling) {
+                return;
+            }
+            pending = List.of();
+            for (int i = 0; i < server.size(); i++) {
+                ChatMessage result = ToolParams.result(server.get(i), calling.get(i).getNow(null));
+                conversation.add(result);
+                produced.add(result);
+            }
+            if (clientToo) {
+                finished();
+            } else {
+                lastRound = toolRounds >= maxToolRounds;
+            }
         }
         if (clientToo) {
-            end("tool_calls");
-            return;
-        }
-        lastRound = toolRounds >= maxToolRounds;
-        try {
+            tellEnd("tool_calls");
+        } else {
             nextRound();
-        } catch (RuntimeException e) {
-            done = true;
-            run.onError(e instanceof ApiException api ? api : ApiException.internal());
         }
     }
 
-    /** Tells the run the end: the finish reason, the summed usage, the turn's messages, then completion. */
-    private void end(String finishReason) {
+    /** The loop is done: what the turn stores is fixed. Holds the monitor. */
+    private void finished() {
         done = true;
         stored = List.copyOf(produced);
-        if (finishReason != null) {
-            run.onFinish(finishReason);
+    }
+
+    /**
+     * The server calls held back passed {@code maxHiddenBytes}: the run ends with this round's text (no tool call),
+     * as a reply cut at {@code maxReplyBytes} does. Holds the monitor; returns the model call to cancel.
+     */
+    private Cancellable cut() {
+        String text = current.message().text();
+        if (!text.isEmpty()) {
+            produced.add(new ChatMessage("assistant", Json.createValue(text), null, null, null));
         }
-        run.onUsage(new Usage(promptTokens, completionTokens, promptTokens + completionTokens, cachedTokens));
+        finished();
+        cancelled = true;
+        Cancellable model = upstream;
+        upstream = null;
+        return model;
+    }
+
+    /** Tells the run the end (the summed usage it has already): the finish reason, then completion. */
+    private void tellEnd(String finishReason) {
+        if (finishReason != null) {
+            run.onFinish(0, finishReason);
+        }
         run.onComplete();
     }
 
@@ -309,6 +330,7 @@ final class ToolLoop implements DeltaSink, Cancellable {
         List<CompletableFuture<ToolResult>> tools;
         synchronized (this) {
             done = true;
+            cancelled = true;
             model = upstream;
             upstream = null;
             tools = pending;
@@ -318,19 +340,5 @@ final class ToolLoop implements DeltaSink, Cancellable {
             model.cancel();
         }
         tools.forEach(f -> f.cancel(true));
-    }
-
-    private static String name(List<ToolCallDelta> fragments) {
-        StringBuilder b = null;
-        for (ToolCallDelta d : fragments) {
-            if (d.name() != null) {
-                b = b == null ? new StringBuilder(d.name()) : b.append(d.name());
-            }
-        }
-        return b == null ? null : b.toString();
-    }
-
-    private static ToolCallDelta renumbered(ToolCallDelta d, int index) {
-        return d.index() == index ? d : new ToolCallDelta(index, d.id(), d.type(), d.name(), d.arguments());
     }
 }

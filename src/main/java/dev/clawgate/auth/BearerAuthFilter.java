@@ -47,12 +47,15 @@ import java.util.Locale;
  * beside it. {@code /metrics} is the operator's only: 403 {@code permission_error} for anyone else. In mode
  * {@code none} everyone is the operator unless it presents a key.
  *
- * <p>A refusal is thrown as an {@link ApiException}; the route filter renders it.
+ * <p>A refusal is thrown as an {@link ApiException}; the route filter renders it. The attempt that starts a lockout
+ * logs one WARNING, {@code clawgate: auth lockout started client=<address> attempts=<maxAttempts> window_ms=...
+ * lockout_ms=...}; the refusals during the lockout log nothing (they are counted in the metrics).
  */
 public final class BearerAuthFilter extends HttpFilter {
     static final String UNAUTHORIZED = "Unauthorized";
     static final String LOCKED_OUT = "Too many failed authentication attempts. Please try again later.";
     private static final String BEARER = "bearer ";
+    private static final System.Logger LOG = System.getLogger(BearerAuthFilter.class.getName());
 
     private final transient GatewayConfig.Auth auth;
     private final boolean metricsAuth;
@@ -135,8 +138,15 @@ public final class BearerAuthFilter extends HttpFilter {
         events.authFailed();
         if (verdict.lockedNow()) {
             events.authLockedOut();
+            LOG.log(System.Logger.Level.WARNING, lockoutWarning(client));
         }
         throw new ApiException(401, "invalid_request_error", null, "invalid_api_key", UNAUTHORIZED);
+    }
+
+    /** The one warning per lockout start; the address is reduced to address characters, it may come from a header. */
+    String lockoutWarning(String client) {
+        return "clawgate: auth lockout started client=" + client.replaceAll("[^0-9A-Za-z:.%_-]", "?") + " attempts="
+                + auth.maxAttempts() + " window_ms=" + auth.windowMs() + " lockout_ms=" + auth.lockoutMs();
     }
 
     /** The operator (constant-time compare with the secret) or the key with this digest; null when neither. */

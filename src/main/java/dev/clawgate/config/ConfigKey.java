@@ -13,7 +13,9 @@ import static dev.clawgate.config.ValueType.text;
 import static dev.clawgate.config.ValueType.wholeNumber;
 
 import dev.clawgate.config.GatewayConfig.AuthMode;
+import dev.clawgate.config.GatewayConfig.Reasoning;
 import dev.clawgate.config.GatewayConfig.ToolProgress;
+import dev.clawgate.config.GatewayConfig.UserField;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -55,7 +57,7 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Path> CONFIG_FILE = key("gateway.configFile", path())
             .doc("path of an openclaw.json-shaped JSON file, read below init parameters");
     public static final ConfigKey<Boolean> CHAT_ENABLED = key("gateway.http.endpoints.chatCompletions.enabled", bool())
-            .byDefault("false").doc("serve /v1/chat/completions and /v1/models (else 404)");
+            .byDefault("false").doc("serve /v1/chat/completions, /v1/models, /v1/embeddings, /v1/sessions (else 404)");
     public static final ConfigKey<AuthMode> AUTH_MODE = key("gateway.auth.mode", choice(AuthMode.class))
             .byDefault("token").doc("token | password | none | trusted-proxy (none refused unless gateway.auth.allowNone=true)");
     public static final ConfigKey<Secret> AUTH_TOKEN = key("gateway.auth.token", ValueType.secret())
@@ -64,6 +66,8 @@ public final class ConfigKey<T> {
             .env("OPENCLAW_GATEWAY_PASSWORD").doc("the bearer password in mode password");
     public static final ConfigKey<Boolean> AUTH_ALLOW_NONE = key("gateway.auth.allowNone", bool())
             .byDefault("false").doc("permit mode none");
+    public static final ConfigKey<Boolean> AUTH_ALLOW_WEAK_SECRET = key("gateway.auth.allowWeakSecret", bool())
+            .byDefault("false").doc("accept a token or password shorter than 32 characters (one warning at start-up)");
     public static final ConfigKey<Secret> KEY_SHA256 = key("gateway.auth.keys.<name>.sha256", ValueType.secret())
             .shown("required").doc("lower-case hex SHA-256 of the client's API key (the key itself is never stored)");
     public static final ConfigKey<List<String>> KEY_AGENTS = key("gateway.auth.keys.<name>.agents", list())
@@ -177,10 +181,39 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Integer> STATE_MAX_QUEUED_TURNS = key("gateway.state.maxQueuedTurns",
             intNumber(0, 1_000_000)).byDefault("32")
             .doc("turns that may wait behind the running one on one session; one more gets 429 session_busy");
+    public static final ConfigKey<Integer> MAX_MODEL_CHARS = key("gateway.http.maxModelChars",
+            intNumber(16, 4096)).byDefault("256").unit("chars")
+            .doc("longest `model` string; longer is 400 with param model");
+    public static final ConfigKey<Integer> MAX_USER_CHARS = key("gateway.http.maxUserChars",
+            intNumber(1, 512)).byDefault("512").unit("chars")
+            .doc("longest `user` string (a session key); longer is 400 with param user");
+    public static final ConfigKey<Integer> MAX_HEADER_CHARS = key("gateway.http.maxHeaderChars",
+            intNumber(1, 512)).byDefault("512").unit("chars")
+            .doc("longest x-openclaw-session-key or x-openclaw-agent-id value; longer is 400 with param the header name");
+    public static final ConfigKey<Integer> MAX_MESSAGES = key("gateway.http.maxMessages",
+            intNumber(1, 1_000_000)).byDefault("2000").unit("messages")
+            .doc("most entries in `messages`; more is 400 with param messages");
+    public static final ConfigKey<Integer> MAX_CONTENT_PARTS = key("gateway.http.maxContentParts",
+            intNumber(1, 1_000_000)).byDefault("256").unit("parts")
+            .doc("most content parts in one message; more is 400 with param messages");
+    public static final ConfigKey<Long> MAX_PASS_THROUGH_BYTES = key("gateway.http.maxPassThroughBytes",
+            wholeNumber(1024, Integer.MAX_VALUE - 8)).byDefault("1048576").unit("bytes")
+            .doc("JSON size of all top-level fields passed to the upstream as sent (tools, sampling, extensions); more is 400 naming the field that crossed it");
+    public static final ConfigKey<Integer> MAX_CHOICES = key("gateway.http.maxChoices", intNumber(1, 128))
+            .byDefault("8").unit("choices").doc("largest `n` (choices per request); larger is 400 with param n");
+    public static final ConfigKey<UserField> SESSIONS_USER_FIELD = key("gateway.sessions.userField",
+            choice(UserField.class)).byDefault("session")
+            .doc("session | ignore: whether the request's user field names a session");
+    public static final ConfigKey<List<String>> SESSIONS_KEY_HEADERS = key("gateway.sessions.keyHeaders", list())
+            .byDefault("").doc("comma-separated request headers (at most 8) whose value names the session, e.g. "
+                    + "x-openwebui-chat-id; after x-openclaw-session-key, before user");
     public static final ConfigKey<Boolean> METRICS_ENABLED = key("gateway.metrics.enabled", bool())
             .byDefault("false").doc("serve Prometheus /metrics");
     public static final ConfigKey<Boolean> METRICS_AUTH = key("gateway.metrics.auth", bool())
             .byDefault("true").doc("/metrics needs the bearer secret");
+    public static final ConfigKey<GatewayConfig.AccessLogFormat> ACCESS_LOG_FORMAT = key("gateway.accessLog.format",
+            choice(GatewayConfig.AccessLogFormat.class)).byDefault("logfmt")
+            .doc("access log lines (logger dev.clawgate.access): logfmt | json");
     public static final ConfigKey<Boolean> MCP_ALLOW_STDIO = key("gateway.mcp.allowStdio", bool()).byDefault("false").doc("permit stdio MCP servers (mcp.servers.<name>.command): a process inside the app server");
 
     // --- agents.* ------------------------------------------------------------------------------------------------
@@ -192,6 +225,15 @@ public final class ConfigKey<T> {
             .shown("none").doc("the agent's own instructions");
     public static final ConfigKey<Integer> AGENT_MAX_HISTORY = key("agents.<id>.maxHistoryMessages",
             intNumber(0, 100_000)).byDefault("50").unit("messages").doc("transcript messages sent upstream");
+    public static final ConfigKey<List<String>> AGENT_FALLBACKS = key("agents.<id>.fallbacks", list()).byDefault("")
+            .doc("comma-separated <provider>/<model> (at most 8) tried in order when the model fails before answering");
+    public static final ConfigKey<List<String>> AGENT_ALLOWED_MODELS = key("agents.<id>.allowedModels", list())
+            .byDefault("")
+            .doc("comma-separated <provider>/<model> or <provider>/* (at most 64) that x-openclaw-model may pick");
+    public static final ConfigKey<Reasoning> AGENT_REASONING = key("agents.<id>.reasoning", choice(Reasoning.class))
+            .byDefault("pass").doc("pass | drop: relay the model's reasoning as reasoning_content, or not");
+    public static final ConfigKey<String> AGENT_EMBEDDING_MODEL = key("agents.<id>.embeddingModel", text())
+            .shown("none").doc("<provider>/<model> that answers /v1/embeddings for this agent, e.g. echo/echo");
     public static final ConfigKey<List<String>> AGENT_MCP_SERVERS = key("agents.<id>.mcpServers", list())
             .byDefault("").doc("comma-separated MCP server names whose tools the agent may call");
     public static final ConfigKey<List<String>> AGENT_TOOLS = key("agents.<id>.tools", list())
@@ -212,6 +254,13 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Long> PROVIDER_TIMEOUT_MS = key("models.providers.<name>.timeoutMs",
             wholeNumber(1, Long.MAX_VALUE)).byDefault("120000").unit("ms")
             .doc("longest the upstream may stay silent (before its first byte, or between two); then 504");
+    public static final ConfigKey<List<String>> PROVIDER_DROP_FIELDS = key("models.providers.<name>.dropFields",
+            list()).byDefault("").doc("comma-separated top-level request fields never sent to this upstream, e.g. top_k,min_p for OpenAI's API");
+    public static final ConfigKey<Integer> PROVIDER_MAX_RETRIES = key("models.providers.<name>.maxRetries",
+            intNumber(0, 10)).byDefault("0").doc("retries of a call that failed before answering, before a fallback");
+    public static final ConfigKey<Long> PROVIDER_RETRY_MAX_WAIT_MS = key("models.providers.<name>.retryMaxWaitMs",
+            wholeNumber(0, 600_000)).byDefault("2000").unit("ms")
+            .doc("longest wait before a retry; a longer Retry-After skips the retry");
     public static final ConfigKey<Long> PROVIDER_WORD_DELAY_MS = key("models.providers.<name>.wordDelayMs",
             wholeNumber(0, 3_600_000)).byDefault("0").unit("ms")
             .doc("built-in echo only: pause before each streamed word (load tests)");

@@ -20,6 +20,7 @@ public final class ConfigKeys {
     public static final String AUTH_TOKEN = ConfigKey.AUTH_TOKEN.name();
     public static final String AUTH_PASSWORD = ConfigKey.AUTH_PASSWORD.name();
     public static final String AUTH_ALLOW_NONE = ConfigKey.AUTH_ALLOW_NONE.name();
+    public static final String AUTH_ALLOW_WEAK_SECRET = ConfigKey.AUTH_ALLOW_WEAK_SECRET.name();
     public static final String KEYS_FILE = ConfigKey.KEYS_FILE.name();
     public static final String TRUSTED_PROXY_USER_HEADER = ConfigKey.TRUSTED_PROXY_USER_HEADER.name();
     public static final String LOCKOUT_MAX_ATTEMPTS = ConfigKey.LOCKOUT_MAX_ATTEMPTS.name();
@@ -47,8 +48,11 @@ public final class ConfigKeys {
     public static final String STATE_MAX_TRANSCRIPT_BYTES = ConfigKey.STATE_MAX_TRANSCRIPT_BYTES.name();
     public static final String STATE_MAX_MEMORY_BYTES = ConfigKey.STATE_MAX_MEMORY_BYTES.name();
     public static final String STATE_MAX_QUEUED_TURNS = ConfigKey.STATE_MAX_QUEUED_TURNS.name();
+    public static final String SESSIONS_USER_FIELD = ConfigKey.SESSIONS_USER_FIELD.name();
+    public static final String SESSIONS_KEY_HEADERS = ConfigKey.SESSIONS_KEY_HEADERS.name();
     public static final String METRICS_ENABLED = ConfigKey.METRICS_ENABLED.name();
     public static final String METRICS_AUTH = ConfigKey.METRICS_AUTH.name();
+    public static final String ACCESS_LOG_FORMAT = ConfigKey.ACCESS_LOG_FORMAT.name();
     public static final String DEFAULT_AGENT = ConfigKey.DEFAULT_AGENT.name();
     public static final String MCP_ALLOW_STDIO = ConfigKey.MCP_ALLOW_STDIO.name();
 
@@ -82,9 +86,11 @@ public final class ConfigKeys {
 
     /**
      * The first segments of our keys; other keys in the sources are not ours and are skipped (a JVM has many system
-     * properties). Typo detection for near misses such as {@code agent.} would start from here.
+     * properties), except near misses of these ({@link #nearNamespace}), which are refused.
      */
     static final Set<String> NAMESPACES = namespaces();
+    /** Shortest namespace whose typos are caught up to two edits ({@link #nearNamespace}). */
+    static final int TYPO_MIN_LENGTH = 5;
 
     /** OpenClaw keys that mean nothing inside an app server; accepted from the JSON file and ignored. */
     static final Set<String> IGNORED_OPENCLAW_PREFIXES = Set.of(
@@ -104,6 +110,64 @@ public final class ConfigKeys {
     static boolean ours(String key) {
         int dot = key.indexOf('.');
         return dot > 0 && NAMESPACES.contains(key.substring(0, dot));
+    }
+
+    /**
+     * The namespace {@code key}'s first segment is a likely typo of ({@code agent.}, {@code model.},
+     * {@code gateways.}, {@code Gateway.}: at most two edits, ignoring case, from one of {@link #NAMESPACES} and not
+     * one of them), or null. A namespace of fewer than {@value #TYPO_MIN_LENGTH} characters ({@code mcp}) is matched
+     * only but for case or one swap of adjacent letters ({@code MCP.}, {@code mpc.}): two edits from three letters
+     * would take in other applications' parameters ({@code app.}, {@code jsp.}, {@code tcp.}).
+     */
+    static String nearNamespace(String key) {
+        int dot = key.indexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        String first = key.substring(0, dot);
+        if (NAMESPACES.contains(first)) {
+            return null;
+        }
+        String lower = first.toLowerCase(java.util.Locale.ROOT);
+        for (String ns : NAMESPACES) {
+            int edits = editDistance(lower, ns);
+            if (ns.length() >= TYPO_MIN_LENGTH ? edits <= 2 : edits == 0 || edits == 1 && swapped(lower, ns)) {
+                return ns;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code a} is {@code b} with two adjacent letters swapped. */
+    private static boolean swapped(String a, String b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        int i = 0;
+        while (i < a.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i + 1 < a.length() && a.charAt(i) == b.charAt(i + 1) && a.charAt(i + 1) == b.charAt(i)
+                && a.substring(i + 2).equals(b.substring(i + 2));
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static Set<String> fieldsUnder(String prefix) {

@@ -55,6 +55,7 @@ public final class ConfigLoader {
                 systemProperties.getOrDefault(fileName, initParameters.get(fileName))), env);
         if (file != null) {
             JsonConfigFile.read(file).forEach((k, v) -> {
+                refuseNearMiss(k);
                 if (ignoredOpenClawKey(k) || notOurField(k)) {
                     LOG.log(Level.DEBUG, "clawgate: ignoring OpenClaw key {0}, which has no meaning in a WAR", k);
                 } else {
@@ -74,9 +75,21 @@ public final class ConfigLoader {
         source.forEach((k, v) -> {
             if (ConfigKeys.ours(k)) {
                 out.put(k, v);
+            } else {
+                refuseNearMiss(k);
             }
         });
         return out;
+    }
+
+    /** A key whose first segment is a typo of one of ours ({@code agent.main.model}) is an error, not silence. */
+    private static void refuseNearMiss(String key) {
+        String near = ConfigKeys.nearNamespace(key);
+        if (near != null) {
+            throw new ConfigException(key, "unknown prefix '" + key.substring(0, key.indexOf('.') + 1)
+                    + "' (did you mean '" + near + ".'? clawgate's keys start with "
+                    + String.join(". ", ConfigKeys.NAMESPACES) + ".)");
+        }
     }
 
     /** An OpenClaw agent or provider field we have no use for (workspace, identity, headers...): JSON file only. */

@@ -2,6 +2,7 @@ package dev.clawgate.config;
 
 import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.config.GatewayConfig.AuthMode;
+import dev.clawgate.config.GatewayConfig.ModelRef;
 import dev.clawgate.config.GatewayConfig.ProviderSpec;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -27,6 +28,11 @@ final class ConfigParser {
     private static final Pattern AGENT_KEY = Pattern.compile("agents\\.([^.]+)\\.(.+)");
     private static final Pattern PROVIDER_KEY = Pattern.compile("models\\.providers\\.([^.]+)\\.(.+)");
     private static final List<String> PLACEHOLDERS = List.of("changeme", "change-me", "null", "undefined");
+    /** Most entries of a list key that is walked per request: fallbacks, allowed models, session headers. */
+    static final int MAX_LIST_ENTRIES = 8;
+    /** Most entries of {@code agents.<id>.allowedModels}. */
+    static final int MAX_ALLOWED_MODELS = 64;
+    private static final Pattern HEADER_NAME = Pattern.compile("[a-z0-9!#$%&'*+.^_`|~-]{1,64}");
     private static final System.Logger LOG = System.getLogger(ConfigLoader.class.getName());
 
     private final Map<String, String> values;
@@ -44,7 +50,7 @@ final class ConfigParser {
     GatewayConfig parse() {
         values.keySet().forEach(this::checkKnown);
         Map<String, ProviderSpec> providers = providers();
-        GatewayConfig.Mcp mcp = McpKeys.parse(values, env);
+        Mcp mcp = McpKeys.parse(values, env);
         Map<String, AgentSpec> agents = agents(providers, mcp);
         String defaultAgent = get(ConfigKey.DEFAULT_AGENT).trim().toLowerCase(Locale.ROOT);
         if (!agents.containsKey(defaultAgent)) {
@@ -77,8 +83,11 @@ final class ConfigParser {
             throw new ConfigException(ConfigKeys.AUTH_MODE, "trusted-proxy needs " + ConfigKeys.TRUSTED_PROXIES
                     + ": the addresses of the SSO proxy whose user header is believed");
         }
-        return new GatewayConfig(enabled, http, auth, trustedProxies, state(), metrics,
-                defaultAgent, agents, providers, access(agents), mcp);
+        return new GatewayConfig(enabled, http, auth, trustedProxies, state(), sessions(), metrics,
+                defaultAgent, agents, providers, access(agents), get(ConfigKey.ACCESS_LOG_FORMAT),
+                new GatewayConfig.Limits(get(ConfigKey.MAX_MODEL_CHARS), get(ConfigKey.MAX_USER_CHARS),
+                        get(ConfigKey.MAX_HEADER_CHARS), get(ConfigKey.MAX_MESSAGES), get(ConfigKey.MAX_CONTENT_PARTS),
+                        get(ConfigKey.MAX_PASS_THROUGH_BYTES), get(ConfigKey.MAX_CHOICES)), mcp);
     }
 
     private Access access(Map<String, AgentSpec> agents) {
@@ -157,6 +166,27 @@ final class ConfigParser {
         return state;
     }
 
+    private GatewayConfig.Sessions sessions() {
+        List<String> headers = new java.util.ArrayList<>();
+        for (String h : get(ConfigKey.SESSIONS_KEY_HEADERS)) {
+            String name = h.toLowerCase(Locale.ROOT);
+            if (!HEADER_NAME.matcher(name).matches()) {
+                throw new ConfigException(ConfigKeys.SESSIONS_KEY_HEADERS, "'" + h + "' is not a header name");
+            }
+            if (name.equals("x-openclaw-session-key") || name.equals("authorization") || name.equals("cookie")) {
+                throw new ConfigException(ConfigKeys.SESSIONS_KEY_HEADERS, "cannot name " + name);
+            }
+            if (!headers.contains(name)) {
+                headers.add(name);
+            }
+        }
+        if (headers.size() > MAX_LIST_ENTRIES) {
+            throw new ConfigException(ConfigKeys.SESSIONS_KEY_HEADERS, "lists more than " + MAX_LIST_ENTRIES
+                    + " headers");
+        }
+        return new GatewayConfig.Sessions(get(ConfigKey.SESSIONS_USER_FIELD), headers);
+    }
+
     /** The session directory exists and is writable, or its nearest existing ancestor is a writable directory. */
     private void checkDirectory(Path dir) {
         Path p = dir.toAbsolutePath();
@@ -183,14 +213,21 @@ final class ConfigParser {
             Secret expected = mode == AuthMode.TOKEN ? token : password;
             if (expected == null) {
                 throw new ConfigException(key.name(), "is required for auth mode "
-                        + mode.name().toLowerCase(Locale.ROOT) + " (or set " + key.env() + ")");
+                        + mode.name().toLowerCase(Locale.ROOT) + ", and " + key.env() + " is not in this process's"
+                        + " environment: set the key, or export " + key.env() + " where the container starts (a"
+                        + " variable set without export, e.g. in bin/setenv.sh, or in another shell, is not"
+                        + " inherited)");
             }
             if (isPlaceholder(expected.reveal())) {
                 throw new ConfigException(key.name(), "is a placeholder value; set a long random secret");
             }
+            SecretStrength.check(key, expected, get(ConfigKey.AUTH_ALLOW_WEAK_SECRET));
         }
-        if (mode == AuthMode.TRUSTED_PROXY && token != null && isPlaceholder(token.reveal())) {
-            throw new ConfigException(ConfigKey.AUTH_TOKEN.name(), "is a placeholder value; set a long random secret");
+        if (mode == AuthMode.TRUSTED_PROXY && token != null) {
+            if (isPlaceholder(token.reveal())) {
+                throw new ConfigException(ConfigKey.AUTH_TOKEN.name(), "is a placeholder value; set a long random secret");
+            }
+            SecretStrength.check(ConfigKey.AUTH_TOKEN, token, get(ConfigKey.AUTH_ALLOW_WEAK_SECRET));
         }
         return new GatewayConfig.Auth(mode, token, password, get(ConfigKey.LOCKOUT_MAX_ATTEMPTS),
                 get(ConfigKey.LOCKOUT_WINDOW_MS), get(ConfigKey.LOCKOUT_MS), get(ConfigKey.LOCKOUT_EXEMPT_LOOPBACK),
@@ -223,12 +260,14 @@ final class ConfigParser {
         long timeout = get(ConfigKey.PROVIDER_TIMEOUT_MS, name, fields);
         long wordDelay = get(ConfigKey.PROVIDER_WORD_DELAY_MS, name, fields);
         Secret apiKey = get(ConfigKey.PROVIDER_API_KEY, name, fields);
+        int maxRetries = get(ConfigKey.PROVIDER_MAX_RETRIES, name, fields);
+        long retryMaxWait = get(ConfigKey.PROVIDER_RETRY_MAX_WAIT_MS, name, fields);
         String baseUrlKey = ConfigKey.PROVIDER_BASE_URL.nameFor(name);
         if (name.equals("echo")) {
             if (fields.containsKey(ConfigKey.PROVIDER_BASE_URL.field())) {
                 throw new ConfigException(baseUrlKey, "the built-in echo provider takes no baseUrl");
             }
-            return new ProviderSpec(name, null, null, "echo", timeout, wordDelay);
+            return new ProviderSpec(name, null, null, "echo", timeout, wordDelay, maxRetries, retryMaxWait, List.of());
         }
         if (!api.equals(ConfigKey.PROVIDER_API.defaultValue())) {
             throw new ConfigException(ConfigKey.PROVIDER_API.nameFor(name), "'" + api
@@ -242,13 +281,15 @@ final class ConfigParser {
         if (uri == null) {
             throw new ConfigException(baseUrlKey, "is required, e.g. http://127.0.0.1:11434/v1");
         }
-        return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay);
+        return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay, maxRetries, retryMaxWait,
+                get(ConfigKey.PROVIDER_DROP_FIELDS, name, fields));
     }
 
-    private Map<String, AgentSpec> agents(Map<String, ProviderSpec> providers, GatewayConfig.Mcp mcp) {
+    private Map<String, AgentSpec> agents(Map<String, ProviderSpec> providers, Mcp mcp) {
         Map<String, Map<String, String>> byId = grouped(AGENT_KEY, true);
         if (byId.isEmpty()) {
-            byId.put("main", new LinkedHashMap<>(Map.of(ConfigKey.AGENT_MODEL.field(), "echo/echo")));
+            byId.put("main", new LinkedHashMap<>(Map.of(ConfigKey.AGENT_MODEL.field(), "echo/echo",
+                    ConfigKey.AGENT_EMBEDDING_MODEL.field(), "echo/echo")));
         }
         Map<String, AgentSpec> out = new LinkedHashMap<>();
         byId.forEach((id, fields) -> {
@@ -257,21 +298,21 @@ final class ConfigParser {
             if (model == null) {
                 throw new ConfigException(modelKey, "is required, as <provider>/<model>, e.g. echo/echo");
             }
-            int slash = model.indexOf('/');
-            if (slash <= 0 || slash == model.length() - 1) {
-                throw new ConfigException(modelKey, "must be <provider>/<model>, not '" + model + "'");
-            }
-            String provider = model.substring(0, slash).trim();
-            if (!providers.containsKey(provider)) {
-                throw new ConfigException(modelKey, "names provider '" + provider
-                        + "', which is not configured (add " + ConfigKey.PROVIDER_BASE_URL.nameFor(provider) + ")");
-            }
+            ModelRef primary = ModelRefs.one(ConfigKey.AGENT_MODEL, id, model, providers, false);
+            List<ModelRef> fallbacks = ModelRefs.list(ConfigKey.AGENT_FALLBACKS, id,
+                    get(ConfigKey.AGENT_FALLBACKS, id, fields), providers, false, MAX_LIST_ENTRIES);
+            List<ModelRef> allowed = ModelRefs.list(ConfigKey.AGENT_ALLOWED_MODELS, id,
+                    get(ConfigKey.AGENT_ALLOWED_MODELS, id, fields), providers, true, MAX_ALLOWED_MODELS);
+            String embedding = get(ConfigKey.AGENT_EMBEDDING_MODEL, id, fields);
+            ModelRef embeddingModel = embedding == null || embedding.isBlank() ? null
+                    : ModelRefs.one(ConfigKey.AGENT_EMBEDDING_MODEL, id, embedding, providers, false);
             List<String> servers = get(ConfigKey.AGENT_MCP_SERVERS, id, fields);
             List<String> tools = get(ConfigKey.AGENT_TOOLS, id, fields);
             tools = tools == null ? List.of() : tools;
             McpKeys.checkAgent(id, servers, tools, mcp);
-            out.put(id, new AgentSpec(id, provider, model.substring(slash + 1).trim(),
+            out.put(id, new AgentSpec(id, primary.provider(), primary.model(),
                     get(ConfigKey.AGENT_SYSTEM_PROMPT, id, fields), get(ConfigKey.AGENT_MAX_HISTORY, id, fields),
+                    fallbacks, allowed, get(ConfigKey.AGENT_REASONING, id, fields), embeddingModel,
                     servers, tools, get(ConfigKey.AGENT_MAX_TOOL_ROUNDS, id, fields),
                     get(ConfigKey.AGENT_TOOL_PROGRESS, id, fields)));
         });
@@ -280,14 +321,7 @@ final class ConfigParser {
 
     static boolean isPlaceholder(String secret) {
         String s = secret.trim().toLowerCase(Locale.ROOT);
-        if (s.isEmpty()) {
-            return true;
-        }
-        for (String p : PLACEHOLDERS) {
-            if (s.equals(p) || (p.startsWith("change") && s.startsWith(p))) {
-                return true;
-            }
-        }
-        return false;
+        return s.isEmpty() || PLACEHOLDERS.stream()
+                .anyMatch(p -> s.equals(p) || (p.startsWith("change") && s.startsWith(p)));
     }
 }

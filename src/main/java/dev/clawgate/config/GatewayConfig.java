@@ -15,12 +15,15 @@ import java.util.Map;
  * @param auth               bearer authentication and failed-auth lockout
  * @param trustedProxyRanges {@link ConfigKey#TRUSTED_PROXIES}, parsed
  * @param state              the session store
+ * @param sessions           how requests name their session
  * @param metrics            the Prometheus endpoint
  * @param defaultAgent       {@link ConfigKey#DEFAULT_AGENT}, lower case
  * @param agents             agents by lower-case id, in configuration order
  * @param providers          upstream providers by name (the built-in {@code echo} is always present)
  * @param access             client keys, the keys file and SSO users ({@code gateway.auth.keys.*},
  *                           {@code gateway.auth.trustedProxy.*}, {@code gateway.auth.users.*})
+ * @param accessLogFormat    {@link ConfigKey#ACCESS_LOG_FORMAT}
+ * @param limits             bounds on one chat request's fields
  * @param mcp                the MCP servers agents may call tools of ({@code mcp.servers.*})
  */
 public record GatewayConfig(
@@ -29,11 +32,14 @@ public record GatewayConfig(
         Auth auth,
         List<AddressRange> trustedProxyRanges,
         State state,
+        Sessions sessions,
         Metrics metrics,
         String defaultAgent,
         Map<String, AgentSpec> agents,
         Map<String, ProviderSpec> providers,
         Access access,
+        AccessLogFormat accessLogFormat,
+        Limits limits,
         Mcp mcp) {
 
     public GatewayConfig {
@@ -41,14 +47,6 @@ public record GatewayConfig(
         trustedProxyRanges = List.copyOf(trustedProxyRanges);
         agents = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(agents));
         providers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(providers));
-    }
-
-    /** Without MCP servers. */
-    public GatewayConfig(boolean chatCompletionsEnabled, Http http, Auth auth, List<AddressRange> trustedProxyRanges,
-                         State state, Metrics metrics, String defaultAgent, Map<String, AgentSpec> agents,
-                         Map<String, ProviderSpec> providers, Access access) {
-        this(chatCompletionsEnabled, http, auth, trustedProxyRanges, state, metrics, defaultAgent, agents, providers,
-                access, Mcp.NONE);
     }
 
     /** {@link ConfigKey#TRUSTED_PROXIES} as configured, one entry per address or CIDR. */
@@ -80,6 +78,24 @@ public record GatewayConfig(
         public boolean rateLimitEnabled() {
             return requestsPerMinute > 0;
         }
+    }
+
+    /** {@link ConfigKey#ACCESS_LOG_FORMAT}: {@code key=value} pairs (logfmt) or one JSON object per line. */
+    public enum AccessLogFormat { LOGFMT, JSON }
+
+    /**
+     * Bounds on one chat request, each answered with a 400 naming the field.
+     *
+     * @param maxModelChars       {@link ConfigKey#MAX_MODEL_CHARS}
+     * @param maxUserChars        {@link ConfigKey#MAX_USER_CHARS}
+     * @param maxHeaderChars      {@link ConfigKey#MAX_HEADER_CHARS}
+     * @param maxMessages         {@link ConfigKey#MAX_MESSAGES}
+     * @param maxContentParts     {@link ConfigKey#MAX_CONTENT_PARTS}
+     * @param maxPassThroughBytes {@link ConfigKey#MAX_PASS_THROUGH_BYTES}
+     * @param maxChoices          {@link ConfigKey#MAX_CHOICES}
+     */
+    public record Limits(int maxModelChars, int maxUserChars, int maxHeaderChars, int maxMessages,
+                         int maxContentParts, long maxPassThroughBytes, int maxChoices) {
     }
 
     /**
@@ -152,11 +168,58 @@ public record GatewayConfig(
         }
     }
 
+    /** {@link ConfigKey#SESSIONS_USER_FIELD}: whether a request's {@code user} derives its session key. */
+    public enum UserField { SESSION, IGNORE }
+
+    /**
+     * @param userField  {@link ConfigKey#SESSIONS_USER_FIELD}
+     * @param keyHeaders {@link ConfigKey#SESSIONS_KEY_HEADERS}, lower case, in the order consulted
+     */
+    public record Sessions(UserField userField, List<String> keyHeaders) {
+        public Sessions {
+            keyHeaders = List.copyOf(keyHeaders);
+        }
+
+        /** Whether {@code user} names a session. */
+        public boolean userNamesSession() {
+            return userField == UserField.SESSION;
+        }
+    }
+
     /**
      * @param enabled {@link ConfigKey#METRICS_ENABLED}
      * @param auth    {@link ConfigKey#METRICS_AUTH}
      */
     public record Metrics(boolean enabled, boolean auth) {
+    }
+
+    /** {@link ConfigKey#AGENT_REASONING}: whether the model's reasoning reaches the client. */
+    public enum Reasoning { PASS, DROP }
+
+    /**
+     * A model of a provider, written {@code <provider>/<model>}; the model may be {@code *} in
+     * {@link ConfigKey#AGENT_ALLOWED_MODELS} (any model of that provider).
+     */
+    public record ModelRef(String provider, String model) {
+        /** {@code <provider>/<model>} split at its first {@code /}; null when either side is empty. */
+        public static ModelRef parse(String text) {
+            String t = text == null ? "" : text.trim();
+            int slash = t.indexOf('/');
+            if (slash <= 0 || slash == t.length() - 1) {
+                return null;
+            }
+            return new ModelRef(t.substring(0, slash).trim(), t.substring(slash + 1).trim());
+        }
+
+        /** Whether this is a {@code <provider>/*} pattern. */
+        public boolean wildcard() {
+            return model.equals("*");
+        }
+
+        @Override
+        public String toString() {
+            return provider + "/" + model;
+        }
     }
 
     /**
@@ -167,6 +230,10 @@ public record GatewayConfig(
      * @param model              upstream model name, the rest of it
      * @param systemPrompt       {@link ConfigKey#AGENT_SYSTEM_PROMPT}, or null
      * @param maxHistoryMessages {@link ConfigKey#AGENT_MAX_HISTORY}
+     * @param fallbacks          {@link ConfigKey#AGENT_FALLBACKS}, in the order tried
+     * @param allowedModels      {@link ConfigKey#AGENT_ALLOWED_MODELS}
+     * @param reasoning          {@link ConfigKey#AGENT_REASONING}
+     * @param embeddingModel     {@link ConfigKey#AGENT_EMBEDDING_MODEL}, or null
      * @param mcpServers         {@link ConfigKey#AGENT_MCP_SERVERS}: configured MCP server names (empty: no tools)
      * @param tools              {@link ConfigKey#AGENT_TOOLS}: {@code <server>/<tool>} or {@code <server>/*}, each
      *                           naming one of {@code mcpServers}; empty: every tool of those servers
@@ -174,20 +241,43 @@ public record GatewayConfig(
      * @param toolProgress       {@link ConfigKey#AGENT_TOOL_PROGRESS}
      */
     public record AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages,
-                            List<String> mcpServers, List<String> tools, int maxToolRounds, ToolProgress toolProgress) {
+                            List<ModelRef> fallbacks, List<ModelRef> allowedModels, Reasoning reasoning,
+                            ModelRef embeddingModel, List<String> mcpServers, List<String> tools, int maxToolRounds,
+                            ToolProgress toolProgress) {
         /** Default of {@link ConfigKey#AGENT_MAX_TOOL_ROUNDS}. */
         public static final int DEFAULT_MAX_TOOL_ROUNDS = 8;
 
         public AgentSpec {
+            fallbacks = List.copyOf(fallbacks);
+            allowedModels = List.copyOf(allowedModels);
+            reasoning = reasoning == null ? Reasoning.PASS : reasoning;
             mcpServers = List.copyOf(mcpServers);
             tools = List.copyOf(tools);
             toolProgress = toolProgress == null ? ToolProgress.NONE : toolProgress;
         }
 
         /** An agent without server tools. */
+        public AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages,
+                         List<ModelRef> fallbacks, List<ModelRef> allowedModels, Reasoning reasoning,
+                         ModelRef embeddingModel) {
+            this(id, provider, model, systemPrompt, maxHistoryMessages, fallbacks, allowedModels, reasoning,
+                    embeddingModel, List.of(), List.of(), DEFAULT_MAX_TOOL_ROUNDS, ToolProgress.NONE);
+        }
+
+        /** An agent with no fallbacks, no allowed models, reasoning passed, no embedding model and no server tools. */
         public AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages) {
-            this(id, provider, model, systemPrompt, maxHistoryMessages, List.of(), List.of(), DEFAULT_MAX_TOOL_ROUNDS,
-                    ToolProgress.NONE);
+            this(id, provider, model, systemPrompt, maxHistoryMessages, List.of(), List.of(), Reasoning.PASS, null);
+        }
+
+        /** {@code <provider>/<model>} of the agent's own model. */
+        public ModelRef modelRef() {
+            return new ModelRef(provider, model);
+        }
+
+        /** This agent answering with {@code chosen} instead of its own model for one request. */
+        public AgentSpec withModel(ModelRef chosen) {
+            return new AgentSpec(id, chosen.provider(), chosen.model(), systemPrompt, maxHistoryMessages, fallbacks,
+                    allowedModels, reasoning, embeddingModel, mcpServers, tools, maxToolRounds, toolProgress);
         }
 
         /** Whether the agent may call server tools. */
@@ -205,55 +295,6 @@ public record GatewayConfig(
     }
 
     /**
-     * The MCP servers ({@code mcp.servers.<name>.*}), at most {@value #MAX_SERVERS}.
-     *
-     * @param allowStdio {@link ConfigKey#MCP_ALLOW_STDIO}
-     * @param servers    by name, in name order
-     */
-    public record Mcp(boolean allowStdio, Map<String, McpServer> servers) {
-        /** Most MCP servers. */
-        public static final int MAX_SERVERS = 32;
-        /** No servers. */
-        public static final Mcp NONE = new Mcp(false, Map.of());
-
-        public Mcp {
-            servers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
-        }
-    }
-
-    /**
-     * One MCP server: {@code mcp.servers.<name>.*}. It has exactly one of {@code url} and {@code command}.
-     *
-     * @param name      {@code [A-Za-z0-9][A-Za-z0-9_-]{0,31}}; the prefix of its tools' function names
-     * @param url       {@link ConfigKey#MCP_URL}; null for a stdio server
-     * @param headers   {@link ConfigKey#MCP_HEADER}, by header name, at most 32; masked
-     * @param timeoutMs {@link ConfigKey#MCP_TIMEOUT_MS}
-     * @param command   {@link ConfigKey#MCP_COMMAND} split on white space (no shell); empty for an HTTP server
-     */
-    public record McpServer(String name, URI url, Map<String, Secret> headers, long timeoutMs, List<String> command) {
-        /** Most headers per server. */
-        public static final int MAX_HEADERS = 32;
-
-        public McpServer {
-            headers = Map.copyOf(headers);
-            command = List.copyOf(command);
-        }
-
-        /** True for a server run as a child process over stdio. */
-        public boolean stdio() {
-            return url == null;
-        }
-
-        /** Shows the URL without its query and the header names, never a header value or the arguments. */
-        @Override
-        public String toString() {
-            return "McpServer[name=" + name + ", url=" + (url == null ? "-" : url.getScheme() + "://"
-                    + url.getRawAuthority() + url.getRawPath()) + ", headers=" + new java.util.TreeSet<>(headers.keySet())
-                    + ", timeoutMs=" + timeoutMs + ", command=" + (command.isEmpty() ? "-" : command.get(0)) + "]";
-        }
-    }
-
-    /**
      * One upstream provider: {@code models.providers.<name>.*}.
      *
      * @param name        provider name
@@ -262,7 +303,19 @@ public record GatewayConfig(
      * @param api         {@link ConfigKey#PROVIDER_API} ({@code echo} for the built-in echo)
      * @param timeoutMs   {@link ConfigKey#PROVIDER_TIMEOUT_MS}
      * @param wordDelayMs {@link ConfigKey#PROVIDER_WORD_DELAY_MS}
+     * @param maxRetries     {@link ConfigKey#PROVIDER_MAX_RETRIES}
+     * @param retryMaxWaitMs {@link ConfigKey#PROVIDER_RETRY_MAX_WAIT_MS}
+     * @param dropFields     {@link ConfigKey#PROVIDER_DROP_FIELDS}: top-level request fields removed before sending
      */
-    public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {
+    public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs,
+                               int maxRetries, long retryMaxWaitMs, List<String> dropFields) {
+        public ProviderSpec {
+            dropFields = dropFields == null ? List.of() : List.copyOf(dropFields);
+        }
+
+        /** With no retries and no dropped field. */
+        public ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {
+            this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, 0, 2_000, List.of());
+        }
     }
 }

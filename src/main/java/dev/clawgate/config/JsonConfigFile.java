@@ -23,8 +23,8 @@ import java.util.StringJoiner;
  * Reads a JSON file in OpenClaw's {@code openclaw.json} shape into dotted keys. Nested objects flatten
  * ({@code {"gateway":{"http":{...}}}} gives {@code gateway.http.*}); an array of scalars becomes a comma-separated
  * value; each {@code agents.list[]} entry {@code {"id":"x", ...}} becomes {@code agents.x.*}, with OpenClaw's
- * {@code "model":{"primary":"p/m"}} read as {@code agents.x.model} and {@code "default":true} as
- * {@code agents.defaultAgent}. Other arrays of objects have no meaning here and are left out.
+ * {@code "model":{"primary":"p/m","fallbacks":["q/n"]}} read as {@code agents.x.model} and
+ * {@code agents.x.fallbacks}, and {@code "default":true} as {@code agents.defaultAgent}. Other arrays of objects have no meaning here and are left out.
  */
 final class JsonConfigFile {
     private JsonConfigFile() {
@@ -97,12 +97,15 @@ final class JsonConfigFile {
                     if (model.get("primary") instanceof JsonString primary) {
                         fields.put("model", primary.getString());
                     }
+                    if (model.get("fallbacks") instanceof JsonArray fallbacks && scalars(fallbacks) != null) {
+                        fields.put("fallbacks", scalars(fallbacks));
+                    }
                 } else if (v instanceof JsonObject nested) {
                     Map<String, String> sub = new LinkedHashMap<>();
                     flatten(name, nested, sub);
                     fields.putAll(sub);
-                } else if (v instanceof JsonArray array) {
-                    String joined = scalars(array); // "mcpServers":["a","b"]
+                } else if (v instanceof JsonArray array) { // a list field of ours (allowedModels, tools...), no other
+                    String joined = ConfigKeys.AGENT_FIELDS.contains(name) ? scalars(array) : null;
                     if (joined != null) {
                         fields.put(name, joined);
                     }

@@ -1,7 +1,5 @@
 package dev.clawgate.config;
 
-import dev.clawgate.config.GatewayConfig.Mcp;
-import dev.clawgate.config.GatewayConfig.McpServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Arrays;

@@ -66,6 +66,11 @@ public final class EventHub implements GatewayEvents {
     }
 
     @Override
+    public void upstreamFallback(String agent, String from, String to) {
+        sink.upstreamFallback(agent, from, to);
+    }
+
+    @Override
     public void stateStoreError(String kind) {
         sink.stateStoreError(kind);
     }

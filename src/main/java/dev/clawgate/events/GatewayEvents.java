@@ -48,6 +48,15 @@ public interface GatewayEvents {
     }
 
     /**
+     * A run gave up an upstream model before it answered and tried the next of the agent's fallbacks.
+     *
+     * @param from {@code <provider>/<model>} that failed
+     * @param to   {@code <provider>/<model>} tried next
+     */
+    default void upstreamFallback(String agent, String from, String to) {
+    }
+
+    /**
      * The shared state store (Redis, {@code gateway.state.redis.url}) failed or timed out; the request went on as
      * documented (limits and lockout open, stateful requests 503).
      *

@@ -34,7 +34,7 @@ import java.time.Clock;
 public final class ChatCompletionsServlet extends HttpServlet {
     private static final System.Logger LOG = System.getLogger(ChatCompletionsServlet.class.getName());
     static final String AGENT_HEADER = "x-openclaw-agent-id";
-    static final String SESSION_HEADER = "x-openclaw-session-key";
+    static final String SESSION_HEADER = SessionKeys.SESSION_HEADER;
 
     /**
      * What every exchange shares.
@@ -64,17 +64,26 @@ public final class ChatCompletionsServlet extends HttpServlet {
     private final transient ChatRequestParser parser;
     private final transient AgentRouter router;
     private final transient Services services;
+    private final transient SessionKeys sessionKeys;
     private final transient BodyLimits bodyLimits;
 
-    /**
-     * @param services   what every exchange shares; its {@code streamTimeoutMs} is the async timeout
-     * @param bodyLimits what bounds reading a body: size, deadline, the gateway-wide budget
-     */
+    /** With the default session naming ({@link SessionKeys#DEFAULT}). */
     public ChatCompletionsServlet(ChatRequestParser parser, AgentRouter router, Services services,
                                   BodyLimits bodyLimits) {
+        this(parser, router, services, SessionKeys.DEFAULT, bodyLimits);
+    }
+
+    /**
+     * @param sessionKeys how a request names its session ({@code gateway.sessions.*})
+     * @param services    what every exchange shares; its {@code streamTimeoutMs} is the async timeout
+     * @param bodyLimits  what bounds reading a body: size, deadline, the gateway-wide budget
+     */
+    public ChatCompletionsServlet(ChatRequestParser parser, AgentRouter router, Services services,
+                                  SessionKeys sessionKeys, BodyLimits bodyLimits) {
         this.parser = parser;
         this.router = router;
         this.services = services;
+        this.sessionKeys = sessionKeys;
         this.bodyLimits = bodyLimits;
     }
 
@@ -89,25 +98,26 @@ public final class ChatCompletionsServlet extends HttpServlet {
         }
         AsyncContext async = req.startAsync();
         async.setTimeout(services.streamTimeoutMs());
-        String agentHeader = req.getHeader(AGENT_HEADER);
-        String sessionHeader = req.getHeader(SESSION_HEADER);
+        RequestHeaders headers = RequestHeaders.of(req, sessionKeys);
         Caller caller = Caller.of(req.getAttribute(Caller.ATTRIBUTE));
         BodyReader[] reader = new BodyReader[1];
         try {
             reader[0] = BodyReader.start(async, bodyLimits, declared,
-                    body -> begin(async, resp, body, agentHeader, sessionHeader, caller, reader[0], start));
+                    body -> begin(async, resp, body, headers, caller, reader[0], start));
         } catch (ApiException refused) {
             sendAndComplete(async, resp, refused);
         }
     }
 
     /** The whole body is there (on a container thread): validate, route, and hand the request to its exchange. */
-    private void begin(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, String agentHeader,
-                       String sessionHeader, Caller caller, BodyReader reader, long start) {
+    private void begin(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, RequestHeaders headers,
+                       Caller caller, BodyReader reader, long start) {
         try {
+            headers.check(parser);
             ChatRequest request = parser.parse(body.bytes(), body.length());
-            AgentSpec agent = router.route(request.model(), agentHeader, caller);
-            SessionKey session = SessionKeys.resolve(sessionHeader, request.user(), agent.id(),
+            AgentSpec agent = router.choose(router.route(request.model(), headers.get(AGENT_HEADER), caller),
+                    headers.get(AgentRouter.MODEL_HEADER));
+            SessionKey session = sessionKeys.sessionOf(headers::get, request.user(), agent.id(),
                     caller.sessionNamespace());
             String requestId = resp.getHeader(RouteFilter.REQUEST_ID);
             ChatExchange exchange = new ChatExchange(services, async,

@@ -12,6 +12,7 @@ import dev.clawgate.openai.ChunkJson;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -33,6 +34,8 @@ final class ChatExchange implements AsyncListener {
     private final AgentRun run;
     private final DisconnectWatch watch;
     private final boolean stream;
+    /** The {@code traceparent} trace id, for the access log; "" when none. */
+    private final String traceId;
 
     /**
      * Makes an exchange's reply sink over its response and writer; {@code onOpened} / {@code onClosed} count open
@@ -59,6 +62,7 @@ final class ChatExchange implements AsyncListener {
             throws IOException {
         this.services = services;
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
+        this.traceId = TraceParent.traceId(((HttpServletRequest) async.getRequest()).getHeader("traceparent"));
         this.stream = request.chat().stream();
         this.writer = new AsyncWriter(async, services.maxQueuedBytes(), failure -> clientGone());
         String agent = request.agent().id();
@@ -106,6 +110,12 @@ final class ChatExchange implements AsyncListener {
     private void report(RunReport r) {
         RunRequest q = r.request();
         ApiException error = r.error();
+        for (RunReport.Retried given : r.retried()) {
+            services.events().upstreamError(q.agent().id(), given.kind());
+            if (given.fallback()) {
+                services.events().upstreamFallback(q.agent().id(), given.model(), given.next());
+            }
+        }
         if (r.upstreamErrorKind() != null) {
             services.events().upstreamError(q.agent().id(), r.upstreamErrorKind());
         }
@@ -116,8 +126,9 @@ final class ChatExchange implements AsyncListener {
         services.events().requestFinished(new RequestRecord(q.requestId(), q.agent().id(),
                 q.session().kind().label(), stream, status, r.outcome().label(), error == null ? null : error.type(),
                 r.endNanos() - q.startNanos(), r.firstDeltaNanos() < 0 ? -1 : r.firstDeltaNanos() - q.startNanos(),
-                r.usage().promptTokens(), r.usage().completionTokens(), q.caller().name(),
-                q.caller().label(), r.toolRounds()));
+                r.usage().promptTokens(), r.usage().completionTokens(), q.caller().name(), q.caller().label(),
+                error == null ? null : error.code(), traceId, q.agent().provider() + "/" + q.agent().model(),
+                r.upstreamErrorKind(), r.toolRounds()));
     }
 
     // ---- AsyncListener: container events, handed over by the BodyReader ----

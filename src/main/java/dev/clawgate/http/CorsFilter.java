@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * {@code content-type}, {@code x-openclaw-*}, {@code x-stainless-*}), {@code Access-Control-Max-Age} (600 s) and
  * {@code Vary: Origin}. A preflight from any other origin gets 403 and no CORS header. Other responses to a listed
  * origin (errors included) carry {@code Access-Control-Allow-Origin}, {@code Vary: Origin} and
- * {@code Access-Control-Expose-Headers} ({@code x-request-id}, {@code retry-after} and the rate-limit headers).
+ * {@code Access-Control-Expose-Headers} ({@code x-request-id}, {@code retry-after}, the rate-limit headers and {@code x-openclaw-upstream-model}).
  */
 public final class CorsFilter extends HttpFilter {
     static final String MAX_AGE_SECONDS = "600";

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class CorsOrigins {
     static final String EXPOSE = "x-request-id, retry-after, x-ratelimit-limit-requests, "
-            + "x-ratelimit-remaining-requests, x-ratelimit-reset-requests";
+            + "x-ratelimit-remaining-requests, x-ratelimit-reset-requests, x-openclaw-upstream-model";
 
     private final Set<String> origins = new LinkedHashSet<>();
 

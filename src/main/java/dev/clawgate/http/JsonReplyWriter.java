@@ -3,15 +3,16 @@ package dev.clawgate.http;
 import dev.clawgate.agent.AssistantReply;
 import dev.clawgate.agent.ReplySink;
 import dev.clawgate.openai.ApiException;
-import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.ChoiceDelta;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A non-streaming chat completion on the wire: nothing until the run ends, then one {@code chat.completion} JSON body
- * (200, with {@code Content-Length}) or one OpenAI JSON error with its status. Knows nothing of agents or sessions.
- * {@code beforeAnswer} runs before anything is written or the run is abandoned (the exchange stops probing the
- * connection there, {@link DisconnectWatch}).
+ * (200, with {@code Content-Length}, reasoning as {@code message.reasoning_content}, and
+ * {@code x-openclaw-upstream-model} naming the model that answered) or one OpenAI JSON error with its status. Knows
+ * nothing of agents or sessions. {@code beforeAnswer} runs before anything is written or the run is abandoned (the
+ * exchange stops probing the connection there, {@link DisconnectWatch}).
  */
 final class JsonReplyWriter implements ReplySink {
     private final HttpServletResponse response;
@@ -42,15 +43,16 @@ final class JsonReplyWriter implements ReplySink {
     }
 
     @Override
-    public void content(String text) {
+    public void answeredBy(String providerModel) {
+        response.setHeader(SseEmitter.UPSTREAM_MODEL_HEADER, providerModel);
     }
 
     @Override
-    public void toolCall(ToolCallDelta delta) {
+    public void delta(ChoiceDelta delta) {
     }
 
     @Override
-    public void finish(String reason) {
+    public void finish(int choice, String reason) {
     }
 
     @Override

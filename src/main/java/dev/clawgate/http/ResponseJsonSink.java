@@ -3,6 +3,7 @@ package dev.clawgate.http;
 import dev.clawgate.agent.AssistantReply;
 import dev.clawgate.agent.ReplySink;
 import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ChoiceDelta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.responses.ResponseBuilder;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,6 +38,25 @@ final class ResponseJsonSink implements ReplySink {
 
     @Override
     public void open() {
+    }
+
+    /** A response has one output: choice 0's text and tool calls (a request here never asks for more). */
+    @Override
+    public void delta(ChoiceDelta delta) {
+        if (delta.index() != 0) {
+            return;
+        }
+        if (delta.content() != null) {
+            content(delta.content());
+        }
+        delta.toolCalls().forEach(this::toolCall);
+    }
+
+    @Override
+    public void finish(int choice, String reason) {
+        if (choice == 0) {
+            finish(reason);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.clawgate.http;
 
 import dev.clawgate.agent.AssistantReply;
 import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ChoiceDelta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.responses.ResponseBuilder;
 import dev.clawgate.openai.responses.ResponseEventWriter;
@@ -42,6 +43,25 @@ final class ResponseStreamSink implements ChatExchange.StreamSink {
     @Override
     public void open() {
         sse.open(events.open());
+    }
+
+    /** A response has one output: choice 0's text and tool calls (a request here never asks for more). */
+    @Override
+    public void delta(ChoiceDelta delta) {
+        if (delta.index() != 0) {
+            return;
+        }
+        if (delta.content() != null) {
+            content(delta.content());
+        }
+        delta.toolCalls().forEach(this::toolCall);
+    }
+
+    @Override
+    public void finish(int choice, String reason) {
+        if (choice == 0) {
+            finish(reason);
+        }
     }
 
     @Override

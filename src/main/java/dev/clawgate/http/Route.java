@@ -9,7 +9,8 @@ import java.util.Set;
  */
 public enum Route {
     CHAT_COMPLETIONS("POST"), MODELS("GET, HEAD"), MODEL("GET, HEAD"), HEALTHZ("GET, HEAD"),
-    READYZ("GET, HEAD"), METRICS("GET, HEAD"), RESPONSES("POST"), RESPONSE("GET");
+    READYZ("GET, HEAD"), METRICS("GET, HEAD"), RESPONSES("POST"), RESPONSE("GET"), EMBEDDINGS("POST"),
+    SESSIONS("DELETE");
 
     /** Request attribute holding the route of the request. */
     static final String ATTRIBUTE = Route.class.getName();
@@ -54,6 +55,8 @@ public enum Route {
             case "/readyz" -> READYZ;
             case "/metrics" -> METRICS;
             case "/v1/responses" -> RESPONSES;
+            case "/v1/embeddings" -> EMBEDDINGS;
+            case "/v1/sessions" -> SESSIONS;
             default -> path.startsWith("/v1/models/") ? MODEL : path.startsWith("/v1/responses/") ? RESPONSE : null;
         };
     }

@@ -91,7 +91,8 @@ public final class RouteFilter extends HttpFilter {
 
     private boolean enabled(Route route) {
         return switch (route) {
-            case CHAT_COMPLETIONS, MODELS, MODEL, RESPONSES, RESPONSE -> config.chatCompletionsEnabled();
+            case CHAT_COMPLETIONS, MODELS, MODEL, RESPONSES, RESPONSE, EMBEDDINGS, SESSIONS ->
+                    config.chatCompletionsEnabled();
             case METRICS -> config.metrics().enabled();
             case HEALTHZ, READYZ -> true;
         };

@@ -1,6 +1,6 @@
 package dev.clawgate.mcp;
 
-import dev.clawgate.config.GatewayConfig.McpServer;
+import dev.clawgate.config.McpServer;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;

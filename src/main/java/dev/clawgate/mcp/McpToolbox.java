@@ -1,6 +1,6 @@
 package dev.clawgate.mcp;
 
-import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.config.Mcp;
 import dev.clawgate.config.Secret;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
@@ -101,7 +101,7 @@ public final class McpToolbox implements AutoCloseable {
     private volatile List<OfferedTool> catalog = List.of();
     private volatile boolean closed;
 
-    private McpToolbox(GatewayConfig.Mcp config, Options options, ScheduledExecutorService scheduler, ToolEvents events) {
+    private McpToolbox(Mcp config, Options options, ScheduledExecutorService scheduler, ToolEvents events) {
         this.options = options;
         this.scheduler = scheduler;
         this.events = new FirstAttemptEvents(events);
@@ -129,7 +129,7 @@ public final class McpToolbox implements AutoCloseable {
      * @param scheduler runs reconnects and call timeouts; owned by the caller (not shut down by {@link #close()})
      * @param events    metrics/readiness listener ({@link ToolEvents#NONE} for none)
      */
-    public static McpToolbox start(GatewayConfig.Mcp config, Options options, ScheduledExecutorService scheduler,
+    public static McpToolbox start(Mcp config, Options options, ScheduledExecutorService scheduler,
                                    ToolEvents events) {
         McpToolbox toolbox = new McpToolbox(config, options, scheduler, events);
         toolbox.connections.values().forEach(c -> scheduler.execute(c::connect));

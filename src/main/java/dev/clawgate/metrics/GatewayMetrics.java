@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The gateway's Prometheus metrics, kept in a registry of its own (never the global default, so a redeploy in the
@@ -38,6 +39,9 @@ import java.util.Map;
  *     content or tool-call delta</td></tr>
  * <tr><td>{@code clawgate_open_streams{agent}}</td><td>gauge, SSE streams open now</td></tr>
  * <tr><td>{@code clawgate_upstream_errors_total{agent,kind}}</td><td>failed upstream calls by kind</td></tr>
+ * <tr><td>{@code clawgate_upstream_fallbacks_total{agent,from,to}}</td><td>upstream models given up before they
+ *     answered for the next of the agent's fallbacks; {@code from} and {@code to} are configured
+ *     {@code <provider>/<model>} names (a model a request chose through {@code <provider>/*} counts as that)</td></tr>
  * <tr><td>{@code clawgate_prompt_tokens_total{agent}}, {@code clawgate_completion_tokens_total{agent}}</td>
  *     <td>usage reported by the upstream</td></tr>
  * <tr><td>{@code clawgate_auth_failures_total}</td><td>401s</td></tr>
@@ -74,6 +78,9 @@ public final class GatewayMetrics implements GatewayEvents {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Counter upstreamErrors;
+    private final Counter fallbacks;
+    /** The configured {@code <provider>/<model>} names: the only model label values. */
+    private final Set<String> models;
     private final Counter keyTokens;
     private final Counter quotaRejections;
     private final CounterDataPoint authFailures;
@@ -85,24 +92,37 @@ public final class GatewayMetrics implements GatewayEvents {
     private final Counter toolCalls;
     private final Histogram toolDuration;
     private final Map<String, GaugeDataPoint> serverUp = new HashMap<>();
-    private final java.util.Set<String> toolLabels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> toolLabels = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Registers every metric and binds the per-agent series of {@code agents} (the configured agent ids). */
     public GatewayMetrics(Collection<String> agents) {
-        this(agents, java.util.List.of(), BuildInfo.current());
+        this(agents, Set.of(), Set.of(), BuildInfo.current());
     }
 
-    /** With the configured MCP {@code servers}, the only server labels of the tool metrics. */
-    public GatewayMetrics(Collection<String> agents, Collection<String> servers) {
-        this(agents, servers, BuildInfo.current());
+    /**
+     * As {@link #GatewayMetrics(Collection)}; {@code models} are the configured {@code <provider>/<model>} names
+     * (agents' models, fallbacks and allowed models), the label values of {@code clawgate_upstream_fallbacks_total}.
+     */
+    public GatewayMetrics(Collection<String> agents, Collection<String> models) {
+        this(agents, models, Set.of(), BuildInfo.current());
+    }
+
+    /**
+     * As {@link #GatewayMetrics(Collection, Collection)}, with the configured MCP {@code servers}, the only server
+     * labels of the tool metrics.
+     */
+    public GatewayMetrics(Collection<String> agents, Collection<String> models, Collection<String> servers) {
+        this(agents, models, servers, BuildInfo.current());
     }
 
     /** As {@link #GatewayMetrics(Collection)}, with {@code build} as the labels of {@code clawgate_build_info}. */
     public GatewayMetrics(Collection<String> agents, BuildInfo build) {
-        this(agents, java.util.List.of(), build);
+        this(agents, Set.of(), Set.of(), build);
     }
 
-    private GatewayMetrics(Collection<String> agents, Collection<String> servers, BuildInfo build) {
+    private GatewayMetrics(Collection<String> agents, Collection<String> models, Collection<String> servers,
+                           BuildInfo build) {
+        this.models = Set.copyOf(models);
         Info.builder().name("clawgate_build_info").help("The build of clawgate that runs (always 1)")
                 .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
         requests = counter("clawgate_requests", "Finished chat completion requests",
@@ -118,6 +138,8 @@ public final class GatewayMetrics implements GatewayEvents {
         Gauge openStreams = Gauge.builder().name("clawgate_open_streams").help("SSE streams open now")
                 .labelNames("agent").withoutExemplars().register(registry);
         upstreamErrors = counter("clawgate_upstream_errors", "Failed upstream calls by kind", "agent", "kind");
+        fallbacks = counter("clawgate_upstream_fallbacks",
+                "Upstream models given up before they answered for the agent's next fallback", "agent", "from", "to");
         Counter promptTokens = counter("clawgate_prompt_tokens", "Prompt tokens reported by the upstream", "agent");
         Counter completionTokens = counter("clawgate_completion_tokens", "Completion tokens reported by the upstream",
                 "agent");
@@ -218,6 +240,23 @@ public final class GatewayMetrics implements GatewayEvents {
         if (byAgent.containsKey(agent)) {
             upstreamErrors.labelValues(agent, kind).inc();
         }
+    }
+
+    @Override
+    public void upstreamFallback(String agent, String from, String to) {
+        if (byAgent.containsKey(agent)) {
+            fallbacks.labelValues(agent, label(from), label(to)).inc();
+        }
+    }
+
+    /** A configured model name as is; any other model of a provider as {@code <provider>/*}. */
+    private String label(String model) {
+        if (models.contains(model)) {
+            return model;
+        }
+        int slash = model.indexOf('/');
+        String wildcard = slash > 0 ? model.substring(0, slash) + "/*" : "other";
+        return models.contains(wildcard) ? wildcard : "other";
     }
 
     @Override

@@ -1,109 +1,122 @@
 package dev.clawgate.metrics;
 
 import dev.clawgate.events.RequestRecord;
-import dev.clawgate.time.Scheduler;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * One access line per finished chat request, through {@code java.util.logging} (so it lands in the container's
- * logging): time, request id, caller ({@code operator}, a key's name or an SSO user; never a secret), agent, session
- * kind, stream or not, status, outcome, duration, time to first token, tokens and the number of server tool rounds.
- * Never message content, tool arguments or results, never the session key. Logger {@code dev.clawgate.access} at
- * INFO; set that logger
- * to WARNING in the container's logging configuration to turn the lines off.
+ * The access log: one {@code java.util.logging} record per finished chat request, i.e. one line in the container's
+ * log that a line-based shipper (Filebeat, Fluent Bit, journald) reads whole, with the container's own timestamp and
+ * logger prefix. Logger {@code dev.clawgate.access} at INFO; set it to WARNING in the container's logging
+ * configuration to turn the lines off. The line is {@link AccessLine} in {@code gateway.accessLog.format} (logfmt
+ * [default] or json); it never holds message content, a session key or a secret.
  *
- * <p>Buffered, as nginx's {@code access_log ... buffer= flush=}: lines are published as one log record of up to
- * {@value #BATCH_LINES} lines, at the latest {@value #FLUSH_MS} ms after the first of them, and at undeploy. The
- * benchmark showed one JUL record per request costing about 100 µs of CPU with the containers' default handlers
- * (formatting, a synchronized console write and flush per record), as much as the rest of an echo request; a batch
- * pays that once. Each record names its source ({@code logp}), so JUL never walks the stack to infer it.
+ * <p>Off the request path: {@link #add} formats the line and queues the record (about 1 µs, {@code bench/accesslog.sh});
+ * one daemon thread, {@code clawgate-access-log}, hands the records to the container's handlers, whose formatting and
+ * writes (tens of µs per record with the default console and file handlers) never hold a request thread. Each record
+ * carries the instant the request finished, the source {@code dev.clawgate.access.chat} (so JUL never walks the
+ * stack) and the request thread's id. At most {@value #MAX_PENDING} lines wait; beyond that (handlers far slower
+ * than the traffic) lines are dropped and counted, and the thread logs one WARNING per burst with the count.
+ * {@link #close()} (undeploy) publishes what is queued and stops the thread, waiting at most
+ * {@value #CLOSE_WAIT_MS} ms.
  */
-public final class RequestLog {
+public final class RequestLog implements AutoCloseable {
     static final String LOGGER = "dev.clawgate.access";
-    /** Most lines in one log record. */
-    static final int BATCH_LINES = 64;
-    /** Longest a line waits before it is published, milliseconds. */
-    static final long FLUSH_MS = 100;
+    /** Most lines waiting for the log thread. */
+    static final int MAX_PENDING = 10_000;
+    /** Longest {@link #close()} waits for the queued lines to be published, ms. */
+    static final long CLOSE_WAIT_MS = 5_000;
     private static final Logger LOG = Logger.getLogger(LOGGER);
+    private static final LogRecord STOP = new LogRecord(Level.OFF, "stop");
 
-    private final Scheduler scheduler;
     private final Clock clock;
-    private final ConcurrentLinkedQueue<String> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final BiFunction<Instant, RequestRecord, String> format;
+    private final BlockingQueue<LogRecord> pending = new ArrayBlockingQueue<>(MAX_PENDING);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean closed;
 
     /**
-     * A log that flushes on {@code scheduler}; feed it with {@link #add} (the listener registers it for every
-     * finished request) and {@link #flush()} it at undeploy.
+     * Starts the log thread.
      *
-     * @param clock the wall clock of each line's {@code time=}
+     * @param clock the wall clock of each line's {@code time}
+     * @param json  JSON lines instead of logfmt
      */
-    public RequestLog(Scheduler scheduler, Clock clock) {
-        this.scheduler = scheduler;
+    public RequestLog(Clock clock, boolean json) {
         this.clock = clock;
+        this.format = json ? AccessLine::json : AccessLine::logfmt;
+        this.writer = new Thread(this::publishLoop, "clawgate-access-log");
+        writer.setDaemon(true);
+        writer.start();
     }
 
-    /** Queues the line of one finished request. */
+    /** Queues the line of one finished request; never blocks. */
     public void add(RequestRecord r) {
-        if (!LOG.isLoggable(Level.INFO)) {
+        if (closed || !LOG.isLoggable(Level.INFO)) {
             return;
         }
-        pending.add(line(clock.instant(), r));
-        if (size.incrementAndGet() >= BATCH_LINES) {
-            flush();
-        } else if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                scheduler.schedule(this::timedFlush, FLUSH_MS, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException shuttingDown) {
-                flushScheduled.set(false);
-                flush();
+        Instant at = clock.instant();
+        LogRecord record = new LogRecord(Level.INFO, format.apply(at, r));
+        record.setInstant(at);
+        record.setLoggerName(LOGGER);
+        record.setSourceClassName(LOGGER);
+        record.setSourceMethodName("chat");
+        if (!pending.offer(record)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    private void publishLoop() {
+        try {
+            for (LogRecord r = pending.take(); r != STOP; r = pending.take()) {
+                LOG.log(r);
+                reportDropped();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (LogRecord r = pending.poll(); r != null; r = pending.poll()) {
+            if (r != STOP) {
+                LOG.log(r);
             }
         }
+        reportDropped();
     }
 
-    private void timedFlush() {
-        flushScheduled.set(false);
-        flush();
+    private void reportDropped() {
+        long n = dropped.get();
+        if (n > 0 && pending.isEmpty()) {
+            dropped.addAndGet(-n);
+            LOG.logp(Level.WARNING, LOGGER, "dropped", "clawgate: " + n + " access log lines dropped: more than "
+                    + MAX_PENDING + " were waiting for the log handlers (slow disk or console?)");
+        }
     }
 
-    /** Publishes every pending line now, as one record. */
-    public synchronized void flush() {
-        String first = pending.poll();
-        if (first == null) {
+    /** Publishes every queued line, then stops the log thread (waiting at most {@value #CLOSE_WAIT_MS} ms). */
+    @Override
+    public void close() {
+        if (closed) {
             return;
         }
-        size.decrementAndGet();
-        StringBuilder b = new StringBuilder(first.length() * Math.min(BATCH_LINES, size.get() + 1) + 16).append(first);
-        for (String next = pending.poll(); next != null; next = pending.poll()) {
-            size.decrementAndGet();
-            b.append('\n').append(next);
+        closed = true;
+        try {
+            if (!pending.offer(STOP, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                writer.interrupt();
+            }
+            writer.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        LOG.logp(Level.INFO, LOGGER, "chat", b.toString());
-    }
-
-    static String line(Instant at, RequestRecord r) {
-        StringBuilder b = new StringBuilder(224).append("chat time=").append(at).append(" request_id=")
-                .append(r.requestId()).append(" caller=").append(r.caller()).append(" agent=").append(r.agent()).append(" session=").append(r.sessionKind())
-                .append(" stream=").append(r.stream()).append(" status=").append(r.status())
-                .append(" outcome=").append(r.outcome());
-        if (r.errorType() != null) {
-            b.append(" error=").append(r.errorType());
+        if (writer.isAlive()) {
+            writer.interrupt();
         }
-        b.append(" duration_ms=").append(r.durationNanos() / 1_000_000).append(" ttft_ms=");
-        if (r.ttftNanos() < 0) {
-            b.append('-');
-        } else {
-            b.append(r.ttftNanos() / 1_000_000);
-        }
-        return b.append(" prompt_tokens=").append(r.promptTokens()).append(" completion_tokens=")
-                .append(r.completionTokens()).append(" tool_rounds=").append(r.toolRounds()).toString();
     }
 }

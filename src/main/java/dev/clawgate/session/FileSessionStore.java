@@ -115,6 +115,27 @@ public final class FileSessionStore implements SessionStore {
         }, io);
     }
 
+    /** Deletes the session's file on this store's threads, in turn with the turns on it. */
+    @Override
+    public CompletionStage<Boolean> delete(String key) {
+        Path file = fileOf(key);
+        return sequencer.enter(file.getFileName().toString()).thenApplyAsync(ticket -> {
+            try {
+                boolean live;
+                try {
+                    live = !expired(Files.getLastModifiedTime(file));
+                } catch (NoSuchFileException none) {
+                    return false;
+                }
+                return Files.deleteIfExists(file) && live;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the session", e);
+            } finally {
+                ticket.leave();
+            }
+        }, io);
+    }
+
     private FileLease read(Path file, KeyedSequencer.Ticket ticket) throws IOException {
         byte[] bytes;
         long offset;

@@ -65,6 +65,24 @@ public final class MemorySessionStore implements SessionStore {
         return sequencer.enter(key).thenApply(ticket -> new MemoryLease(key, ticket, read(key)));
     }
 
+    @Override
+    public CompletionStage<Boolean> delete(String key) {
+        return sequencer.enter(key).thenApply(ticket -> {
+            try {
+                return forget(key);
+            } finally {
+                ticket.leave();
+            }
+        });
+    }
+
+    /** Removes {@code key}'s session; whether a live one was there. */
+    private synchronized boolean forget(String key) {
+        boolean live = live(key, clock.millis()) != null;
+        remove(key);
+        return live;
+    }
+
     /** The live transcript of {@code key}, refreshing its last use; an expired one is dropped and reads empty. */
     private synchronized Transcript read(String key) {
         long now = clock.millis();

@@ -22,6 +22,12 @@ public final class ReadOnlySessions implements SessionStore {
         return store.acquire(key).thenApply(ReadOnlyLease::new);
     }
 
+    /** Refused: a read-only view forgets nothing (fails with {@link UnsupportedOperationException}). */
+    @Override
+    public CompletionStage<Boolean> delete(String key) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("read-only sessions"));
+    }
+
     @Override
     public boolean healthy() {
         return store.healthy();

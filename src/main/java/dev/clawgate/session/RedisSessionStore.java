@@ -98,7 +98,12 @@ public final class RedisSessionStore implements SessionStore {
         String list = keyOf(key);
         String lockKey = list + ":lock";
         CompletableFuture<Lease> result = new CompletableFuture<>();
-        sequencer.enter(key).thenAccept(ticket -> lock.acquire(lockKey, LOCK_TTL_MS, streamTimeoutMs)
+        CompletableFuture<KeyedSequencer.Ticket> entered = sequencer.enter(key);
+        entered.exceptionally(busy -> { // 429 session_busy: too many turns wait on the key
+            result.completeExceptionally(busy);
+            return null;
+        });
+        entered.thenAccept(ticket -> lock.acquire(lockKey, LOCK_TTL_MS, streamTimeoutMs)
                 .whenComplete((token, lockError) -> {
                     if (lockError != null) {
                         fail(ticket, lockError, result);
@@ -124,14 +129,53 @@ public final class RedisSessionStore implements SessionStore {
         return result;
     }
 
-    private void fail(KeyedSequencer.Ticket ticket, Throwable error, CompletableFuture<Lease> result) {
+    /**
+     * Deletes the session's list under its lock (so no turn of another node writes it back meanwhile), in turn with
+     * this node's turns on it; completes on this store's threads.
+     */
+    @Override
+    public CompletionStage<Boolean> delete(String key) {
+        String list = keyOf(key);
+        String lockKey = list + ":lock";
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        sequencer.enter(key).whenComplete((ticket, busy) -> {
+            if (busy != null) {
+                result.completeExceptionally(busy);
+                return;
+            }
+            lock.acquire(lockKey, LOCK_TTL_MS, streamTimeoutMs).whenComplete((token, lockError) -> {
+                if (lockError != null) {
+                    fail(ticket, lockError, result);
+                    return;
+                }
+                CompletableFuture<Long> deleted;
+                try {
+                    deleted = redis.commands().del(list).toCompletableFuture();
+                } catch (RuntimeException e) {
+                    deleted = CompletableFuture.failedFuture(e);
+                }
+                deleted.whenComplete((count, error) -> {
+                    lock.release(lockKey, token);
+                    if (error != null) {
+                        fail(ticket, error, result);
+                    } else {
+                        ticket.leave();
+                        handoff(() -> result.complete(count != null && count > 0), result);
+                    }
+                });
+            });
+        });
+        return result;
+    }
+
+    private void fail(KeyedSequencer.Ticket ticket, Throwable error, CompletableFuture<?> result) {
         ticket.leave();
         redis.failed("session", error);
         handoff(() -> result.completeExceptionally(error), result);
     }
 
     /** Runs {@code task} on this store's threads; false (and {@code result} failed) when they are shut down. */
-    private boolean handoff(Runnable task, CompletableFuture<Lease> result) {
+    private boolean handoff(Runnable task, CompletableFuture<?> result) {
         try {
             handoff.execute(task);
             return true;

@@ -25,6 +25,15 @@ public interface SessionStore extends AutoCloseable {
      */
     CompletionStage<Lease> acquire(String key);
 
+    /**
+     * Forgets the transcript of {@code key} ({@code DELETE /v1/sessions}), in turn with the turns on it: once every
+     * earlier turn on the key has ended, so no running turn writes it back. Completes with true when a transcript
+     * was there (an expired one counts as none), false when not; exceptionally when the store cannot be reached, or
+     * with a 429 {@code session_busy} {@link dev.clawgate.openai.ApiException} when too many turns wait on the key.
+     * No thread waits meanwhile.
+     */
+    CompletionStage<Boolean> delete(String key);
+
     /** Whether the store answers now (for {@code /readyz}). */
     default boolean healthy() {
         return true;

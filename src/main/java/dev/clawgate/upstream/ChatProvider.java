@@ -11,6 +11,17 @@ public interface ChatProvider {
      */
     Cancellable stream(UpstreamRequest request, DeltaSink sink);
 
+    /**
+     * Starts an embeddings call and returns at once; the returned handle cancels it. The default refuses: 400
+     * {@code embeddings_not_supported}.
+     */
+    default Cancellable embed(EmbeddingRequest request, EmbeddingSink sink) {
+        sink.onError(new dev.clawgate.openai.ApiException(400, "invalid_request_error", "model",
+                "embeddings_not_supported", "This agent's embedding model cannot answer embeddings."));
+        return () -> {
+        };
+    }
+
     /** Releases what the provider holds (connections, threads). Called once at undeploy. */
     default void close() {
     }

@@ -24,22 +24,26 @@ import org.eclipse.jetty.http.HttpMethod;
  * vLLM, llama.cpp server, LM Studio, OpenAI). Configured by {@code models.providers.<name>.*}:
  * {@code baseUrl} (required; {@code /chat/completions} is appended), {@code apiKey} (sent as
  * {@code Authorization: Bearer}, never logged or echoed) [none], {@code timeoutMs}: the longest the upstream may stay
- * silent, before its response headers and between two bytes of its stream, ms [120000].
+ * silent, before its response headers and between two bytes of its stream, ms [120000], {@code dropFields}: request
+ * fields this upstream must not get (OpenAI's API refuses {@code top_k}, for one) [none].
  *
  * <p>Every run is one {@code POST {baseUrl}/chat/completions} with the agent's model name, the assembled messages,
- * {@code "stream": true}, {@code "stream_options": {"include_usage": true}} and the client's sampling and tool
- * fields as sent; the body is written as JSON text, without reflection. The upstream is always streamed, whatever the
+ * {@code "stream": true}, {@code "stream_options": {"include_usage": true}} and every other field the client sent,
+ * unchanged and in order (sampling, tools, {@code n}, {@code logprobs}, server extensions), less {@code dropFields};
+ * the body is written as JSON text, without reflection. The upstream is always streamed, whatever the
  * client asked, so the first token reaches the gateway at once and a run can be cancelled mid-way; the caller
  * assembles a non-streaming reply. Non-blocking end to end: Jetty's {@code HttpClient} with an asynchronous content
  * listener that parses SSE as bytes arrive ({@link SseParser}, {@link ChunkDecoder}) and demands the next chunk only
  * when the client can take more; no thread waits on an upstream. The sink gets {@link DeltaSink#onOpen()} only once
  * the upstream answered 2xx; failures map as {@link UpstreamErrors} describes. {@link Cancellable#cancel()} aborts
  * the request, which closes its HTTP/1.1 connection, so the upstream stops generating. One client per provider;
- * its threads and their clean stop at undeploy: see {@link UpstreamHttp}.
+ * its threads and their clean stop at undeploy: see {@link UpstreamHttp}. Embeddings:
+ * {@code POST {baseUrl}/embeddings} ({@link EmbeddingCall}).
  */
 public final class OpenAiCompatibleProvider implements ChatProvider {
     private final String name;
     private final URI endpoint;
+    private final URI embeddings;
     private final String apiKey;
     private final String authorization;
     private final long timeoutMs;
@@ -48,6 +52,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     private final UpstreamHttp http;
     private final JsonReaderFactory readers = Json.createReaderFactory(Map.of());
     private final Set<UpstreamRun> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> dropFields;
 
     /**
      * @param spec      the provider's configuration (baseUrl required)
@@ -57,14 +62,16 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     public OpenAiCompatibleProvider(ProviderSpec spec, Scheduler scheduler, Clock clock) {
         this.name = spec.name();
         String base = spec.baseUrl().toString();
-        this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                + "/chat/completions");
+        String root = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.endpoint = URI.create(root + "/chat/completions");
+        this.embeddings = URI.create(root + "/embeddings");
         this.apiKey = spec.apiKey() == null ? null : spec.apiKey().reveal();
         this.authorization = apiKey == null ? null : "Bearer " + apiKey;
         this.timeoutMs = spec.timeoutMs();
         this.scheduler = scheduler;
         this.clock = clock;
         this.http = new UpstreamHttp(spec.name(), spec.timeoutMs(), scheduler);
+        this.dropFields = Set.copyOf(spec.dropFields());
     }
 
     @Override
@@ -78,15 +85,26 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
                         h.put(HttpHeader.AUTHORIZATION, authorization);
                     }
                 })
-                .body(new StringRequestContent("application/json", body(request)));
-        UpstreamRun run = new UpstreamRun(sink, new ChunkDecoder(sink, readers, apiKey), this);
+                .body(new StringRequestContent("application/json", body(request, dropFields)));
+        UpstreamRun run = new UpstreamRun(sink, new ChunkDecoder(sink, readers, apiKey, request.choices()), this);
         running.add(run);
         run.start(call, scheduler);
         return run;
     }
 
-    /** The upstream request body: model, messages, stream with usage, then the passed-through fields as sent. */
-    static String body(UpstreamRequest request) {
+    /** {@code POST {baseUrl}/embeddings} ({@link EmbeddingCall}); not counted in {@link #running()}. */
+    @Override
+    public Cancellable embed(EmbeddingRequest request, EmbeddingSink sink) {
+        EmbeddingCall call = new EmbeddingCall(sink, this, readers);
+        call.start(http.client(), embeddings, authorization, request);
+        return call;
+    }
+
+    /**
+     * The upstream request body: model, messages, stream with usage, then every passed-through field as the client
+     * sent it, in its order, except those in {@code drop} ({@code models.providers.<name>.dropFields}).
+     */
+    static String body(UpstreamRequest request, Set<String> drop) {
         StringBuilder b = new StringBuilder(512);
         b.append("{\"model\":");
         JsonText.quote(b, request.model());
@@ -101,6 +119,9 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         }
         b.append("],\"stream\":true,\"stream_options\":{\"include_usage\":true}");
         for (Map.Entry<String, JsonValue> e : request.params().entrySet()) {
+            if (drop.contains(e.getKey())) {
+                continue;
+            }
             b.append(',');
             JsonText.quote(b, e.getKey());
             b.append(':').append(e.getValue().toString());

@@ -10,9 +10,17 @@ import java.util.Map;
 /** The providers of a gateway, by name, built once from the configuration and closed at undeploy. */
 public final class ProviderRegistry implements AutoCloseable {
     private final Map<String, ChatProvider> providers;
+    private final Map<String, ProviderSpec> specs;
 
+    /** Providers without configuration: no retries. */
     public ProviderRegistry(Map<String, ChatProvider> providers) {
+        this(providers, Map.of());
+    }
+
+    /** @param specs the configuration of each provider, by name (retries); a provider without one is not retried */
+    public ProviderRegistry(Map<String, ChatProvider> providers, Map<String, ProviderSpec> specs) {
         this.providers = Map.copyOf(providers);
+        this.specs = Map.copyOf(specs);
     }
 
     /**
@@ -41,7 +49,7 @@ public final class ProviderRegistry implements AutoCloseable {
             }
             throw e;
         }
-        return new ProviderRegistry(out);
+        return new ProviderRegistry(out, config.providers());
     }
 
     /** The provider of that name; the configuration guarantees every agent's provider exists. */
@@ -51,6 +59,23 @@ public final class ProviderRegistry implements AutoCloseable {
             throw new IllegalArgumentException("no provider " + name);
         }
         return p;
+    }
+
+    /** {@code models.providers.<name>.maxRetries} [0]. */
+    public int maxRetries(String name) {
+        ProviderSpec spec = specs.get(name);
+        return spec == null ? 0 : spec.maxRetries();
+    }
+
+    /** {@code models.providers.<name>.retryMaxWaitMs} [2000], ms. */
+    public long retryMaxWaitMs(String name) {
+        ProviderSpec spec = specs.get(name);
+        return spec == null ? 2_000 : spec.retryMaxWaitMs();
+    }
+
+    /** Whether a provider of that name exists. */
+    public boolean has(String name) {
+        return providers.containsKey(name);
     }
 
     /** Closes every provider (each cancels its runs and stops its threads), even when one of them fails. */

@@ -2,6 +2,7 @@ package dev.clawgate.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -96,5 +97,26 @@ class BearerAuthFilterTest {
             assertEquals(401, e.status());
         }
         assertEquals(0, lockouts.get());
+    }
+
+    @Test
+    void theAttemptThatStartsALockoutLogsOneWarningWithTheClientAndAttemptsAndTheRefusalsLogNone() {
+        java.util.List<String> warnings;
+        try (dev.clawgate.JulCapture capture = dev.clawgate.JulCapture.of(BearerAuthFilter.class.getName(),
+                java.util.logging.Level.WARNING)) {
+            for (String secret : new String[] {"w1", "w2", "w3", TOKEN}) {
+                assertThrows(ApiException.class,
+                        () -> filter.doFilter(request("Bearer " + secret), response, mock(FilterChain.class)));
+            }
+            warnings = capture.messages();
+        }
+        assertEquals(java.util.List.of("clawgate: auth lockout started client=203.0.113.7 attempts=2"
+                + " window_ms=60000 lockout_ms=300000"), warnings);
+    }
+
+    @Test
+    void aForwardedClientNameThatIsNotAnAddressIsReducedToAddressCharactersInTheWarning() {
+        String warning = filter.lockoutWarning("evil x=1\" \t");
+        assertTrue(warning.startsWith("clawgate: auth lockout started client=evil?x?1??? attempts=2 "), warning);
     }
 }

@@ -80,7 +80,7 @@ class KeysFileWatcherTest {
 
     private GatewayConfig config(Path file) {
         return new ConfigLoader(Map.of(), Map.of("gateway.auth.keysFile", file.toString(),
-                "gateway.auth.keysFile.pollMs", "2000", "gateway.auth.token", "operator-secret-0123456789"),
+                "gateway.auth.keysFile.pollMs", "2000", "gateway.auth.token", "operator-secret-0123456789abcdef"),
                 n -> null).load();
     }
 

@@ -18,7 +18,7 @@ class AccessConfigTest {
 
     static GatewayConfig load(String... keyValues) {
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("gateway.auth.token", "operator-secret-0123456789");
+        params.put("gateway.auth.token", "operator-secret-0123456789abcdef");
         params.put("agents.main.model", "echo/echo");
         params.put("agents.coder.model", "echo/echo");
         for (int i = 0; i < keyValues.length; i += 2) {

@@ -79,8 +79,8 @@ class ConfigKeyTest {
     void theStringNamesAndDefaultsComeFromTheDescriptors() {
         assertEquals(ConfigKey.HEARTBEAT_MS.name(), ConfigKeys.HEARTBEAT_MS);
         assertEquals("15000", ConfigKeys.GATEWAY_DEFAULTS.get("gateway.http.heartbeatMs"));
-        assertEquals(Set.of("model", "systemPrompt", "maxHistoryMessages", "mcpServers", "tools", "maxToolRounds",
-                "toolProgress"), ConfigKeys.AGENT_FIELDS);
+        assertEquals(Set.of("model", "systemPrompt", "maxHistoryMessages", "fallbacks", "allowedModels", "reasoning",
+                "embeddingModel", "mcpServers", "tools", "maxToolRounds", "toolProgress"), ConfigKeys.AGENT_FIELDS);
         assertEquals("OPENCLAW_GATEWAY_TOKEN", ConfigKeys.ENV_TOKEN);
     }
 
@@ -99,15 +99,32 @@ class ConfigKeyTest {
 
     @Test
     void keysOutsideOurNamespacesAreLeftAlone() {
-        GatewayConfig c = ConfigLoaderTest.load(Map.of("agent.main.model", "x", "model.providers.x.baseUrl", "y",
-                "java.home", "/opt"));
+        GatewayConfig c = ConfigLoaderTest.load(Map.of("java.home", "/opt", "catalina.base", "/srv",
+                "tools.profile", "full", "session.scope", "x", "meta.version", "1", "app.name", "shop",
+                "jsp.mode", "x", "tcp.port", "1", "mvc.view", "x", "m.x", "y"));
         assertEquals(Set.of("main"), c.agents().keySet());
+    }
+
+    @Test
+    void aPrefixThatIsATypoOfOursIsAnErrorNamingTheKeyAndTheLikelyPrefix() {
+        Map<String, String> typos = Map.of("agent.main.systemPrompt", "agents.", "model.providers.x.baseUrl",
+                "models.", "gateways.http.maxBodyBytes", "gateway.", "Gateway.auth.mode", "gateway.",
+                "gatway.metrics.enabled", "gateway.", "agnets.main.model", "agents.", "mpc.servers.x.url", "mcp.",
+                "MCP.servers.x.url", "mcp.");
+        typos.forEach((key, meant) -> {
+            ConfigException e = failure(Map.of(key, "x"));
+            assertEquals(key, e.key());
+            assertTrue(e.getMessage().contains("did you mean '" + meant + "'"), e.getMessage());
+        });
+        ConfigException fromSystem = assertThrows(ConfigException.class, () -> ConfigLoaderTest.load(
+                Map.of("agent.main.model", "x"), Map.of(), Map.of()));
+        assertEquals("agent.main.model", fromSystem.key());
     }
 
     @Test
     void anUnknownProviderOrModelsKeyGetsItsOwnMessage() {
         assertTrue(failure(Map.of("models.providers.echo.delay", "1")).getMessage()
-                .contains("known: api, apiKey, baseUrl, timeoutMs, wordDelayMs"));
+                .contains("known: api, apiKey, baseUrl, dropFields, maxRetries, retryMaxWaitMs, timeoutMs, wordDelayMs"));
         assertEquals("models.default", failure(Map.of("models.default", "x")).key());
         assertEquals("agents.Bad!.model", failure(Map.of("agents.Bad!.model", "echo/echo")).key());
     }

@@ -69,9 +69,9 @@ class ConfigLoaderTest {
         Path file = dir.resolve("openclaw.json");
         Files.writeString(file, "{\"gateway\":{\"http\":{\"endpoints\":{\"chatCompletions\":{\"enabled\":true}}}}}");
         GatewayConfig c = load(Map.of(), Map.of("gateway.configFile", file.toString()),
-                Map.of("OPENCLAW_GATEWAY_TOKEN", "a-real-token-123"));
+                Map.of("OPENCLAW_GATEWAY_TOKEN", "a-real-token-0123456789abcdef0123"));
         assertTrue(c.chatCompletionsEnabled());
-        assertEquals("a-real-token-123", c.auth().token().reveal());
+        assertEquals("a-real-token-0123456789abcdef0123", c.auth().token().reveal());
     }
 
     @Test
@@ -175,8 +175,68 @@ class ConfigLoaderTest {
             assertEquals("gateway.auth.token", e.key());
             assertFalse(e.getMessage().contains(placeholder), e.getMessage());
         }
-        params.put("gateway.auth.token", "s3cr3t-long-enough");
+        params.put("gateway.auth.token", "s3cr3t-long-enough-0123456789abcdef");
         assertTrue(load(params).chatCompletionsEnabled());
+    }
+
+    @Test
+    void aMissingSecretNamesItsVariableAndTheLikelyCauseThatItWasNotExported() {
+        ConfigException e = failure(Map.of("gateway.http.endpoints.chatCompletions.enabled", "true"));
+        assertEquals("gateway.auth.token", e.key());
+        assertTrue(e.getMessage().contains("OPENCLAW_GATEWAY_TOKEN is not in this process's environment"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("export OPENCLAW_GATEWAY_TOKEN"), e.getMessage());
+    }
+
+    @Test
+    void aSecretShorterThan32CharactersIsRefusedUnlessWeakSecretsAreAllowed() {
+        String weak = "weak-secret-31-chars-0123456789";
+        Map<String, String> params = new HashMap<>(Map.of("gateway.http.endpoints.chatCompletions.enabled", "true",
+                "gateway.auth.token", weak));
+        ConfigException e = failure(params);
+        assertEquals("gateway.auth.token", e.key());
+        assertTrue(e.getMessage().contains("shorter than 32 characters"), e.getMessage());
+        assertTrue(e.getMessage().contains("gateway.auth.allowWeakSecret=true"), e.getMessage());
+        assertFalse(e.getMessage().contains(weak), e.getMessage());
+        assertEquals("gateway.auth.password", failure(Map.of("gateway.http.endpoints.chatCompletions.enabled",
+                "true", "gateway.auth.mode", "password", "gateway.auth.password", "short")).key());
+
+        params.put("gateway.auth.token", weak + "x");
+        assertEquals(32, load(params).auth().token().reveal().length());
+    }
+
+    @Test
+    void anAllowedWeakSecretIsAcceptedWithOneWarningThatDoesNotQuoteIt() {
+        java.util.List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ConfigLoader.class.getName());
+        logger.addHandler(h);
+        try {
+            GatewayConfig c = load(Map.of("gateway.http.endpoints.chatCompletions.enabled", "true",
+                    "gateway.auth.token", "abc", "gateway.auth.allowWeakSecret", "true"));
+            assertEquals("abc", c.auth().token().reveal());
+        } finally {
+            logger.removeHandler(h);
+        }
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).getMessage().contains("gateway.auth.token is shorter than 32 characters"),
+                warnings.get(0).getMessage());
+        assertFalse(warnings.get(0).getMessage().contains("abc"));
     }
 
     @Test

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clawgate.config.GatewayConfig.AgentSpec;
-import dev.clawgate.config.GatewayConfig.Mcp;
-import dev.clawgate.config.GatewayConfig.McpServer;
 import dev.clawgate.config.GatewayConfig.ToolProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -36,6 +36,11 @@ class HealthServletTest {
         }
 
         @Override
+        public CompletionStage<Boolean> delete(String key) {
+            return CompletableFuture.completedFuture(false);
+        }
+
+        @Override
         public boolean healthy() {
             return healthy;
         }

@@ -78,8 +78,8 @@ class AuthTest {
     @Test
     void passwordModeComparesWithThePasswordNotTheToken() throws Exception {
         try (GatewayServer server = GatewayServer.start("gateway.auth.mode", "password",
-                "gateway.auth.password", "a-long-operator-password")) {
-            post(server, "Bearer a-long-operator-password").post(CHAT).then().statusCode(200);
+                "gateway.auth.password", "a-long-operator-password-0123456789")) {
+            post(server, "Bearer a-long-operator-password-0123456789").post(CHAT).then().statusCode(200);
             post(server, "Bearer " + GatewayServer.TOKEN).post(CHAT).then().statusCode(401);
         }
     }

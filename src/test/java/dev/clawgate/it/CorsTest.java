@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class CorsTest {
     static final String ORIGIN = "https://chat.example.com";
     static final String EXPOSED = "x-request-id, retry-after, x-ratelimit-limit-requests, "
-            + "x-ratelimit-remaining-requests, x-ratelimit-reset-requests";
+            + "x-ratelimit-remaining-requests, x-ratelimit-reset-requests, x-openclaw-upstream-model";
     static GatewayServer server;
 
     @BeforeAll

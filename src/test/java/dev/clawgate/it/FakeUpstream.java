@@ -23,7 +23,7 @@ import java.util.function.Function;
 /**
  * A fake OpenAI-compatible upstream: a real HTTP/1.1 server on 127.0.0.1 (plain sockets, one thread per connection,
  * one request per connection) that answers {@code POST /v1/chat/completions} with whatever {@link Reply} the test set,
- * streaming real SSE in chunked encoding. It records every request (head and body) and, for each connection, the
+ * streaming real SSE in chunked encoding (or one JSON body: {@link Reply#json}, for {@code /v1/embeddings}). It records every request (head and body) and, for each connection, the
  * moment the client closed it ({@link #awaitClientClose}), which is how tests see a cancel reach the upstream.
  */
 public final class FakeUpstream implements AutoCloseable {
@@ -157,11 +157,11 @@ public final class FakeUpstream implements AutoCloseable {
 
     private static void writeReply(OutputStream out, Reply reply) throws IOException, InterruptedException {
         String eol = reply.eol();
+        boolean plainBody = reply.status() != 200 || reply.json();
         StringBuilder head = new StringBuilder("HTTP/1.1 " + reply.status() + " X\r\n");
-        head.append("Content-Type: ").append(reply.status() == 200 ? "text/event-stream" : "application/json")
-                .append("\r\n");
+        head.append("Content-Type: ").append(plainBody ? "application/json" : "text/event-stream").append("\r\n");
         reply.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-        if (reply.status() != 200) {
+        if (plainBody) {
             byte[] body = reply.errorBody().getBytes(StandardCharsets.UTF_8);
             head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
             out.write(head.toString().getBytes(StandardCharsets.UTF_8));

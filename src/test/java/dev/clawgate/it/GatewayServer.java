@@ -18,7 +18,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * port, configured the way an operator does it: context init parameters set from the container side.
  */
 public final class GatewayServer implements AutoCloseable {
-    public static final String TOKEN = "test-token-0123456789abcdef";
+    public static final String TOKEN = "test-token-0123456789abcdef-0123456789";
 
     private final Server server;
     private final WebAppContext context;

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param status    HTTP status; 200 streams the events
  * @param headers   extra response headers (e.g. {@code Retry-After})
- * @param errorBody the body of a non-200 reply
+ * @param errorBody the body of a non-200 reply (or of a {@link #json} 200)
  * @param events    the {@code data:} payloads of a 200
  * @param eol       line ending of the SSE lines: {@code \n}, {@code \r\n} or {@code \r}
  * @param comment   start with a {@code :} comment and an {@code event:} line
@@ -30,6 +30,21 @@ public record Reply(int status, Map<String, String> headers, String errorBody, L
 
     public static Reply error(int status, String body) {
         return new Reply(status, Map.of(), body, List.of(), "\n", false, false, -1, 0, false, false);
+    }
+
+    /** A 200 with this JSON body (not a stream), as {@code /embeddings} answers. */
+    public static Reply json(String body) {
+        return new Reply(200, Map.of(), body, List.of(), "\n", false, false, -1, 0, false, false);
+    }
+
+    /** Whether this is a 200 with a JSON body ({@link #json}) rather than a stream. */
+    public boolean json() {
+        return status == 200 && events.isEmpty() && !errorBody.isEmpty();
+    }
+
+    /** A chunk whose delta is the given JSON object text, e.g. {@code {"reasoning_content":"hm"}}. */
+    public static String delta(String deltaJson) {
+        return chunk(deltaJson, null);
     }
 
     public static Reply silence() {

@@ -39,6 +39,7 @@ class ServerToolsTest {
     static FakeUpstream upstream;
     static GatewayServer server;
     static final LinkedBlockingQueue<String> toolEvents = new LinkedBlockingQueue<>();
+    static final LinkedBlockingQueue<String> fallbacks = new LinkedBlockingQueue<>();
 
     static JsonObject json(String body) {
         return Json.createReader(new StringReader(body)).readObject();
@@ -64,11 +65,27 @@ class ServerToolsTest {
         return tools.get(tools.size() - 1).getString("content");
     }
 
-    /** The fake model: per scenario (the last user message), per number of tool results it has seen. */
+    /** A usage chunk with cached and reasoning tokens in its details. */
+    static String usageWithDetails(long prompt, long completion, long cached, long reasoning) {
+        return "{\"id\":\"up-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":"
+                + (prompt + completion) + ",\"prompt_tokens_details\":{\"cached_tokens\":" + cached + "},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":" + reasoning + "}}}";
+    }
+
+    /**
+     * The fake model: per scenario (the last user message), per number of tool results it has seen. Model
+     * {@code sick} is always overloaded (503); model {@code m} is overloaded once a {@code relapse} has a tool
+     * result, which model {@code spare} then answers.
+     */
     static Reply script(FakeUpstream.Received r) {
         String body = r.body();
         int results = messages(body, "tool").size();
         boolean offered = json(body).containsKey("tools");
+        String model = json(body).getString("model");
+        if (model.equals("sick") || model.equals("m") && lastUser(body).equals("relapse") && results > 0) {
+            return Reply.error(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}");
+        }
         return switch (lastUser(body)) {
             case "echo" -> results == 0
                     ? Reply.sse(content("Let me check."), toolCall(0, "call_e", "test__echo", "{\"text\":\"hi\"}"),
@@ -98,6 +115,17 @@ class ServerToolsTest {
             case "big" -> results == 0 ? Reply.sse(content("a".repeat(600)),
                     toolCall(0, "call_g", "test__echo", "{\"text\":\"g\"}"), finish("tool_calls"))
                     : Reply.sse(content("b".repeat(600)), finish("stop"));
+            case "relapse" -> results == 0 ? Reply.sse(toolCall(0, "call_r", "test__echo", "{\"text\":\"hi\"}"),
+                    finish("tool_calls")) : Reply.sse(content("rescued: " + lastTool(body)), finish("stop"));
+            case "details" -> results == 0 ? Reply.sse(toolCall(0, "call_d", "test__echo", "{\"text\":\"d\"}"),
+                    finish("tool_calls"), usageWithDetails(10, 2, 4, 1))
+                    : Reply.sse(content("ok"), finish("stop"), usageWithDetails(20, 3, 6, 2));
+            case "think" -> results == 0 ? Reply.sse(Reply.delta("{\"reasoning_content\":\"pondering\"}"),
+                    toolCall(0, "call_t", "test__echo", "{\"text\":\"t\"}"), finish("tool_calls"))
+                    : Reply.sse(Reply.delta("{\"reasoning_content\":\"more\"}"), content("thought"), finish("stop"));
+            case "hugeargs" -> results == 0 ? Reply.sse(content("x"), toolCall(0, "call_h", "test__echo",
+                    "{\"text\":\"" + "y".repeat(1100) + "\"}"), finish("tool_calls"))
+                    : Reply.sse(content("ran"), finish("stop"));
             default -> Reply.sse(content("plain"), finish("stop"));
         };
     }
@@ -113,6 +141,7 @@ class ServerToolsTest {
         }
         server = GatewayServer.start(
                 "models.providers.fake.baseUrl", upstream.baseUrl(),
+                "models.providers.flaky.baseUrl", upstream.baseUrl(),
                 "mcp.servers.test.url", mcp.url(),
                 "mcp.servers.test.timeoutMs", "20000",
                 "mcp.servers.down.url", "http://127.0.0.1:" + closedPort + "/mcp",
@@ -120,6 +149,11 @@ class ServerToolsTest {
                 "agents.narrow.model", "fake/m", "agents.narrow.mcpServers", "test", "agents.narrow.tools", "test/echo",
                 "agents.capped.model", "fake/m", "agents.capped.mcpServers", "test", "agents.capped.maxToolRounds", "2",
                 "agents.loud.model", "fake/m", "agents.loud.mcpServers", "test", "agents.loud.toolProgress", "reasoning",
+                "agents.hushed.model", "fake/m", "agents.hushed.mcpServers", "test",
+                "agents.hushed.toolProgress", "reasoning", "agents.hushed.reasoning", "drop",
+                "agents.failover.model", "flaky/sick", "agents.failover.fallbacks", "fake/m",
+                "agents.failover.mcpServers", "test",
+                "agents.relay.model", "fake/m", "agents.relay.fallbacks", "flaky/spare", "agents.relay.mcpServers", "test",
                 "gateway.http.heartbeatMs", "200", "gateway.http.maxReplyBytes", "1024");
         Gateway gateway = (Gateway) server.context().getServletContext().getAttribute(Gateway.ATTRIBUTE);
         gateway.tools().firstAttempts().get(20, TimeUnit.SECONDS);
@@ -127,6 +161,11 @@ class ServerToolsTest {
             @Override
             public void toolCalled(String agent, String srv, String tool, String outcome, long durationNanos) {
                 toolEvents.add(agent + " " + srv + "/" + tool + " " + outcome);
+            }
+
+            @Override
+            public void upstreamFallback(String agent, String from, String to) {
+                fallbacks.add(agent + " " + from + " -> " + to);
             }
         });
     }
@@ -142,6 +181,7 @@ class ServerToolsTest {
     void forgetEarlierRequests() {
         upstream.pollRequestBodies();
         toolEvents.clear();
+        fallbacks.clear();
     }
 
     static Response chat(String model, String text) {
@@ -190,6 +230,18 @@ class ServerToolsTest {
         JsonObject choice = json(r.asString()).getJsonArray("choices").getJsonObject(0);
         assertEquals("length", choice.getString("finish_reason"));
         assertEquals("a".repeat(600) + "\n\n", choice.getJsonObject("message").getString("content"));
+    }
+
+    @Test
+    void aServerCallWhoseArgumentsPassMaxReplyBytesIsNeverRunAndEndsTheReplyWithLength() throws Exception {
+        Response r = chat("main", "hugeargs");
+        assertEquals(200, r.statusCode());
+        JsonObject choice = json(r.asString()).getJsonArray("choices").getJsonObject(0);
+        assertEquals("length", choice.getString("finish_reason"));
+        assertEquals("x", choice.getJsonObject("message").getString("content"));
+        upstream.nextRequest();
+        assertNull(upstream.pollRequest(), "no second round");
+        assertNull(toolEvents.poll(), "the tool was not called");
     }
 
     @Test
@@ -360,6 +412,85 @@ class ServerToolsTest {
             }
         }
         assertTrue(upstream.awaitClientClose(10, TimeUnit.SECONDS) > 0, "the second model call was not cancelled");
+    }
+
+    @Test
+    void aFirstRoundWhoseModelFailsBeforeAnsweringFallsBackAndLaterRoundsStayOnTheModelThatAnswered()
+            throws Exception {
+        Response r = chat("failover", "echo");
+        assertEquals(200, r.statusCode());
+        assertEquals("fake/m", r.header("x-openclaw-upstream-model"));
+        assertEquals("Let me check.\n\ndone: hi", json(r.asString()).getJsonArray("choices").getJsonObject(0)
+                .getJsonObject("message").getString("content"));
+        assertEquals("sick", json(upstream.nextRequest().body()).getString("model"));
+        assertEquals("m", json(upstream.nextRequest().body()).getString("model"));
+        String second = upstream.nextRequest().body();
+        assertEquals("m", json(second).getString("model"), "the second round starts at the model that answered");
+        assertEquals("hi", lastTool(second));
+        assertNull(upstream.pollRequest());
+        assertEquals("failover flaky/sick -> fake/m", fallbacks.poll(5, TimeUnit.SECONDS));
+        assertNull(fallbacks.poll());
+    }
+
+    @Test
+    void aLaterRoundWhoseModelFailsBeforeAnsweringFallsBackToTheNextModelOfTheChain() throws Exception {
+        Response r = chat("relay", "relapse");
+        assertEquals(200, r.statusCode());
+        assertEquals("fake/m", r.header("x-openclaw-upstream-model"), "named when the first round answered");
+        assertEquals("rescued: hi", json(r.asString()).getJsonArray("choices").getJsonObject(0)
+                .getJsonObject("message").getString("content"));
+        assertEquals("m", json(upstream.nextRequest().body()).getString("model"));
+        assertEquals("m", json(upstream.nextRequest().body()).getString("model"));
+        String rescue = upstream.nextRequest().body();
+        assertEquals("spare", json(rescue).getString("model"));
+        assertEquals("call_r", messages(rescue, "assistant").get(0).getJsonArray("tool_calls").getJsonObject(0)
+                .getString("id"), "the fallback gets the conversation with the tool round");
+        assertEquals("relay fake/m -> flaky/spare", fallbacks.poll(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void moreThanOneChoiceOfAnAgentWithServerToolsIsRefusedWithA400NamingN() throws Exception {
+        Response r = server.api().body("{\"model\":\"openclaw/main\",\"n\":2,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"echo\"}]}").post("/v1/chat/completions");
+        assertEquals(400, r.statusCode());
+        JsonObject error = json(r.asString()).getJsonObject("error");
+        assertEquals("invalid_request_error", error.getString("type"));
+        assertEquals("n", error.getString("param"));
+        assertEquals("unsupported_value", error.getString("code"));
+        assertTrue(error.getString("message").contains("one choice"), error.toString());
+        assertNull(upstream.pollRequest(), "no model call");
+        assertEquals(200, server.api().body("{\"model\":\"openclaw/main\",\"n\":1,\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"plain\"}]}").post("/v1/chat/completions").statusCode());
+    }
+
+    @Test
+    void usageDetailsAreSummedOverTheRounds() {
+        JsonObject u = json(chat("main", "details").asString()).getJsonObject("usage");
+        assertEquals(30, u.getInt("prompt_tokens"));
+        assertEquals(5, u.getInt("completion_tokens"));
+        assertEquals(35, u.getInt("total_tokens"));
+        assertEquals(10, u.getJsonObject("prompt_tokens_details").getInt("cached_tokens"));
+        assertEquals(3, u.getJsonObject("completion_tokens_details").getInt("reasoning_tokens"));
+    }
+
+    @Test
+    void theModelsReasoningOfEveryRoundReachesAStream() {
+        String sse = server.api().body("{\"model\":\"openclaw/main\",\"stream\":true,\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"think\"}]}").post("/v1/chat/completions").asString();
+        assertTrue(sse.contains("\"reasoning_content\":\"pondering\""), sse);
+        assertTrue(sse.contains("\"reasoning_content\":\"more\""), sse);
+        assertTrue(sse.contains("\"content\":\"thought\""), sse);
+        assertFalse(sse.contains("test__echo"), sse);
+    }
+
+    @Test
+    void reasoningDropHidesTheModelsReasoningButNotTheToolProgress() {
+        String sse = server.api().body("{\"model\":\"openclaw/hushed\",\"stream\":true,\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"think\"}]}").post("/v1/chat/completions").asString();
+        assertFalse(sse.contains("pondering"), sse);
+        assertFalse(sse.contains("\"more\""), sse);
+        assertTrue(sse.contains("\"reasoning_content\":\"calling test__echo…\\n\""), sse);
+        assertTrue(sse.contains("\"content\":\"thought\""), sse);
     }
 
     @Test

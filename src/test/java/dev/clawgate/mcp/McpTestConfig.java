@@ -1,7 +1,7 @@
 package dev.clawgate.mcp;
 
 import dev.clawgate.config.ConfigLoader;
-import dev.clawgate.config.GatewayConfig;
+import dev.clawgate.config.Mcp;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,7 +10,7 @@ final class McpTestConfig {
     private McpTestConfig() {
     }
 
-    static GatewayConfig.Mcp of(String... kv) {
+    static Mcp of(String... kv) {
         Map<String, String> keys = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             keys.put(kv[i], kv[i + 1]);
@@ -18,7 +18,7 @@ final class McpTestConfig {
         return of(keys);
     }
 
-    static GatewayConfig.Mcp of(Map<String, String> keys) {
+    static Mcp of(Map<String, String> keys) {
         return new ConfigLoader(Map.of(), keys, name -> null).load().mcp();
     }
 }

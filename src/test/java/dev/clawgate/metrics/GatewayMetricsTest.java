@@ -121,7 +121,7 @@ public class GatewayMetricsTest {
 
     @Test
     void toolCallsAreCountedByAgentServerToolAndOutcomeWithDeclaredServersOnly() throws IOException {
-        GatewayMetrics m = new GatewayMetrics(List.of("main"), List.of("everything"));
+        GatewayMetrics m = new GatewayMetrics(List.of("main"), List.of(), List.of("everything"));
         m.mcpServerChanged("everything", true);
         m.toolCalled("main", "everything", "echo", "ok", 250_000_000L);
         m.toolCalled("main", "everything", "echo", "timeout", 2_000_000_000L);
@@ -144,7 +144,7 @@ public class GatewayMetricsTest {
 
     @Test
     void aServerThatKeepsRenamingItsToolsCannotGrowTheToolSeriesPastTheCap() throws IOException {
-        GatewayMetrics m = new GatewayMetrics(List.of("main"), List.of("s"));
+        GatewayMetrics m = new GatewayMetrics(List.of("main"), List.of(), List.of("s"));
         for (int i = 0; i < GatewayMetrics.MAX_TOOL_LABELS + 10; i++) {
             m.toolCalled("main", "s", "tool" + i, "ok", 1_000L);
         }
