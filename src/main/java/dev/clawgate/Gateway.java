@@ -34,6 +34,9 @@ public final class Gateway implements AutoCloseable {
     public static final String ATTRIBUTE = Gateway.class.getName();
     /** Longest pause between two sweeps for expired sessions, ms; shorter when the idle TTL is. */
     private static final long PRUNE_PERIOD_MAX_MS = 60_000;
+    /** Longest wait at undeploy for the timer thread to end, ms. */
+    static final long TIMER_EXIT_WAIT_MS = 5_000;
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final GatewayConfig config;
     private final Clock clock;
@@ -187,6 +190,13 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops everything the gateway started and waits for it, so that no thread of the webapp is alive when undeploy
+     * returns: the timer stops taking tasks, each provider cancels its runs and stops its HTTP client (whose stop
+     * joins its threads), the session store stops and joins its threads (at most 6 s), the timer thread is joined
+     * (at most {@value #TIMER_EXIT_WAIT_MS} ms), then the Redis client shuts down and waits for its threads. A part
+     * that fails or does not end in time is logged; the parts after it are still closed.
+     */
     @Override
     public void close() {
         closing = true;
@@ -198,11 +208,17 @@ public final class Gateway implements AutoCloseable {
         try {
             providers.close();
         } finally {
-            sessions.close();
-        }
-        scheduler.shutdown(5_000);
-        if (redis != null) {
-            redis.close();
+            try {
+                sessions.close();
+            } finally {
+                if (!scheduler.shutdown(TIMER_EXIT_WAIT_MS)) {
+                    LOG.log(System.Logger.Level.WARNING, "clawgate: the timer thread did not end within "
+                            + TIMER_EXIT_WAIT_MS + " ms");
+                }
+                if (redis != null) {
+                    redis.close();
+                }
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ import dev.clawgate.metrics.MetricsServlet;
 import dev.clawgate.metrics.RequestLog;
 import dev.clawgate.metrics.UpstreamFailureLog;
 import dev.clawgate.openai.ChatRequestParser;
+import dev.clawgate.openai.RequestLimits;
 import dev.clawgate.openai.responses.ResponsesRequestParser;
 import dev.clawgate.ratelimit.CallerLimitFilter;
 import dev.clawgate.ratelimit.MemoryTokenQuotas;
@@ -159,11 +160,13 @@ public final class GatewayListener implements ServletContextListener {
         ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(runner, g.scheduler(),
                 g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
                 http.disconnectCheckMs(), quotas);
+        GatewayConfig.Limits l = config.limits();
+        ChatRequestParser parser = new ChatRequestParser(new RequestLimits(l.maxModelChars(), l.maxUserChars(),
+                l.maxHeaderChars(), l.maxMessages(), l.maxContentParts(), l.maxPassThroughBytes(), l.maxChoices()));
         BodyLimits bodyLimits = new BodyLimits(http.maxBodyBytes(), http.bodyTimeoutMs(),
                 new BodyBudget(http.maxBodyBytesInFlight()), g.scheduler());
         SessionKeys sessionKeys = new SessionKeys(config.sessions().keyHeaders(),
                 config.sessions().userNamesSession());
-        ChatRequestParser parser = new ChatRequestParser();
         servlet(context, "chat-completions", new ChatCompletionsServlet(parser, g.router(), services, sessionKeys,
                 bodyLimits), 1, "/v1/chat/completions");
         servlet(context, "embeddings", new EmbeddingsServlet(parser, g.router(), services, bodyLimits), 1,

@@ -4,7 +4,8 @@ import dev.clawgate.agent.RunReport.Outcome;
 import dev.clawgate.config.GatewayConfig.Reasoning;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
-import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.ChoiceDelta;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.session.SessionStore;
 import dev.clawgate.time.Ticker;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -27,9 +27,10 @@ import java.util.stream.Stream;
  * every delta to the {@link ReplySink}, then commit the turn before the client hears the end — or release the session
  * unchanged. It ends exactly once: by completion, provider error, {@link #cancel()} (the client went away) or
  * {@link #stop} (the front end's deadline); every end but completion cancels the provider call. At the end it
- * reports a {@link RunReport} to the callback given at construction. All state changes hold this object's monitor.
- * A gathered reply is cut before the piece that would take it past {@code gateway.http.maxReplyBytes}: the provider
- * call is cancelled and the run completes as if the model had stopped with {@code length} (answered, stored).
+ * reports a {@link RunReport} to the callback given at construction. With {@code n > 1} every choice up to {@code n}
+ * is relayed with its index and finished; the session stores choice 0. A gathered reply is cut before the piece that
+ * would take it (all choices together) past {@code gateway.http.maxReplyBytes}: the provider call is cancelled and
+ * the run completes as if every open choice had stopped with {@code length}. All state changes hold the monitor.
  *
  * <p>This is the one place a run's behaviour grows: the provider calls go through {@link Attempts}, which retries
  * and tries the next model of the agent's fallback chain when a call fails before its first chunk (so
@@ -123,7 +124,7 @@ public final class AgentRun implements DeltaSink {
             sink.cork(); // what the provider emits within this call goes out together
             try {
                 handle = attempts.start(new UpstreamRequest(request.agent().model(), prompt.upstream(),
-                        request.chat().upstreamParams(), request.chat().maxTokens()), this);
+                        request.chat().upstreamParams(), request.chat().maxTokens(), request.chat().choices()), this);
             } finally {
                 sink.uncork();
             }
@@ -158,46 +159,40 @@ public final class AgentRun implements DeltaSink {
     }
 
     @Override
-    public void onContent(String text) {
-        if (!text.isEmpty()) {
-            relay(() -> reply.content(text), () -> sink.content(text));
+    public synchronized void onResponseMeta(ResponseMeta meta) {
+        if (ended) {
+            return;
         }
-    }
-
-    /** Reasoning goes to the client unless the agent drops it, and into no transcript ({@link AssistantReply}). */
-    @Override
-    public void onReasoning(String text) {
-        if (!text.isEmpty() && request.agent().reasoning() != Reasoning.DROP) {
-            relay(() -> reply.reasoning(text), () -> sink.reasoning(text));
-        }
-    }
-
-    @Override
-    public void onToolCall(ToolCallDelta delta) {
-        relay(() -> reply.toolCall(delta), () -> sink.toolCall(delta));
+        reply.meta(meta);
+        sink.meta(meta);
     }
 
     /**
      * Gathers one piece and relays it. A piece that would take the reply past {@code maxReplyBytes} cuts it there:
-     * the provider call is cancelled and the run completes with finish reason {@code length}.
+     * the provider call is cancelled and the run completes with finish reason {@code length} on every open choice.
+     * Reasoning goes to the client unless the agent drops it, and into no transcript ({@link AssistantReply}).
      */
-    private void relay(BooleanSupplier gather, Runnable send) {
+    @Override
+    public void onDelta(ChoiceDelta piece) {
+        ChoiceDelta delta = request.agent().reasoning() == Reasoning.DROP ? piece.withoutReasoning() : piece;
         Cancellable toCancel;
         synchronized (this) {
-            if (ended || cut) {
+            if (ended || cut || delta.isEmpty() || delta.index() < 0 || delta.index() >= request.chat().choices()) {
                 return;
             }
-            if (firstDeltaNanos < 0) {
+            if (delta.hasOutput() && firstDeltaNanos < 0) {
                 firstDeltaNanos = ticker.nanoTime();
             }
-            if (gather.getAsBoolean()) {
-                send.run();
+            if (reply.delta(delta)) {
+                sink.delta(delta);
                 return;
             }
             cut = true;
             toCancel = upstream;
-            if (reply.finish("length")) {
-                sink.finish("length");
+            for (int choice : reply.openChoices()) {
+                if (reply.finish(choice, "length")) {
+                    sink.finish(choice, "length");
+                }
             }
         }
         if (toCancel != null) {
@@ -207,11 +202,11 @@ public final class AgentRun implements DeltaSink {
     }
 
     @Override
-    public synchronized void onFinish(String reason) {
-        if (ended || cut || !reply.finish(reason)) {
+    public synchronized void onFinish(int choice, String reason) {
+        if (ended || cut || choice < 0 || choice >= request.chat().choices() || !reply.finish(choice, reason)) {
             return;
         }
-        sink.finish(reply.finishReason());
+        sink.finish(choice, reply.finishReason(choice));
     }
 
     @Override
@@ -274,8 +269,8 @@ public final class AgentRun implements DeltaSink {
             if (ended) {
                 return;
             }
-            if (reply.finishReason() == null) {
-                onFinish(reply.defaultFinishReason());
+            for (int choice : reply.openChoices()) {
+                onFinish(choice, reply.defaultFinishReason(choice));
             }
             sink.complete(reply);
             finish(Outcome.OK, null, null);

@@ -180,6 +180,26 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Integer> STATE_MAX_QUEUED_TURNS = key("gateway.state.maxQueuedTurns",
             intNumber(0, 1_000_000)).byDefault("32")
             .doc("turns that may wait behind the running one on one session; one more gets 429 session_busy");
+    public static final ConfigKey<Integer> MAX_MODEL_CHARS = key("gateway.http.maxModelChars",
+            intNumber(16, 4096)).byDefault("256").unit("chars")
+            .doc("longest `model` string; longer is 400 with param model");
+    public static final ConfigKey<Integer> MAX_USER_CHARS = key("gateway.http.maxUserChars",
+            intNumber(1, 512)).byDefault("512").unit("chars")
+            .doc("longest `user` string (a session key); longer is 400 with param user");
+    public static final ConfigKey<Integer> MAX_HEADER_CHARS = key("gateway.http.maxHeaderChars",
+            intNumber(1, 512)).byDefault("512").unit("chars")
+            .doc("longest x-openclaw-session-key or x-openclaw-agent-id value; longer is 400 with param the header name");
+    public static final ConfigKey<Integer> MAX_MESSAGES = key("gateway.http.maxMessages",
+            intNumber(1, 1_000_000)).byDefault("2000").unit("messages")
+            .doc("most entries in `messages`; more is 400 with param messages");
+    public static final ConfigKey<Integer> MAX_CONTENT_PARTS = key("gateway.http.maxContentParts",
+            intNumber(1, 1_000_000)).byDefault("256").unit("parts")
+            .doc("most content parts in one message; more is 400 with param messages");
+    public static final ConfigKey<Long> MAX_PASS_THROUGH_BYTES = key("gateway.http.maxPassThroughBytes",
+            wholeNumber(1024, Integer.MAX_VALUE - 8)).byDefault("1048576").unit("bytes")
+            .doc("JSON size of all top-level fields passed to the upstream as sent (tools, sampling, extensions); more is 400 naming the field that crossed it");
+    public static final ConfigKey<Integer> MAX_CHOICES = key("gateway.http.maxChoices", intNumber(1, 128))
+            .byDefault("8").unit("choices").doc("largest `n` (choices per request); larger is 400 with param n");
     public static final ConfigKey<UserField> SESSIONS_USER_FIELD = key("gateway.sessions.userField",
             choice(UserField.class)).byDefault("session")
             .doc("session | ignore: whether the request's user field names a session");
@@ -223,6 +243,8 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Long> PROVIDER_TIMEOUT_MS = key("models.providers.<name>.timeoutMs",
             wholeNumber(1, Long.MAX_VALUE)).byDefault("120000").unit("ms")
             .doc("longest the upstream may stay silent (before its first byte, or between two); then 504");
+    public static final ConfigKey<List<String>> PROVIDER_DROP_FIELDS = key("models.providers.<name>.dropFields",
+            list()).byDefault("").doc("comma-separated top-level request fields never sent to this upstream, e.g. top_k,min_p for OpenAI's API");
     public static final ConfigKey<Integer> PROVIDER_MAX_RETRIES = key("models.providers.<name>.maxRetries",
             intNumber(0, 10)).byDefault("0").doc("retries of a call that failed before answering, before a fallback");
     public static final ConfigKey<Long> PROVIDER_RETRY_MAX_WAIT_MS = key("models.providers.<name>.retryMaxWaitMs",

@@ -83,7 +83,10 @@ final class ConfigParser {
                     + ": the addresses of the SSO proxy whose user header is believed");
         }
         return new GatewayConfig(enabled, http, auth, trustedProxies, state(), sessions(), metrics,
-                defaultAgent, agents, providers, access(agents), get(ConfigKey.ACCESS_LOG_FORMAT));
+                defaultAgent, agents, providers, access(agents), get(ConfigKey.ACCESS_LOG_FORMAT),
+                new GatewayConfig.Limits(get(ConfigKey.MAX_MODEL_CHARS), get(ConfigKey.MAX_USER_CHARS),
+                        get(ConfigKey.MAX_HEADER_CHARS), get(ConfigKey.MAX_MESSAGES), get(ConfigKey.MAX_CONTENT_PARTS),
+                        get(ConfigKey.MAX_PASS_THROUGH_BYTES), get(ConfigKey.MAX_CHOICES)));
     }
 
     private Access access(Map<String, AgentSpec> agents) {
@@ -260,7 +263,7 @@ final class ConfigParser {
             if (fields.containsKey(ConfigKey.PROVIDER_BASE_URL.field())) {
                 throw new ConfigException(baseUrlKey, "the built-in echo provider takes no baseUrl");
             }
-            return new ProviderSpec(name, null, null, "echo", timeout, wordDelay, maxRetries, retryMaxWait);
+            return new ProviderSpec(name, null, null, "echo", timeout, wordDelay, maxRetries, retryMaxWait, List.of());
         }
         if (!api.equals(ConfigKey.PROVIDER_API.defaultValue())) {
             throw new ConfigException(ConfigKey.PROVIDER_API.nameFor(name), "'" + api
@@ -274,7 +277,8 @@ final class ConfigParser {
         if (uri == null) {
             throw new ConfigException(baseUrlKey, "is required, e.g. http://127.0.0.1:11434/v1");
         }
-        return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay, maxRetries, retryMaxWait);
+        return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay, maxRetries, retryMaxWait,
+                get(ConfigKey.PROVIDER_DROP_FIELDS, name, fields));
     }
 
     private Map<String, AgentSpec> agents(Map<String, ProviderSpec> providers) {

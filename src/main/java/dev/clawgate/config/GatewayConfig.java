@@ -23,6 +23,7 @@ import java.util.Map;
  * @param access             client keys, the keys file and SSO users ({@code gateway.auth.keys.*},
  *                           {@code gateway.auth.trustedProxy.*}, {@code gateway.auth.users.*})
  * @param accessLogFormat    {@link ConfigKey#ACCESS_LOG_FORMAT}
+ * @param limits             bounds on one chat request's fields
  */
 public record GatewayConfig(
         boolean chatCompletionsEnabled,
@@ -36,7 +37,8 @@ public record GatewayConfig(
         Map<String, AgentSpec> agents,
         Map<String, ProviderSpec> providers,
         Access access,
-        AccessLogFormat accessLogFormat) {
+        AccessLogFormat accessLogFormat,
+        Limits limits) {
 
     public GatewayConfig {
         trustedProxyRanges = List.copyOf(trustedProxyRanges);
@@ -78,6 +80,20 @@ public record GatewayConfig(
     /** {@link ConfigKey#ACCESS_LOG_FORMAT}: {@code key=value} pairs (logfmt) or one JSON object per line. */
     public enum AccessLogFormat { LOGFMT, JSON }
 
+    /**
+     * Bounds on one chat request, each answered with a 400 naming the field.
+     *
+     * @param maxModelChars       {@link ConfigKey#MAX_MODEL_CHARS}
+     * @param maxUserChars        {@link ConfigKey#MAX_USER_CHARS}
+     * @param maxHeaderChars      {@link ConfigKey#MAX_HEADER_CHARS}
+     * @param maxMessages         {@link ConfigKey#MAX_MESSAGES}
+     * @param maxContentParts     {@link ConfigKey#MAX_CONTENT_PARTS}
+     * @param maxPassThroughBytes {@link ConfigKey#MAX_PASS_THROUGH_BYTES}
+     * @param maxChoices          {@link ConfigKey#MAX_CHOICES}
+     */
+    public record Limits(int maxModelChars, int maxUserChars, int maxHeaderChars, int maxMessages,
+                         int maxContentParts, long maxPassThroughBytes, int maxChoices) {
+    }
 
     /**
      * {@link ConfigKey#AUTH_MODE}: {@code token}, {@code password}, {@code none}, or {@code trusted-proxy} (the caller
@@ -252,12 +268,17 @@ public record GatewayConfig(
      * @param wordDelayMs {@link ConfigKey#PROVIDER_WORD_DELAY_MS}
      * @param maxRetries     {@link ConfigKey#PROVIDER_MAX_RETRIES}
      * @param retryMaxWaitMs {@link ConfigKey#PROVIDER_RETRY_MAX_WAIT_MS}
+     * @param dropFields     {@link ConfigKey#PROVIDER_DROP_FIELDS}: top-level request fields removed before sending
      */
     public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs,
-                               int maxRetries, long retryMaxWaitMs) {
-        /** With no retries. */
+                               int maxRetries, long retryMaxWaitMs, List<String> dropFields) {
+        public ProviderSpec {
+            dropFields = dropFields == null ? List.of() : List.copyOf(dropFields);
+        }
+
+        /** With no retries and no dropped field. */
         public ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {
-            this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, 0, 2_000);
+            this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, 0, 2_000, List.of());
         }
     }
 }

@@ -113,6 +113,7 @@ public final class ChatCompletionsServlet extends HttpServlet {
     private void begin(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, RequestHeaders headers,
                        Caller caller, BodyReader reader, long start) {
         try {
+            headers.check(parser);
             ChatRequest request = parser.parse(body.bytes(), body.length());
             AgentSpec agent = router.choose(router.route(request.model(), headers.get(AGENT_HEADER), caller),
                     headers.get(AgentRouter.MODEL_HEADER));
