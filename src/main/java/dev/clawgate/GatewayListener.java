@@ -102,7 +102,8 @@ public final class GatewayListener implements ServletContextListener {
             gateway.onRequestFinished(new UpstreamFailureLog(gateway.scheduler())::add);
             GatewayMetrics metrics = null;
             if (config.metrics().enabled()) {
-                metrics = new GatewayMetrics(config.agents().keySet(), modelNames(config));
+                metrics = new GatewayMetrics(config.agents().keySet(), modelNames(config),
+                        config.mcp().servers().keySet());
                 gateway.events(metrics);
             }
             register(context, gateway, metrics);
@@ -157,7 +158,8 @@ public final class GatewayListener implements ServletContextListener {
                 ? new RequestRateLimiter(g.scheduler(), rpm, rpm, http.maxTrackedClients())
                 : new RedisRateLimiter(g.redis(), rpm, rpm), quotas, g.events()));
 
-        AgentRunner runner = new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes());
+        AgentRunner runner = new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes(),
+                g.tools());
         TracePropagator tracing = new TracePropagator(config.tracingGenerate());
         ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(runner, g.scheduler(),
                 g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
@@ -176,14 +178,15 @@ public final class GatewayListener implements ServletContextListener {
         servlet(context, "sessions", new SessionsServlet(parser, g.router(), runner, sessionKeys, bodyLimits,
                 http.streamTimeoutMs()), 1, "/v1/sessions");
         ChatCompletionsServlet.Services readOnly = new ChatCompletionsServlet.Services(
-                new AgentRunner(g.providers(), new ReadOnlySessions(g.sessions()), g.scheduler(), http.maxReplyBytes()),
+                new AgentRunner(g.providers(), new ReadOnlySessions(g.sessions()), g.scheduler(), http.maxReplyBytes(),
+                        g.tools()),
                 g.scheduler(), g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
                 http.disconnectCheckMs(), quotas, tracing);
         servlet(context, "responses", new ResponsesServlet(new ResponsesRequestParser(), g.router(), services,
                 readOnly, new StoredResponses(g.sessions()), bodyLimits), 1, "/v1/responses", "/v1/responses/*");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
                 "/v1/models", "/v1/models/*");
-        servlet(context, "health", new HealthServlet(g::ready), 1, "/healthz", "/readyz");
+        servlet(context, "health", new HealthServlet(g::ready, g::readinessDetail), 1, "/healthz", "/readyz");
         servlet(context, "metrics", new MetricsServlet(metrics), 1, "/metrics");
         servlet(context, "error-page", new ErrorPageServlet(), -1, ErrorPageServlet.PATH);
         servlet(context, "not-found", new NotFoundServlet(), -1, "/");

@@ -14,6 +14,7 @@ import static dev.clawgate.config.ValueType.wholeNumber;
 
 import dev.clawgate.config.GatewayConfig.AuthMode;
 import dev.clawgate.config.GatewayConfig.Reasoning;
+import dev.clawgate.config.GatewayConfig.ToolProgress;
 import dev.clawgate.config.GatewayConfig.UserField;
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,22 +34,22 @@ import java.util.regex.Pattern;
  * holds the parsed values, {@link ConfigKeys} derives the string names and key sets from {@link #all()}, and
  * {@code ConfigReferenceTest} holds README.md's configuration table and web.xml's key list to it.
  *
- * <p>A name may hold one placeholder segment, {@code <id>} or {@code <name>} ({@code agents.<id>.model}), matching
- * any one segment of a concrete key; {@code <user>} ({@code gateway.auth.users.<user>.agents}) matches one or more,
- * so an SSO user name may hold dots ({@code alice@example.com}). A key of ours ({@link ConfigKeys#NAMESPACES}) that matches no descriptor is
+ * <p>A name may hold placeholders ({@code <id>}, {@code <name>}, {@code <Header>}), each matching one segment of a
+ * concrete key ({@code agents.<id>.model}); the first names the owner ({@link #placeholderIn}). {@code <user>}
+ * ({@code gateway.auth.users.<user>.agents}) matches one or more, so an SSO user name may hold dots
+ * ({@code alice@example.com}). A key of ours ({@link ConfigKeys#NAMESPACES}) that matches no descriptor is
  * refused by the parser, naming it.
  *
  * <p>To add a key: one constant here ({@link ConfigKeyBuilder}) (the name, a {@link ValueType}, the default, the unit, the doc); one record
  * component in {@link GatewayConfig}, filled in {@link ConfigParser} with {@code get(KEY)} (or
  * {@code get(KEY, id, fields)} for an agent or provider field); one row in README.md and one line in web.xml, which
- * the test prints when they are missing. Keys under a new placeholder prefix (e.g. {@code mcp.servers.<name>.*})
- * group like {@code models.providers.<name>.*} in the parser.
+ * the test prints when they are missing. Keys under a placeholder prefix group by owner ({@link McpKeys}).
  *
  * @param <T> the parsed value
  */
 public final class ConfigKey<T> {
     private static final List<ConfigKey<?>> ALL = new ArrayList<>();
-    private static final Pattern PLACEHOLDER = Pattern.compile("<[a-z]+>");
+    private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Za-z]+>");
     /** The placeholder that may span dots (SSO user names such as {@code alice@example.com}). */
     private static final String DOTTED_PLACEHOLDER = "<user>";
 
@@ -216,6 +217,7 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Boolean> TRACING_GENERATE = key("gateway.tracing.generate", bool())
             .byDefault("false").doc("start a W3C trace (random trace id, flags 01) for a request without a valid "
                     + "traceparent: sent upstream, logged as trace_id");
+    public static final ConfigKey<Boolean> MCP_ALLOW_STDIO = key("gateway.mcp.allowStdio", bool()).byDefault("false").doc("permit stdio MCP servers (mcp.servers.<name>.command): a process inside the app server");
 
     // --- agents.* ------------------------------------------------------------------------------------------------
     public static final ConfigKey<String> DEFAULT_AGENT = key("agents.defaultAgent", text())
@@ -235,6 +237,15 @@ public final class ConfigKey<T> {
             .byDefault("pass").doc("pass | drop: relay the model's reasoning as reasoning_content, or not");
     public static final ConfigKey<String> AGENT_EMBEDDING_MODEL = key("agents.<id>.embeddingModel", text())
             .shown("none").doc("<provider>/<model> that answers /v1/embeddings for this agent, e.g. echo/echo");
+    public static final ConfigKey<List<String>> AGENT_MCP_SERVERS = key("agents.<id>.mcpServers", list())
+            .byDefault("").doc("comma-separated MCP server names whose tools the agent may call");
+    public static final ConfigKey<List<String>> AGENT_TOOLS = key("agents.<id>.tools", list())
+            .shown("all tools of the listed servers").doc("comma-separated allowlist of <server>/<tool> or <server>/*");
+    public static final ConfigKey<Integer> AGENT_MAX_TOOL_ROUNDS = key("agents.<id>.maxToolRounds",
+            intNumber(1, 100)).byDefault("8").unit("rounds")
+            .doc("model calls that may run server tools in one request; then one more without tools");
+    public static final ConfigKey<ToolProgress> AGENT_TOOL_PROGRESS = key("agents.<id>.toolProgress",
+            choice(ToolProgress.class)).byDefault("none").doc("none | reasoning (a stream announces each server tool call in delta.reasoning_content)");
 
     // --- models.providers.* ---------------------------------------------------------------------------------------
     public static final ConfigKey<URI> PROVIDER_BASE_URL = key("models.providers.<name>.baseUrl", httpUrl())
@@ -256,6 +267,16 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Long> PROVIDER_WORD_DELAY_MS = key("models.providers.<name>.wordDelayMs",
             wholeNumber(0, 3_600_000)).byDefault("0").unit("ms")
             .doc("built-in echo only: pause before each streamed word (load tests)");
+
+    // --- mcp.servers.*: tools the gateway runs for agents ----------------------------------------------------------
+    public static final ConfigKey<URI> MCP_URL = key("mcp.servers.<name>.url", httpUrl())
+            .shown("required").doc("an MCP server's Streamable HTTP URL (or its SSE URL if it only speaks the older HTTP+SSE transport)");
+    public static final ConfigKey<Secret> MCP_HEADER = key("mcp.servers.<name>.headers.<Header>", ValueType.secret())
+            .shown("none").doc("a header sent to that server, e.g. Authorization = Bearer ${env:TICKETS_TOKEN}; never logged");
+    public static final ConfigKey<Long> MCP_TIMEOUT_MS = key("mcp.servers.<name>.timeoutMs",
+            wholeNumber(1, 3_600_000)).byDefault("30000").unit("ms").doc("bound on connecting, listing tools and each tool call");
+    public static final ConfigKey<String> MCP_COMMAND = key("mcp.servers.<name>.command", text()).doc(
+            "a stdio server's program and arguments (split on spaces, no shell), run as a child process of the app server; only with gateway.mcp.allowStdio=true");
 
     private final String name;
     private final Pattern pattern;

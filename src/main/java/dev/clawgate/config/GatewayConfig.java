@@ -24,6 +24,7 @@ import java.util.Map;
  *                           {@code gateway.auth.trustedProxy.*}, {@code gateway.auth.users.*})
  * @param accessLogFormat    {@link ConfigKey#ACCESS_LOG_FORMAT}
  * @param limits             bounds on one chat request's fields
+ * @param mcp                the MCP servers agents may call tools of ({@code mcp.servers.*})
  * @param tracingGenerate    {@link ConfigKey#TRACING_GENERATE}
  */
 public record GatewayConfig(
@@ -40,9 +41,11 @@ public record GatewayConfig(
         Access access,
         AccessLogFormat accessLogFormat,
         Limits limits,
+        Mcp mcp,
         boolean tracingGenerate) {
 
     public GatewayConfig {
+        mcp = mcp == null ? Mcp.NONE : mcp;
         trustedProxyRanges = List.copyOf(trustedProxyRanges);
         agents = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(agents));
         providers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(providers));
@@ -233,16 +236,37 @@ public record GatewayConfig(
      * @param allowedModels      {@link ConfigKey#AGENT_ALLOWED_MODELS}
      * @param reasoning          {@link ConfigKey#AGENT_REASONING}
      * @param embeddingModel     {@link ConfigKey#AGENT_EMBEDDING_MODEL}, or null
+     * @param mcpServers         {@link ConfigKey#AGENT_MCP_SERVERS}: configured MCP server names (empty: no tools)
+     * @param tools              {@link ConfigKey#AGENT_TOOLS}: {@code <server>/<tool>} or {@code <server>/*}, each
+     *                           naming one of {@code mcpServers}; empty: every tool of those servers
+     * @param maxToolRounds      {@link ConfigKey#AGENT_MAX_TOOL_ROUNDS}
+     * @param toolProgress       {@link ConfigKey#AGENT_TOOL_PROGRESS}
      */
     public record AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages,
                             List<ModelRef> fallbacks, List<ModelRef> allowedModels, Reasoning reasoning,
-                            ModelRef embeddingModel) {
+                            ModelRef embeddingModel, List<String> mcpServers, List<String> tools, int maxToolRounds,
+                            ToolProgress toolProgress) {
+        /** Default of {@link ConfigKey#AGENT_MAX_TOOL_ROUNDS}. */
+        public static final int DEFAULT_MAX_TOOL_ROUNDS = 8;
+
         public AgentSpec {
             fallbacks = List.copyOf(fallbacks);
             allowedModels = List.copyOf(allowedModels);
+            reasoning = reasoning == null ? Reasoning.PASS : reasoning;
+            mcpServers = List.copyOf(mcpServers);
+            tools = List.copyOf(tools);
+            toolProgress = toolProgress == null ? ToolProgress.NONE : toolProgress;
         }
 
-        /** An agent with no fallbacks, no allowed models, reasoning passed and no embedding model. */
+        /** An agent without server tools. */
+        public AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages,
+                         List<ModelRef> fallbacks, List<ModelRef> allowedModels, Reasoning reasoning,
+                         ModelRef embeddingModel) {
+            this(id, provider, model, systemPrompt, maxHistoryMessages, fallbacks, allowedModels, reasoning,
+                    embeddingModel, List.of(), List.of(), DEFAULT_MAX_TOOL_ROUNDS, ToolProgress.NONE);
+        }
+
+        /** An agent with no fallbacks, no allowed models, reasoning passed, no embedding model and no server tools. */
         public AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages) {
             this(id, provider, model, systemPrompt, maxHistoryMessages, List.of(), List.of(), Reasoning.PASS, null);
         }
@@ -255,8 +279,21 @@ public record GatewayConfig(
         /** This agent answering with {@code chosen} instead of its own model for one request. */
         public AgentSpec withModel(ModelRef chosen) {
             return new AgentSpec(id, chosen.provider(), chosen.model(), systemPrompt, maxHistoryMessages, fallbacks,
-                    allowedModels, reasoning, embeddingModel);
+                    allowedModels, reasoning, embeddingModel, mcpServers, tools, maxToolRounds, toolProgress);
         }
+
+        /** Whether the agent may call server tools. */
+        public boolean usesTools() {
+            return !mcpServers.isEmpty();
+        }
+    }
+
+    /** {@link ConfigKey#AGENT_TOOL_PROGRESS}: what a stream shows while server tools run. */
+    public enum ToolProgress {
+        /** Nothing but keepalives. */
+        NONE,
+        /** Each call announced in {@code delta.reasoning_content}. */
+        REASONING
     }
 
     /**

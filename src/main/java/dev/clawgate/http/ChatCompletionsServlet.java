@@ -119,7 +119,7 @@ public final class ChatCompletionsServlet extends HttpServlet {
         long maxBytes = bodyLimits.maxBytes();
         long declared = req.getContentLengthLong();
         if (declared > maxBytes) {
-            ApiErrors.send(resp, BodyReader.tooLarge(maxBytes));
+            UnreadBody.refuse(req, resp, BodyReader.tooLarge(maxBytes));
             return;
         }
         AsyncContext async = req.startAsync();

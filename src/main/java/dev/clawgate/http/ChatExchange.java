@@ -124,7 +124,7 @@ final class ChatExchange implements AsyncListener {
                 r.endNanos() - q.startNanos(), r.firstDeltaNanos() < 0 ? -1 : r.firstDeltaNanos() - q.startNanos(),
                 r.usage().promptTokens(), r.usage().completionTokens(), q.caller().name(), q.caller().label(),
                 error == null ? null : error.code(), q.trace().traceId(), q.agent().provider() + "/" + q.agent().model(),
-                r.upstreamErrorKind()));
+                r.upstreamErrorKind(), r.toolRounds()));
     }
 
     // ---- AsyncListener: container events, handed over by the BodyReader ----

@@ -56,7 +56,7 @@ public final class EmbeddingsServlet extends HttpServlet {
         long start = services.runner().ticker().nanoTime();
         long declared = req.getContentLengthLong();
         if (declared > bodyLimits.maxBytes()) {
-            ApiErrors.send(resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
+            UnreadBody.refuse(req, resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
             return;
         }
         AsyncContext async = req.startAsync();

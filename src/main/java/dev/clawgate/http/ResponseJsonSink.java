@@ -1,9 +1,7 @@
 package dev.clawgate.http;
 
 import dev.clawgate.agent.AssistantReply;
-import dev.clawgate.agent.ReplySink;
 import dev.clawgate.openai.ApiException;
-import dev.clawgate.openai.ChoiceDelta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.responses.ResponseBuilder;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * {@link ResponseBuilder} (200, with {@code Content-Length}) once it is stored ({@link ResponseEnd}), or one OpenAI
  * JSON error with its status. Knows nothing of agents or sessions; the run calls it under the run's monitor.
  */
-final class ResponseJsonSink implements ReplySink {
+final class ResponseJsonSink implements FirstChoiceSink {
     private final HttpServletResponse http;
     private final ResponseOutput out;
     private final ResponseBuilder response;
@@ -38,25 +36,6 @@ final class ResponseJsonSink implements ReplySink {
 
     @Override
     public void open() {
-    }
-
-    /** A response has one output: choice 0's text and tool calls (a request here never asks for more). */
-    @Override
-    public void delta(ChoiceDelta delta) {
-        if (delta.index() != 0) {
-            return;
-        }
-        if (delta.content() != null) {
-            content(delta.content());
-        }
-        delta.toolCalls().forEach(this::toolCall);
-    }
-
-    @Override
-    public void finish(int choice, String reason) {
-        if (choice == 0) {
-            finish(reason);
-        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.clawgate.http;
 
 import dev.clawgate.agent.AssistantReply;
 import dev.clawgate.openai.ApiException;
-import dev.clawgate.openai.ChoiceDelta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.responses.ResponseBuilder;
 import dev.clawgate.openai.responses.ResponseEventWriter;
@@ -15,7 +14,7 @@ import dev.clawgate.openai.responses.ResponseEventWriter;
  * {@code response.failed} event ends the stream. No {@code [DONE]} line: the Responses API ends with its terminal
  * event. Knows nothing of agents or sessions; the run calls it under the run's monitor.
  */
-final class ResponseStreamSink implements ChatExchange.StreamSink {
+final class ResponseStreamSink implements ChatExchange.StreamSink, FirstChoiceSink {
     private final SseStream sse;
     private final ResponseOutput out;
     private final ResponseBuilder response;
@@ -43,25 +42,6 @@ final class ResponseStreamSink implements ChatExchange.StreamSink {
     @Override
     public void open() {
         sse.open(events.open());
-    }
-
-    /** A response has one output: choice 0's text and tool calls (a request here never asks for more). */
-    @Override
-    public void delta(ChoiceDelta delta) {
-        if (delta.index() != 0) {
-            return;
-        }
-        if (delta.content() != null) {
-            content(delta.content());
-        }
-        delta.toolCalls().forEach(this::toolCall);
-    }
-
-    @Override
-    public void finish(int choice, String reason) {
-        if (choice == 0) {
-            finish(reason);
-        }
     }
 
     @Override
