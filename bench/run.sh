@@ -37,7 +37,7 @@ UP_PORT=18091
 SLOW_PORT=18092
 TOMCAT_VERSION=11.0.24
 JETTY_VERSION=12.0.30
-TOKEN=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+TOKEN=bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 TEXT="hello from the clawgate benchmark, a short prompt of about twenty words that the echo agent answers word by word"
 BODY_JSON="{\"model\":\"openclaw\",\"messages\":[{\"role\":\"user\",\"content\":\"$TEXT\"}]}"
 BODY_SSE="{\"model\":\"openclaw\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"$TEXT\"}]}"
@@ -303,5 +303,7 @@ jrun Report "$RESULTS" "$ROOT/bench/NOTES.md" "$CONTAINER_NAME" "$DUR" "$LOAD_ST
 printf '\n' >> "$ROOT/docs/BENCHMARKS.md"
 cat "$ROOT/bench/REDIS.md" >> "$ROOT/docs/BENCHMARKS.md"
 # the soak's figures come from bench/soak.sh (issue 11); kept in bench/SOAK.md and carried along the same way
-if [ -f "$ROOT/bench/SOAK.md" ]; then printf '\n' >> "$ROOT/docs/BENCHMARKS.md"; cat "$ROOT/bench/SOAK.md" >> "$ROOT/docs/BENCHMARKS.md"; fi
+for soak in SOAK.md SOAK-tomcat.md; do
+  if [ -f "$ROOT/bench/$soak" ]; then printf '\n' >> "$ROOT/docs/BENCHMARKS.md"; cat "$ROOT/bench/$soak" >> "$ROOT/docs/BENCHMARKS.md"; fi
+done
 log "done in $(( $(date +%s) - T_START ))s: docs/BENCHMARKS.md, raw results in $RESULTS"

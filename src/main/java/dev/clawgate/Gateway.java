@@ -9,13 +9,20 @@ import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.events.EventHub;
 import dev.clawgate.events.GatewayEvents;
 import dev.clawgate.events.RequestRecord;
+import dev.clawgate.mcp.McpToolbox;
+import dev.clawgate.mcp.ServerStatus;
+import dev.clawgate.mcp.ToolEvents;
+import dev.clawgate.mcp.ToolOutcome;
+import dev.clawgate.openai.JsonText;
 import dev.clawgate.session.SessionStore;
 import dev.clawgate.session.SessionStores;
+import dev.clawgate.time.OwnedThreads;
 import dev.clawgate.time.SystemScheduler;
 import dev.clawgate.upstream.ProviderRegistry;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,8 +32,10 @@ import java.util.function.Consumer;
  * {@link GatewayListener} and closed at undeploy: the agent router, the providers, the session store, the Redis
  * connection of a cluster (only when {@code gateway.state.redis.url} is set), the one timer ({@link SystemScheduler}:
  * heartbeats, echo pacing, upstream silence, lock renewal, the session sweep every {@code min(idleTtlMs, 60 s)}, at
- * least 1 s), the events hub, and the callers ({@link CallerDirectory}: client keys and SSO users) with the watcher
- * of {@code gateway.auth.keysFile} and its one file-reading thread ({@code clawgate-keys}, only when the file is set). The listener hands these to the filters and servlets it builds; nothing looks the
+ * least 1 s), the events hub, the callers ({@link CallerDirectory}: client keys and SSO users) with the watcher
+ * of {@code gateway.auth.keysFile} and its one file-reading thread ({@code clawgate-keys}, only when the file is set)
+ * and, when {@code mcp.servers.*} is set, the MCP toolbox (closed last at undeploy). The listener hands these to the
+ * filters and servlets it builds; nothing looks the
  * gateway up. It is published as the servlet context attribute {@link #ATTRIBUTE} only for operators' and tests'
  * inspection.
  */
@@ -34,6 +43,9 @@ public final class Gateway implements AutoCloseable {
     public static final String ATTRIBUTE = Gateway.class.getName();
     /** Longest pause between two sweeps for expired sessions, ms; shorter when the idle TTL is. */
     private static final long PRUNE_PERIOD_MAX_MS = 60_000;
+    /** Longest wait at undeploy for the timer thread to end, ms. */
+    static final long TIMER_EXIT_WAIT_MS = 5_000;
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final GatewayConfig config;
     private final Clock clock;
@@ -45,6 +57,12 @@ public final class Gateway implements AutoCloseable {
     private final SessionStore sessions;
     /** The shared state of a cluster ({@code gateway.state.redis.url}); null on a single node. */
     private final RedisState redis;
+    /** The MCP servers' tools ({@code mcp.servers.*}); null when none are configured. */
+    private final McpToolbox tools;
+    /** Reconnects and tool-call timeouts of the MCP servers; null when none are configured. */
+    private final ScheduledThreadPoolExecutor mcpTimer;
+    /** The MCP timer's thread, joined at undeploy. */
+    private final OwnedThreads mcpTimerThreads = new OwnedThreads("clawgate-mcp-timer", false);
     private final long startedEpochSeconds;
     private final CallerDirectory callers;
     /** Reads the keys file; null unless gateway.auth.keysFile is set. */
@@ -98,6 +116,9 @@ public final class Gateway implements AutoCloseable {
             closeQuietly(r, e);
             throw e;
         }
+        this.mcpTimer = config.mcp().servers().isEmpty() ? null : mcpTimer();
+        this.tools = mcpTimer == null ? null : McpToolbox.start(config.mcp(), McpToolbox.Options.defaults(), mcpTimer,
+                toolEvents(events)); // connects in the background: a server that is down fails nothing
         long prunePeriodMs = Math.max(1_000, Math.min(PRUNE_PERIOD_MAX_MS, config.state().idleTtlMs()));
         scheduler.scheduleWithFixedDelay(sessions::prune, prunePeriodMs, prunePeriodMs, TimeUnit.MILLISECONDS);
         this.startedEpochSeconds = clock.instant().getEpochSecond();
@@ -152,6 +173,51 @@ public final class Gateway implements AutoCloseable {
         return redis;
     }
 
+    private ScheduledThreadPoolExecutor mcpTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, mcpTimerThreads);
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    /** The toolbox's reports as gateway events (metrics). */
+    private static ToolEvents toolEvents(EventHub events) {
+        return new ToolEvents() {
+            @Override
+            public void toolCalled(String agent, String server, String tool, ToolOutcome outcome, long nanos) {
+                events.toolCalled(agent, server, tool, outcome.label(), nanos);
+            }
+
+            @Override
+            public void serverStatusChanged(String server, boolean up, String error) {
+                events.mcpServerChanged(server, up);
+            }
+        };
+    }
+
+    /** The MCP servers' tools, or null when no {@code mcp.servers.*} is configured. */
+    public McpToolbox tools() {
+        return tools;
+    }
+
+    /**
+     * The {@code /readyz} detail: {@code "mcp":{"<server>":{"up":true,"tools":12},…}} naming each MCP server and
+     * whether it is connected (its error is logged, not shown: {@code /readyz} needs no auth); null without servers.
+     * A server that is down does not make the gateway unready: its tools are absent, the agents still answer.
+     */
+    public String readinessDetail() {
+        if (tools == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("\"mcp\":{");
+        boolean first = true;
+        for (ServerStatus s : tools.statuses()) {
+            JsonText.quote(b.append(first ? "" : ","), s.name()).append(":{\"up\":").append(s.up())
+                    .append(",\"tools\":").append(s.toolCount()).append('}');
+            first = false;
+        }
+        return b.append('}').toString();
+    }
+
     public long startedEpochSeconds() {
         return startedEpochSeconds;
     }
@@ -187,6 +253,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops everything the gateway started and waits for it, so that no thread of the webapp is alive when undeploy
+     * returns: the timer stops taking tasks, each provider cancels its runs and stops its HTTP client (whose stop
+     * joins its threads), the session store stops and joins its threads (at most 6 s), the timer thread is joined
+     * (at most {@value #TIMER_EXIT_WAIT_MS} ms), then the Redis client shuts down and waits for its threads, and last
+     * the MCP toolbox closes its connections and its timer thread is joined (at most 1 s). A part that fails or does
+     * not end in time is logged; the parts after it are still closed.
+     */
     @Override
     public void close() {
         closing = true;
@@ -198,11 +272,24 @@ public final class Gateway implements AutoCloseable {
         try {
             providers.close();
         } finally {
-            sessions.close();
+            try {
+                sessions.close();
+            } finally {
+                if (!scheduler.shutdown(TIMER_EXIT_WAIT_MS)) {
+                    LOG.log(System.Logger.Level.WARNING, "clawgate: the timer thread did not end within "
+                            + TIMER_EXIT_WAIT_MS + " ms");
+                }
+                if (redis != null) {
+                    redis.close();
+                }
+            }
         }
-        scheduler.shutdown(5_000);
-        if (redis != null) {
-            redis.close();
+        if (tools != null) { // last: it shuts down Reactor's schedulers, which are global to this web application
+            tools.close();
+            mcpTimer.shutdownNow();
+            if (!mcpTimerThreads.join(System.nanoTime() + TimeUnit.SECONDS.toNanos(1))) {
+                LOG.log(System.Logger.Level.WARNING, "clawgate: the MCP timer thread did not end within 1000 ms");
+            }
         }
     }
 }

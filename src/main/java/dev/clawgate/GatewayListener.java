@@ -25,6 +25,7 @@ import dev.clawgate.metrics.MetricsServlet;
 import dev.clawgate.metrics.RequestLog;
 import dev.clawgate.metrics.UpstreamFailureLog;
 import dev.clawgate.openai.ChatRequestParser;
+import dev.clawgate.openai.RequestLimits;
 import dev.clawgate.openai.responses.ResponsesRequestParser;
 import dev.clawgate.ratelimit.CallerLimitFilter;
 import dev.clawgate.ratelimit.MemoryTokenQuotas;
@@ -37,6 +38,7 @@ import dev.clawgate.session.ReadOnlySessions;
 import dev.clawgate.session.SessionKeys;
 import dev.clawgate.session.StoredResponses;
 import dev.clawgate.ratelimit.TokenQuotas;
+import dev.clawgate.trace.TracePropagator;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
@@ -100,7 +102,8 @@ public final class GatewayListener implements ServletContextListener {
             gateway.onRequestFinished(new UpstreamFailureLog(gateway.scheduler())::add);
             GatewayMetrics metrics = null;
             if (config.metrics().enabled()) {
-                metrics = new GatewayMetrics(config.agents().keySet(), modelNames(config));
+                metrics = new GatewayMetrics(config.agents().keySet(), modelNames(config),
+                        config.mcp().servers().keySet());
                 gateway.events(metrics);
             }
             register(context, gateway, metrics);
@@ -155,15 +158,19 @@ public final class GatewayListener implements ServletContextListener {
                 ? new RequestRateLimiter(g.scheduler(), rpm, rpm, http.maxTrackedClients())
                 : new RedisRateLimiter(g.redis(), rpm, rpm), quotas, g.events()));
 
-        AgentRunner runner = new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes());
+        AgentRunner runner = new AgentRunner(g.providers(), g.sessions(), g.scheduler(), http.maxReplyBytes(),
+                g.tools());
+        TracePropagator tracing = new TracePropagator(config.tracingGenerate());
         ChatCompletionsServlet.Services services = new ChatCompletionsServlet.Services(runner, g.scheduler(),
                 g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
-                http.disconnectCheckMs(), quotas);
+                http.disconnectCheckMs(), quotas, tracing);
+        GatewayConfig.Limits l = config.limits();
+        ChatRequestParser parser = new ChatRequestParser(new RequestLimits(l.maxModelChars(), l.maxUserChars(),
+                l.maxHeaderChars(), l.maxMessages(), l.maxContentParts(), l.maxPassThroughBytes(), l.maxChoices()));
         BodyLimits bodyLimits = new BodyLimits(http.maxBodyBytes(), http.bodyTimeoutMs(),
                 new BodyBudget(http.maxBodyBytesInFlight()), g.scheduler());
         SessionKeys sessionKeys = new SessionKeys(config.sessions().keyHeaders(),
                 config.sessions().userNamesSession());
-        ChatRequestParser parser = new ChatRequestParser();
         servlet(context, "chat-completions", new ChatCompletionsServlet(parser, g.router(), services, sessionKeys,
                 bodyLimits), 1, "/v1/chat/completions");
         servlet(context, "embeddings", new EmbeddingsServlet(parser, g.router(), services, bodyLimits), 1,
@@ -171,14 +178,15 @@ public final class GatewayListener implements ServletContextListener {
         servlet(context, "sessions", new SessionsServlet(parser, g.router(), runner, sessionKeys, bodyLimits,
                 http.streamTimeoutMs()), 1, "/v1/sessions");
         ChatCompletionsServlet.Services readOnly = new ChatCompletionsServlet.Services(
-                new AgentRunner(g.providers(), new ReadOnlySessions(g.sessions()), g.scheduler(), http.maxReplyBytes()),
+                new AgentRunner(g.providers(), new ReadOnlySessions(g.sessions()), g.scheduler(), http.maxReplyBytes(),
+                        g.tools()),
                 g.scheduler(), g.clock(), g.events(), http.heartbeatMs(), http.streamTimeoutMs(), http.maxQueuedBytes(),
-                http.disconnectCheckMs(), quotas);
+                http.disconnectCheckMs(), quotas, tracing);
         servlet(context, "responses", new ResponsesServlet(new ResponsesRequestParser(), g.router(), services,
                 readOnly, new StoredResponses(g.sessions()), bodyLimits), 1, "/v1/responses", "/v1/responses/*");
         servlet(context, "models", new ModelsServlet(g.router(), g.startedEpochSeconds()), 1,
                 "/v1/models", "/v1/models/*");
-        servlet(context, "health", new HealthServlet(g::ready), 1, "/healthz", "/readyz");
+        servlet(context, "health", new HealthServlet(g::ready, g::readinessDetail), 1, "/healthz", "/readyz");
         servlet(context, "metrics", new MetricsServlet(metrics), 1, "/metrics");
         servlet(context, "error-page", new ErrorPageServlet(), -1, ErrorPageServlet.PATH);
         servlet(context, "not-found", new NotFoundServlet(), -1, "/");

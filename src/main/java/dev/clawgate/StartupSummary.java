@@ -33,7 +33,8 @@ final class StartupSummary {
             LOG.log(Level.INFO, "clawgate: agent " + a.id() + " -> " + a.provider() + "/" + a.model()
                     + (a.id().equals(c.defaultAgent()) ? " (default)" : "")
                     + (a.fallbacks().isEmpty() ? "" : " fallbacks=" + a.fallbacks())
-                    + (a.embeddingModel() == null ? "" : " embeddings=" + a.embeddingModel()));
+                    + (a.embeddingModel() == null ? "" : " embeddings=" + a.embeddingModel())
+                    + (a.usesTools() ? " mcpServers=" + a.mcpServers() : ""));
         }
         if (c.auth().mode() == GatewayConfig.AuthMode.NONE) {
             LOG.log(Level.WARNING, "clawgate: auth mode none: anyone who reaches this gateway has operator access");

@@ -4,7 +4,8 @@ import dev.clawgate.agent.RunReport.Outcome;
 import dev.clawgate.config.GatewayConfig.Reasoning;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
-import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.ChoiceDelta;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.session.SessionStore;
 import dev.clawgate.time.Ticker;
@@ -14,40 +15,41 @@ import dev.clawgate.upstream.UpstreamErrors;
 import dev.clawgate.upstream.UpstreamRequest;
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * One agent run: lease the session (waiting, without a thread, behind earlier turns on it), assemble the prompt
- * ({@link PromptAssembler}), call the agent's provider, gather the reply ({@link AssistantReply}) while relaying
- * every delta to the {@link ReplySink}, then commit the turn before the client hears the end — or release the session
- * unchanged. It ends exactly once: by completion, provider error, {@link #cancel()} (the client went away) or
- * {@link #stop} (the front end's deadline); every end but completion cancels the provider call. At the end it
- * reports a {@link RunReport} to the callback given at construction. All state changes hold this object's monitor.
- * A gathered reply is cut before the piece that would take it past {@code gateway.http.maxReplyBytes}: the provider
- * call is cancelled and the run completes as if the model had stopped with {@code length} (answered, stored).
+ * ({@link PromptAssembler}), call the agent's model, gather the reply ({@link AssistantReply}) while relaying every
+ * delta to the {@link ReplySink}, then commit the turn before the client hears the end — or release the session
+ * unchanged ({@link SessionTurns}). It ends exactly once: by completion, provider error, {@link #cancel()} (the client
+ * went away) or {@link #stop} (the front end's deadline); every end but completion cancels the model call. At the end
+ * it reports a {@link RunReport} to the callback given at construction. With {@code n > 1} every choice up to
+ * {@code n} is relayed with its index and finished; the session stores choice 0. A gathered reply is cut before the
+ * piece that would take it (all choices together) past {@code gateway.http.maxReplyBytes}: the model call is
+ * cancelled and the run completes as if every open choice had stopped with {@code length}. All state changes hold
+ * the monitor.
  *
- * <p>This is the one place a run's behaviour grows: the provider calls go through {@link Attempts}, which retries
- * and tries the next model of the agent's fallback chain when a call fails before its first chunk (so
- * {@link #onOpen()} names the model that answers to the sink); the model's reasoning is relayed or dropped as
- * {@code agents.<id>.reasoning} says and never stored; running tool rounds (call tools, append their results, call
- * the provider again) before {@link #onComplete()} ends the turn, and policy read from the {@link RunRequest}. Front ends only adapt a
- * {@link ReplySink}.
+ * <p>What a run does besides relaying lives beside it: the model calls go through {@link ModelCalls} — one
+ * {@link Attempts} per call, which retries and tries the next model of the agent's fallback chain while a call has
+ * sent nothing (so {@link #onOpen()} names the model that answers to the sink); the model's reasoning is relayed or
+ * dropped as {@code agents.<id>.reasoning} says and never stored. When the agent has server tools
+ * ({@code agents.<id>.mcpServers}, {@link RunTools}), a {@link ToolLoop} stands between the model calls and the run:
+ * it runs the tool rounds, each round's call through {@link ModelCalls}, and reports them here as one reply of one
+ * choice (a {@link RunRequest} for such an agent asks for one); the turn stores every round's messages. Front ends
+ * only adapt a {@link ReplySink}.
  */
 public final class AgentRun implements DeltaSink {
     private static final System.Logger LOG = System.getLogger(AgentRun.class.getName());
 
     private final RunRequest request;
     private final ReplySink sink;
-    private final Attempts attempts;
+    private final ModelCalls calls;
     private final SessionStore sessions;
     private final Ticker ticker;
     private final Consumer<RunReport> onEnd;
     private final AssistantReply reply;
+    private final RunTools tools;
 
     private SessionStore.Lease lease;
     private List<ChatMessage> fresh = List.of();
@@ -60,39 +62,34 @@ public final class AgentRun implements DeltaSink {
     private long promptEstimate;
 
     /**
-     * @param attempts the models to call, the agent's (or the request's) first, then its fallbacks
+     * @param calls    the model calls: the agent's (or the request's) model first, then its fallbacks
      * @param sessions where stateful sessions are kept
      * @param ticker   time source for the report's timings
      * @param maxReplyBytes longest reply, UTF-8 bytes of text and tool-call names and arguments
      * @param onEnd    told once how the run ended; must not throw
+     * @param tools    the server tools offered to the model, or {@link RunTools#NONE}
      */
-    AgentRun(RunRequest request, ReplySink sink, Attempts attempts, SessionStore sessions, Ticker ticker,
-             long maxReplyBytes, Consumer<RunReport> onEnd) {
+    AgentRun(RunRequest request, ReplySink sink, ModelCalls calls, SessionStore sessions, Ticker ticker,
+             long maxReplyBytes, Consumer<RunReport> onEnd, RunTools tools) {
         this.request = request;
         this.sink = sink;
-        this.attempts = attempts;
+        this.calls = calls;
+        this.tools = tools;
         this.sessions = sessions;
         this.ticker = ticker;
         this.onEnd = onEnd;
         this.reply = new AssistantReply(sink.needsWholeReply() || request.session().stateful(), maxReplyBytes);
     }
 
-    /** Takes the session (stateful requests) and calls the provider; returns without waiting for either. */
+    /** Takes the session (stateful requests) and calls the model; returns without waiting for either. */
     public void start() {
         if (!request.session().stateful()) {
             begin(null);
             return;
         }
-        sessions.acquire(request.session().value()).whenComplete((granted, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                if (cause instanceof ApiException refused) { // session_busy: too many turns queued on the key
-                    end(refused, Outcome.ERROR, null);
-                    return;
-                }
-                LOG.log(Level.WARNING, "clawgate: session store failed: " + cause.getClass().getName());
-                end(ApiException.storeUnavailable(), Outcome.ERROR, null);
+        SessionTurns.acquire(sessions, request.session().value(), (granted, refused) -> {
+            if (refused != null) {
+                end(refused, Outcome.ERROR, null);
                 return;
             }
             synchronized (this) {
@@ -122,8 +119,10 @@ public final class AgentRun implements DeltaSink {
             }
             sink.cork(); // what the provider emits within this call goes out together
             try {
-                handle = attempts.start(new UpstreamRequest(request.agent().model(), prompt.upstream(),
-                        request.chat().upstreamParams(), request.chat().maxTokens()), this);
+                handle = tools.loops() ? tools.start(request, calls, prompt.upstream(), this, this::progress)
+                        : calls.start(new UpstreamRequest(request.agent().model(), prompt.upstream(),
+                        request.chat().upstreamParams(), request.chat().maxTokens(), request.chat().choices(),
+                        request.trace()), this);
             } finally {
                 sink.uncork();
             }
@@ -153,51 +152,57 @@ public final class AgentRun implements DeltaSink {
             return;
         }
         opened = true;
-        sink.answeredBy(attempts.answering());
+        sink.answeredBy(calls.answering());
         sink.open();
     }
 
-    @Override
-    public void onContent(String text) {
-        if (!text.isEmpty()) {
-            relay(() -> reply.content(text), () -> sink.content(text));
+    /**
+     * A line of progress while server tools run ({@code toolProgress=reasoning}), relayed as reasoning of choice 0:
+     * the gateway's own words, not the model's, so {@code agents.<id>.reasoning=drop} does not hide it and no reply
+     * body or transcript keeps it.
+     */
+    private synchronized void progress(String text) {
+        if (!ended && !cut) {
+            onOpen();
+            sink.delta(ChoiceDelta.reasoning(0, text));
         }
     }
 
-    /** Reasoning goes to the client unless the agent drops it, and into no transcript ({@link AssistantReply}). */
     @Override
-    public void onReasoning(String text) {
-        if (!text.isEmpty() && request.agent().reasoning() != Reasoning.DROP) {
-            relay(() -> reply.reasoning(text), () -> sink.reasoning(text));
+    public synchronized void onResponseMeta(ResponseMeta meta) {
+        if (ended) {
+            return;
         }
-    }
-
-    @Override
-    public void onToolCall(ToolCallDelta delta) {
-        relay(() -> reply.toolCall(delta), () -> sink.toolCall(delta));
+        reply.meta(meta);
+        sink.meta(meta);
     }
 
     /**
      * Gathers one piece and relays it. A piece that would take the reply past {@code maxReplyBytes} cuts it there:
-     * the provider call is cancelled and the run completes with finish reason {@code length}.
+     * the provider call is cancelled and the run completes with finish reason {@code length} on every open choice.
+     * Reasoning goes to the client unless the agent drops it, and into no transcript ({@link AssistantReply}).
      */
-    private void relay(BooleanSupplier gather, Runnable send) {
+    @Override
+    public void onDelta(ChoiceDelta piece) {
+        ChoiceDelta delta = request.agent().reasoning() == Reasoning.DROP ? piece.withoutReasoning() : piece;
         Cancellable toCancel;
         synchronized (this) {
-            if (ended || cut) {
+            if (ended || cut || delta.isEmpty() || delta.index() < 0 || delta.index() >= request.chat().choices()) {
                 return;
             }
-            if (firstDeltaNanos < 0) {
+            if (delta.hasOutput() && firstDeltaNanos < 0) {
                 firstDeltaNanos = ticker.nanoTime();
             }
-            if (gather.getAsBoolean()) {
-                send.run();
+            if (reply.delta(delta)) {
+                sink.delta(delta);
                 return;
             }
             cut = true;
             toCancel = upstream;
-            if (reply.finish("length")) {
-                sink.finish("length");
+            for (int choice : reply.openChoices()) {
+                if (reply.finish(choice, "length")) {
+                    sink.finish(choice, "length");
+                }
             }
         }
         if (toCancel != null) {
@@ -207,11 +212,11 @@ public final class AgentRun implements DeltaSink {
     }
 
     @Override
-    public synchronized void onFinish(String reason) {
-        if (ended || cut || !reply.finish(reason)) {
+    public synchronized void onFinish(int choice, String reason) {
+        if (ended || cut || choice < 0 || choice >= request.chat().choices() || !reply.finish(choice, reason)) {
             return;
         }
-        sink.finish(reply.finishReason());
+        sink.finish(choice, reply.finishReason(choice));
     }
 
     @Override
@@ -246,22 +251,15 @@ public final class AgentRun implements DeltaSink {
             onOpen();
             held = lease;
             lease = null;
-            turn = held == null ? null : Stream.concat(fresh.stream(), Stream.of(reply.message())).toList();
+            turn = held == null ? null : Stream.concat(fresh.stream(), tools.stored(reply, cut).stream()).toList();
         }
         if (held == null) {
             tellEnd();
             return;
         }
-        CompletionStage<Void> committed;
-        try {
-            committed = held.commit(turn);
-        } catch (RuntimeException e) {
-            committed = CompletableFuture.failedFuture(e);
-        }
-        committed.whenComplete((v, error) -> {
-            if (error != null) {
-                LOG.log(Level.WARNING, "clawgate: session commit failed: " + error.getClass().getName());
-                end(ApiException.storeUnavailable(), Outcome.ERROR, null);
+        SessionTurns.commit(held, turn, failed -> {
+            if (failed != null) {
+                end(failed, Outcome.ERROR, null);
             } else {
                 tellEnd();
             }
@@ -274,8 +272,8 @@ public final class AgentRun implements DeltaSink {
             if (ended) {
                 return;
             }
-            if (reply.finishReason() == null) {
-                onFinish(reply.defaultFinishReason());
+            for (int choice : reply.openChoices()) {
+                onFinish(choice, reply.defaultFinishReason(choice));
             }
             sink.complete(reply);
             finish(Outcome.OK, null, null);
@@ -343,6 +341,6 @@ public final class AgentRun implements DeltaSink {
         ended = true;
         outcome = how;
         onEnd.accept(new RunReport(request, how, error, upstreamKind, reply.usage(), firstDeltaNanos,
-                ticker.nanoTime(), promptEstimate, attempts.failures()));
+                ticker.nanoTime(), promptEstimate, calls.failures(), tools.rounds()));
     }
 }

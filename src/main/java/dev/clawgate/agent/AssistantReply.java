@@ -1,32 +1,32 @@
 package dev.clawgate.agent;
 
 import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.openai.ChoiceDelta;
 import dev.clawgate.openai.CompletionJson;
-import dev.clawgate.openai.ToolCall;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.Usage;
-import jakarta.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
 /**
- * What the model answered in one run, gathered from its deltas: the text, the tool calls joined from their
- * fragments (ordered by their {@code index}), the finish reason and the usage. It gives the non-streaming response
- * body ({@link CompletionJson}) and the assistant message a session commits. A stateless stream needs neither, so it keeps no text
- * ({@code keepText = false}) and only remembers whether a tool call went by. What it keeps is bounded: it counts the
- * UTF-8 bytes of the text, the reasoning and the tool-call names and arguments and refuses a piece that would take them past
- * {@code maxBytes} ({@code gateway.http.maxReplyBytes}); a reply it does not keep is not bounded here (a stateless
- * stream is relayed as the client takes it). Not thread-safe: the run's monitor guards it.
+ * What the model answered in one run, gathered from its deltas: each choice ({@link ChoiceReply}: text, tool calls,
+ * other message fields, logprobs, finish reason), the upstream's {@code system_fingerprint} / {@code service_tier}
+ * and the usage. It gives the non-streaming response body ({@link CompletionJson}, every choice in index order) and
+ * the assistant message a session commits, which is choice 0's: a session keeps one line of conversation, whatever
+ * {@code n} was. A stateless stream needs neither, so it keeps no text ({@code keepText = false}). What it keeps is
+ * bounded: it counts the UTF-8 bytes of the text, the reasoning and the tool-call names and arguments of all choices together
+ * and refuses a piece that would take them past {@code maxBytes} ({@code gateway.http.maxReplyBytes}); a reply it
+ * does not keep is not bounded here (a stateless stream is relayed as the client takes it). Not thread-safe: the
+ * run's monitor guards it.
  */
 public final class AssistantReply {
-    private final StringBuilder text;
-    private StringBuilder reasoning;
+    private final boolean keepText;
     private final long maxBytes;
     private long bytes;
-    private TreeMap<Integer, ToolCallBuilder> toolCalls;
-    private boolean sawToolCall;
-    private String finishReason;
+    private final TreeMap<Integer, ChoiceReply> choices = new TreeMap<>();
+    private ResponseMeta meta = ResponseMeta.NONE;
     private Usage usage;
 
     /** @param keepText whether to keep the text and tool calls (non-streaming clients and stored sessions) */
@@ -39,59 +39,39 @@ public final class AssistantReply {
      * @param maxBytes most UTF-8 bytes of text and tool-call names and arguments the reply may have
      */
     public AssistantReply(boolean keepText, long maxBytes) {
-        this.text = keepText ? new StringBuilder() : null;
+        this.keepText = keepText;
         this.maxBytes = maxBytes;
+        choice(0);
     }
 
-    /** Adds a piece of text; false (and nothing added) when it would take the reply past its byte bound. */
-    boolean content(String piece) {
-        if (text != null && !count(utf8Length(piece))) {
-            return false;
-        }
-        if (text != null) {
-            text.append(piece);
-        }
-        return true;
+    private ChoiceReply choice(int index) {
+        return choices.computeIfAbsent(index, i -> new ChoiceReply(i, keepText));
     }
 
-    /**
-     * Reasoning is kept for the reply body only: {@link #message()} (what a session stores) leaves it out. It counts
-     * toward the byte bound; false (and nothing added) when it would take the reply past it.
-     */
-    boolean reasoning(String piece) {
-        if (text != null) {
-            if (!count(utf8Length(piece))) {
+    /** Adds a choice's piece; false (and nothing added) when it would take the reply past its byte bound. */
+    boolean delta(ChoiceDelta d) {
+        if (keepText) {
+            long more = utf8Length(d.content()) + utf8Length(d.reasoning());
+            for (ToolCallDelta call : d.toolCalls()) {
+                more += utf8Length(call.name()) + utf8Length(call.arguments());
+            }
+            if (more > maxBytes - bytes) {
                 return false;
             }
-            if (reasoning == null) {
-                reasoning = new StringBuilder(piece.length() + 64);
-            }
-            reasoning.append(piece);
+            bytes += more;
         }
+        choice(d.index()).add(d);
         return true;
     }
 
-    /** Adds a tool-call fragment; false (and nothing added) when it would take the reply past its byte bound. */
-    boolean toolCall(ToolCallDelta delta) {
-        if (text != null && !count(utf8Length(delta.name()) + utf8Length(delta.arguments()))) {
-            return false;
-        }
-        sawToolCall = true;
-        if (text != null) {
-            if (toolCalls == null) {
-                toolCalls = new TreeMap<>();
-            }
-            toolCalls.computeIfAbsent(delta.index(), i -> new ToolCallBuilder()).add(delta);
-        }
-        return true;
+    /** Adds a piece of choice 0's text; false (and nothing added) when it would pass the byte bound. */
+    boolean content(String piece) {
+        return delta(ChoiceDelta.content(0, piece));
     }
 
-    private boolean count(long more) {
-        if (more > maxBytes - bytes) {
-            return false;
-        }
-        bytes += more;
-        return true;
+    /** Adds a fragment of choice 0's tool call; false (and nothing added) when it would pass the byte bound. */
+    boolean toolCall(ToolCallDelta d) {
+        return delta(ChoiceDelta.toolCall(0, d));
     }
 
     /** UTF-8 length of {@code s} (0 for null), without encoding it. */
@@ -111,22 +91,53 @@ public final class AssistantReply {
         return n;
     }
 
-    /** Records the finish reason; false when one was already recorded (it is relayed once). */
+    /** Records choice 0's finish reason; false when one was already recorded (it is relayed once). */
     boolean finish(String reason) {
-        if (finishReason != null) {
-            return false;
-        }
-        finishReason = reason == null ? "stop" : reason;
-        return true;
+        return finish(0, reason);
     }
 
+    /** Records a choice's finish reason; false when one was already recorded (it is relayed once). */
+    boolean finish(int choice, String reason) {
+        return choice(choice).finish(reason);
+    }
+
+    /** Choice 0's finish reason, or null while it has none. */
     public String finishReason() {
-        return finishReason;
+        return finishReason(0);
     }
 
-    /** The finish reason for a run that ended without one: {@code tool_calls} after a tool call, else {@code stop}. */
+    public String finishReason(int choice) {
+        ChoiceReply c = choices.get(choice);
+        return c == null ? null : c.finishReason();
+    }
+
+    /** Choice 0's finish reason when it ended without one: {@code tool_calls} after a tool call, else stop. */
     String defaultFinishReason() {
-        return sawToolCall ? "tool_calls" : "stop";
+        return choice(0).defaultFinishReason();
+    }
+
+    /** Indexes of the choices without a finish reason yet, in order. */
+    List<Integer> openChoices() {
+        List<Integer> out = new ArrayList<>();
+        choices.forEach((i, c) -> {
+            if (c.finishReason() == null) {
+                out.add(i);
+            }
+        });
+        return out;
+    }
+
+    String defaultFinishReason(int choice) {
+        return choice(choice).defaultFinishReason();
+    }
+
+    void meta(ResponseMeta m) {
+        meta = m;
+    }
+
+    /** The upstream's {@code system_fingerprint} and {@code service_tier}, as last named. */
+    public ResponseMeta meta() {
+        return meta;
     }
 
     void usage(Usage u) {
@@ -139,53 +150,17 @@ public final class AssistantReply {
     }
 
     /**
-     * The assistant message to store: text as content (null when it only called tools) and the tool calls; never the
-     * reasoning, so it is neither stored nor sent upstream again.
+     * The assistant message to store: choice 0's text as content (null when it only called tools) and tool calls;
+     * never the reasoning, so it is neither stored nor sent upstream again.
      */
     public ChatMessage message() {
-        String s = text.toString();
-        List<ToolCall> calls = calls();
-        return new ChatMessage("assistant", s.isEmpty() && !calls.isEmpty() ? null : Json.createValue(s), null, null,
-                calls);
+        return choice(0).message();
     }
 
-    /** The non-streaming {@code chat.completion} body ({@link CompletionJson}). */
+    /** The non-streaming {@code chat.completion} body ({@link CompletionJson}), every choice in index order. */
     public String completionJson(String id, long created, String model) {
-        String s = text.toString();
-        List<ToolCall> calls = calls();
-        return CompletionJson.completion(id, created, model, s.isEmpty() && !calls.isEmpty() ? null : s,
-                reasoning == null ? null : reasoning.toString(), calls, finishReason, usage());
-    }
-
-    private List<ToolCall> calls() {
-        if (toolCalls == null) {
-            return List.of();
-        }
-        List<ToolCall> out = new ArrayList<>(toolCalls.size());
-        toolCalls.values().forEach(b -> out.add(b.build()));
-        return out;
-    }
-
-    /** Joins the fragments of one streamed tool call. */
-    private static final class ToolCallBuilder {
-        private String id;
-        private String name;
-        private final StringBuilder arguments = new StringBuilder();
-
-        void add(ToolCallDelta d) {
-            if (d.id() != null) {
-                id = d.id();
-            }
-            if (d.name() != null) {
-                name = name == null ? d.name() : name + d.name();
-            }
-            if (d.arguments() != null) {
-                arguments.append(d.arguments());
-            }
-        }
-
-        ToolCall build() {
-            return new ToolCall(id, name, arguments.toString());
-        }
+        List<CompletionJson.Choice> out = new ArrayList<>(choices.size());
+        choices.values().forEach(c -> out.add(c.completion()));
+        return CompletionJson.completion(id, created, model, meta, out, usage());
     }
 }

@@ -1,7 +1,8 @@
 package dev.clawgate.agent;
 
 import dev.clawgate.openai.ApiException;
-import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.ChoiceDelta;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.time.Scheduler;
 import dev.clawgate.upstream.Cancellable;
@@ -85,7 +86,7 @@ final class Attempts implements Cancellable {
     /**
      * Starts the first call on the calling thread and returns the handle that cancels whichever call runs.
      *
-     * @param request what to send; its model is replaced by each target's
+     * @param request what to send; its model is replaced by each target's, its trace context goes with every call
      * @param run     where the answering call's output goes
      */
     Cancellable start(UpstreamRequest request, DeltaSink run) {
@@ -132,7 +133,8 @@ final class Attempts implements Cancellable {
     }
 
     private UpstreamRequest requestFor(Target t) {
-        return new UpstreamRequest(t.upstreamModel(), request.messages(), request.params(), request.maxTokens());
+        return new UpstreamRequest(t.upstreamModel(), request.messages(), request.params(), request.maxTokens(),
+                request.choices(), request.trace());
     }
 
     /** Keeps the handle of call {@code number}, unless a later call replaced it (it failed inside its start). */
@@ -272,41 +274,30 @@ final class Attempts implements Cancellable {
         }
 
         @Override
-        public void onContent(String text) {
+        public void onResponseMeta(ResponseMeta meta) {
             synchronized (Attempts.this) {
                 if (live()) {
-                    commit();
-                    run.onContent(text);
+                    run.onResponseMeta(meta);
                 }
             }
         }
 
         @Override
-        public void onReasoning(String text) {
+        public void onDelta(ChoiceDelta delta) {
             synchronized (Attempts.this) {
                 if (live()) {
                     commit();
-                    run.onReasoning(text);
+                    run.onDelta(delta);
                 }
             }
         }
 
         @Override
-        public void onToolCall(ToolCallDelta delta) {
+        public void onFinish(int choice, String finishReason) {
             synchronized (Attempts.this) {
                 if (live()) {
                     commit();
-                    run.onToolCall(delta);
-                }
-            }
-        }
-
-        @Override
-        public void onFinish(String finishReason) {
-            synchronized (Attempts.this) {
-                if (live()) {
-                    commit();
-                    run.onFinish(finishReason);
+                    run.onFinish(choice, finishReason);
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.clawgate.agent;
 import dev.clawgate.config.GatewayConfig.ModelRef;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.EmbeddingsRequest;
+import dev.clawgate.trace.TraceContext;
 import dev.clawgate.upstream.Cancellable;
 import dev.clawgate.upstream.EmbeddingRequest;
 import dev.clawgate.upstream.EmbeddingSink;
@@ -37,9 +38,10 @@ public final class Embeddings {
     private Embeddings() {
     }
 
-    static Runnable embed(ProviderRegistry providers, ModelRef model, EmbeddingsRequest request, Reply reply) {
+    static Runnable embed(ProviderRegistry providers, ModelRef model, EmbeddingsRequest request, TraceContext trace,
+                          Reply reply) {
         EmbeddingRequest call = new EmbeddingRequest(model.model(), request.input(), request.encodingFormat(),
-                request.dimensions(), request.user());
+                request.dimensions(), request.user(), trace);
         Cancellable handle;
         try {
             handle = providers.get(model.provider()).embed(call, new EmbeddingSink() {

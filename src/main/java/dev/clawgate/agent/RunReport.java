@@ -18,10 +18,12 @@ import java.util.List;
  * @param promptEstimate    the prompt's size in tokens, estimated at one per {@value #CHARS_PER_TOKEN} characters;
  *                          0 when the prompt was never sent upstream
  * @param retried           the upstream calls given up for a retry or a fallback before one answered (or the last
- *                          failed), oldest first; empty when the first call answered
+ *                          failed), oldest first, over every model call of the run; empty when each first call answered
+ * @param toolRounds        model rounds whose server tools the gateway ran (0 without tools)
  */
 public record RunReport(RunRequest request, Outcome outcome, ApiException error, String upstreamErrorKind,
-                        Usage usage, long firstDeltaNanos, long endNanos, long promptEstimate, List<Retried> retried) {
+                        Usage usage, long firstDeltaNanos, long endNanos, long promptEstimate, List<Retried> retried,
+                        int toolRounds) {
     /** Characters per token of the prompt estimate (OpenAI's rule of thumb for English). */
     public static final int CHARS_PER_TOKEN = 4;
 
@@ -29,10 +31,11 @@ public record RunReport(RunRequest request, Outcome outcome, ApiException error,
         retried = List.copyOf(retried);
     }
 
-    /** With no call given up. */
+    /** With no call given up and no tool round. */
     public RunReport(RunRequest request, Outcome outcome, ApiException error, String upstreamErrorKind, Usage usage,
                      long firstDeltaNanos, long endNanos, long promptEstimate) {
-        this(request, outcome, error, upstreamErrorKind, usage, firstDeltaNanos, endNanos, promptEstimate, List.of());
+        this(request, outcome, error, upstreamErrorKind, usage, firstDeltaNanos, endNanos, promptEstimate, List.of(),
+                0);
     }
 
     /**

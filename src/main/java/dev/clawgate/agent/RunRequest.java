@@ -2,8 +2,10 @@ package dev.clawgate.agent;
 
 import dev.clawgate.caller.Caller;
 import dev.clawgate.config.GatewayConfig.AgentSpec;
+import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatRequest;
 import dev.clawgate.session.SessionKey;
+import dev.clawgate.trace.TraceContext;
 
 /**
  * Everything one {@link AgentRun} is asked to do, decided by the front end before the run starts: the validated
@@ -19,11 +21,30 @@ import dev.clawgate.session.SessionKey;
  * @param startNanos when the request arrived, on the gateway's {@link dev.clawgate.time.Ticker}
  * @param caller     who asked (operator, client key or SSO user); its session namespace is already in
  *                   {@code session}, and the front end charges its quota from the {@link RunReport}
+ * @param trace      the W3C trace context every upstream call of the run carries (retries and fallbacks too), and
+ *                   whose trace id the access log shows; {@link TraceContext#NONE} (or null) when not traced
+ * @throws ApiException 400 with {@code param} {@code n} when the agent has server tools
+ *                      ({@code agents.<id>.mcpServers}) and more than one choice is asked: a tool loop follows one
+ *                      line of conversation, so it answers one choice
  */
 public record RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos,
-                         Caller caller) {
-    /** A request of the operator. */
+                         Caller caller, TraceContext trace) {
+    public RunRequest {
+        trace = trace == null ? TraceContext.NONE : trace;
+        if (agent.usesTools() && chat.choices() > 1) {
+            throw ApiException.badRequest("n", "unsupported_value", "Agent '" + agent.id() + "' runs server tools"
+                    + " and answers one choice: `n` must be 1, not " + chat.choices() + ".");
+        }
+    }
+
+    /** A request of {@code caller}, not traced. */
+    public RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos,
+                      Caller caller) {
+        this(chat, agent, session, requestId, startNanos, caller, TraceContext.NONE);
+    }
+
+    /** A request of the operator, not traced. */
     public RunRequest(ChatRequest chat, AgentSpec agent, SessionKey session, String requestId, long startNanos) {
-        this(chat, agent, session, requestId, startNanos, Caller.OPERATOR);
+        this(chat, agent, session, requestId, startNanos, Caller.OPERATOR, TraceContext.NONE);
     }
 }

@@ -14,6 +14,7 @@ import static dev.clawgate.config.ValueType.wholeNumber;
 
 import dev.clawgate.config.GatewayConfig.AuthMode;
 import dev.clawgate.config.GatewayConfig.Reasoning;
+import dev.clawgate.config.GatewayConfig.ToolProgress;
 import dev.clawgate.config.GatewayConfig.UserField;
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,22 +34,22 @@ import java.util.regex.Pattern;
  * holds the parsed values, {@link ConfigKeys} derives the string names and key sets from {@link #all()}, and
  * {@code ConfigReferenceTest} holds README.md's configuration table and web.xml's key list to it.
  *
- * <p>A name may hold one placeholder segment, {@code <id>} or {@code <name>} ({@code agents.<id>.model}), matching
- * any one segment of a concrete key; {@code <user>} ({@code gateway.auth.users.<user>.agents}) matches one or more,
- * so an SSO user name may hold dots ({@code alice@example.com}). A key of ours ({@link ConfigKeys#NAMESPACES}) that matches no descriptor is
+ * <p>A name may hold placeholders ({@code <id>}, {@code <name>}, {@code <Header>}), each matching one segment of a
+ * concrete key ({@code agents.<id>.model}); the first names the owner ({@link #placeholderIn}). {@code <user>}
+ * ({@code gateway.auth.users.<user>.agents}) matches one or more, so an SSO user name may hold dots
+ * ({@code alice@example.com}). A key of ours ({@link ConfigKeys#NAMESPACES}) that matches no descriptor is
  * refused by the parser, naming it.
  *
  * <p>To add a key: one constant here ({@link ConfigKeyBuilder}) (the name, a {@link ValueType}, the default, the unit, the doc); one record
  * component in {@link GatewayConfig}, filled in {@link ConfigParser} with {@code get(KEY)} (or
  * {@code get(KEY, id, fields)} for an agent or provider field); one row in README.md and one line in web.xml, which
- * the test prints when they are missing. Keys under a new placeholder prefix (e.g. {@code mcp.servers.<name>.*})
- * group like {@code models.providers.<name>.*} in the parser.
+ * the test prints when they are missing. Keys under a placeholder prefix group by owner ({@link McpKeys}).
  *
  * @param <T> the parsed value
  */
 public final class ConfigKey<T> {
     private static final List<ConfigKey<?>> ALL = new ArrayList<>();
-    private static final Pattern PLACEHOLDER = Pattern.compile("<[a-z]+>");
+    private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Za-z]+>");
     /** The placeholder that may span dots (SSO user names such as {@code alice@example.com}). */
     private static final String DOTTED_PLACEHOLDER = "<user>";
 
@@ -191,6 +192,26 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Integer> STATE_MAX_QUEUED_TURNS = key("gateway.state.maxQueuedTurns",
             intNumber(0, 1_000_000)).byDefault("32")
             .doc("turns that may wait behind the running one on one session; one more gets 429 session_busy");
+    public static final ConfigKey<Integer> MAX_MODEL_CHARS = key("gateway.http.maxModelChars",
+            intNumber(16, 4096)).byDefault("256").unit("chars")
+            .doc("longest `model` string; longer is 400 with param model");
+    public static final ConfigKey<Integer> MAX_USER_CHARS = key("gateway.http.maxUserChars",
+            intNumber(1, 512)).byDefault("512").unit("chars")
+            .doc("longest `user` string (a session key); longer is 400 with param user");
+    public static final ConfigKey<Integer> MAX_HEADER_CHARS = key("gateway.http.maxHeaderChars",
+            intNumber(1, 512)).byDefault("512").unit("chars")
+            .doc("longest x-openclaw-session-key or x-openclaw-agent-id value; longer is 400 with param the header name");
+    public static final ConfigKey<Integer> MAX_MESSAGES = key("gateway.http.maxMessages",
+            intNumber(1, 1_000_000)).byDefault("2000").unit("messages")
+            .doc("most entries in `messages`; more is 400 with param messages");
+    public static final ConfigKey<Integer> MAX_CONTENT_PARTS = key("gateway.http.maxContentParts",
+            intNumber(1, 1_000_000)).byDefault("256").unit("parts")
+            .doc("most content parts in one message; more is 400 with param messages");
+    public static final ConfigKey<Long> MAX_PASS_THROUGH_BYTES = key("gateway.http.maxPassThroughBytes",
+            wholeNumber(1024, Integer.MAX_VALUE - 8)).byDefault("1048576").unit("bytes")
+            .doc("JSON size of all top-level fields passed to the upstream as sent (tools, sampling, extensions); more is 400 naming the field that crossed it");
+    public static final ConfigKey<Integer> MAX_CHOICES = key("gateway.http.maxChoices", intNumber(1, 128))
+            .byDefault("8").unit("choices").doc("largest `n` (choices per request); larger is 400 with param n");
     public static final ConfigKey<UserField> SESSIONS_USER_FIELD = key("gateway.sessions.userField",
             choice(UserField.class)).byDefault("session")
             .doc("session | ignore: whether the request's user field names a session");
@@ -204,6 +225,10 @@ public final class ConfigKey<T> {
     public static final ConfigKey<GatewayConfig.AccessLogFormat> ACCESS_LOG_FORMAT = key("gateway.accessLog.format",
             choice(GatewayConfig.AccessLogFormat.class)).byDefault("logfmt")
             .doc("access log lines (logger dev.clawgate.access): logfmt | json");
+    public static final ConfigKey<Boolean> TRACING_GENERATE = key("gateway.tracing.generate", bool())
+            .byDefault("false").doc("start a W3C trace (random trace id, flags 01) for a request without a valid "
+                    + "traceparent: sent upstream, logged as trace_id");
+    public static final ConfigKey<Boolean> MCP_ALLOW_STDIO = key("gateway.mcp.allowStdio", bool()).byDefault("false").doc("permit stdio MCP servers (mcp.servers.<name>.command): a process inside the app server");
 
     // --- agents.* ------------------------------------------------------------------------------------------------
     public static final ConfigKey<String> DEFAULT_AGENT = key("agents.defaultAgent", text())
@@ -223,6 +248,15 @@ public final class ConfigKey<T> {
             .byDefault("pass").doc("pass | drop: relay the model's reasoning as reasoning_content, or not");
     public static final ConfigKey<String> AGENT_EMBEDDING_MODEL = key("agents.<id>.embeddingModel", text())
             .shown("none").doc("<provider>/<model> that answers /v1/embeddings for this agent, e.g. echo/echo");
+    public static final ConfigKey<List<String>> AGENT_MCP_SERVERS = key("agents.<id>.mcpServers", list())
+            .byDefault("").doc("comma-separated MCP server names whose tools the agent may call");
+    public static final ConfigKey<List<String>> AGENT_TOOLS = key("agents.<id>.tools", list())
+            .shown("all tools of the listed servers").doc("comma-separated allowlist of <server>/<tool> or <server>/*");
+    public static final ConfigKey<Integer> AGENT_MAX_TOOL_ROUNDS = key("agents.<id>.maxToolRounds",
+            intNumber(1, 100)).byDefault("8").unit("rounds")
+            .doc("model calls that may run server tools in one request; then one more without tools");
+    public static final ConfigKey<ToolProgress> AGENT_TOOL_PROGRESS = key("agents.<id>.toolProgress",
+            choice(ToolProgress.class)).byDefault("none").doc("none | reasoning (a stream announces each server tool call in delta.reasoning_content)");
 
     // --- models.providers.* ---------------------------------------------------------------------------------------
     public static final ConfigKey<URI> PROVIDER_BASE_URL = key("models.providers.<name>.baseUrl", httpUrl())
@@ -234,6 +268,8 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Long> PROVIDER_TIMEOUT_MS = key("models.providers.<name>.timeoutMs",
             wholeNumber(1, Long.MAX_VALUE)).byDefault("120000").unit("ms")
             .doc("longest the upstream may stay silent (before its first byte, or between two); then 504");
+    public static final ConfigKey<List<String>> PROVIDER_DROP_FIELDS = key("models.providers.<name>.dropFields",
+            list()).byDefault("").doc("comma-separated top-level request fields never sent to this upstream, e.g. top_k,min_p for OpenAI's API");
     public static final ConfigKey<Integer> PROVIDER_MAX_RETRIES = key("models.providers.<name>.maxRetries",
             intNumber(0, 10)).byDefault("0").doc("retries of a call that failed before answering, before a fallback");
     public static final ConfigKey<Long> PROVIDER_RETRY_MAX_WAIT_MS = key("models.providers.<name>.retryMaxWaitMs",
@@ -242,6 +278,16 @@ public final class ConfigKey<T> {
     public static final ConfigKey<Long> PROVIDER_WORD_DELAY_MS = key("models.providers.<name>.wordDelayMs",
             wholeNumber(0, 3_600_000)).byDefault("0").unit("ms")
             .doc("built-in echo only: pause before each streamed word (load tests)");
+
+    // --- mcp.servers.*: tools the gateway runs for agents ----------------------------------------------------------
+    public static final ConfigKey<URI> MCP_URL = key("mcp.servers.<name>.url", httpUrl())
+            .shown("required").doc("an MCP server's Streamable HTTP URL (or its SSE URL if it only speaks the older HTTP+SSE transport)");
+    public static final ConfigKey<Secret> MCP_HEADER = key("mcp.servers.<name>.headers.<Header>", ValueType.secret())
+            .shown("none").doc("a header sent to that server, e.g. Authorization = Bearer ${env:TICKETS_TOKEN}; never logged");
+    public static final ConfigKey<Long> MCP_TIMEOUT_MS = key("mcp.servers.<name>.timeoutMs",
+            wholeNumber(1, 3_600_000)).byDefault("30000").unit("ms").doc("bound on connecting, listing tools and each tool call");
+    public static final ConfigKey<String> MCP_COMMAND = key("mcp.servers.<name>.command", text()).doc(
+            "a stdio server's program and arguments (split on spaces, no shell), run as a child process of the app server; only with gateway.mcp.allowStdio=true");
 
     private final String name;
     private final Pattern pattern;

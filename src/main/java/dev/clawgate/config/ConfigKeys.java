@@ -54,6 +54,7 @@ public final class ConfigKeys {
     public static final String METRICS_AUTH = ConfigKey.METRICS_AUTH.name();
     public static final String ACCESS_LOG_FORMAT = ConfigKey.ACCESS_LOG_FORMAT.name();
     public static final String DEFAULT_AGENT = ConfigKey.DEFAULT_AGENT.name();
+    public static final String MCP_ALLOW_STDIO = ConfigKey.MCP_ALLOW_STDIO.name();
 
     public static final String ENV_TOKEN = ConfigKey.AUTH_TOKEN.env();
     public static final String ENV_PASSWORD = ConfigKey.AUTH_PASSWORD.env();
@@ -62,6 +63,8 @@ public final class ConfigKeys {
     static final String AGENT_PREFIX = "agents.<id>.";
     /** Provider keys: {@code models.providers.<name>.<field>}. */
     static final String PROVIDER_PREFIX = "models.providers.<name>.";
+    /** MCP server keys: {@code mcp.servers.<name>.<field>}. */
+    static final String MCP_PREFIX = "mcp.servers.<name>.";
 
     /** Fields of {@code gateway.auth.keys.<name>.*}. */
     public static final Set<String> KEY_FIELDS = fieldsUnder("gateway.auth.keys.<name>.");
@@ -71,6 +74,8 @@ public final class ConfigKeys {
     public static final Set<String> AGENT_FIELDS = fieldsUnder(AGENT_PREFIX);
     /** Fields of {@code models.providers.<name>.*}. */
     public static final Set<String> PROVIDER_FIELDS = fieldsUnder(PROVIDER_PREFIX);
+    /** Fields of {@code mcp.servers.<name>.*} ({@code <Header>} standing for {@code headers.<Header>}). */
+    public static final Set<String> MCP_FIELDS = fieldsUnder(MCP_PREFIX);
     /** Keys whose values are secrets: never logged, never echoed in an error. */
     public static final Pattern SECRET_KEY = secretKeys();
     /** Agent ids, as OpenClaw: {@code ^[a-z0-9][a-z0-9_-]{0,63}$}. */
@@ -84,6 +89,8 @@ public final class ConfigKeys {
      * properties), except near misses of these ({@link #nearNamespace}), which are refused.
      */
     static final Set<String> NAMESPACES = namespaces();
+    /** Shortest namespace whose typos are caught up to two edits ({@link #nearNamespace}). */
+    static final int TYPO_MIN_LENGTH = 5;
 
     /** OpenClaw keys that mean nothing inside an app server; accepted from the JSON file and ignored. */
     static final Set<String> IGNORED_OPENCLAW_PREFIXES = Set.of(
@@ -108,7 +115,9 @@ public final class ConfigKeys {
     /**
      * The namespace {@code key}'s first segment is a likely typo of ({@code agent.}, {@code model.},
      * {@code gateways.}, {@code Gateway.}: at most two edits, ignoring case, from one of {@link #NAMESPACES} and not
-     * one of them), or null.
+     * one of them), or null. A namespace of fewer than {@value #TYPO_MIN_LENGTH} characters ({@code mcp}) is matched
+     * only but for case or one swap of adjacent letters ({@code MCP.}, {@code mpc.}): two edits from three letters
+     * would take in other applications' parameters ({@code app.}, {@code jsp.}, {@code tcp.}).
      */
     static String nearNamespace(String key) {
         int dot = key.indexOf('.');
@@ -119,12 +128,27 @@ public final class ConfigKeys {
         if (NAMESPACES.contains(first)) {
             return null;
         }
+        String lower = first.toLowerCase(java.util.Locale.ROOT);
         for (String ns : NAMESPACES) {
-            if (editDistance(first.toLowerCase(java.util.Locale.ROOT), ns) <= 2) {
+            int edits = editDistance(lower, ns);
+            if (ns.length() >= TYPO_MIN_LENGTH ? edits <= 2 : edits == 0 || edits == 1 && swapped(lower, ns)) {
                 return ns;
             }
         }
         return null;
+    }
+
+    /** Whether {@code a} is {@code b} with two adjacent letters swapped. */
+    private static boolean swapped(String a, String b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        int i = 0;
+        while (i < a.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i + 1 < a.length() && a.charAt(i) == b.charAt(i + 1) && a.charAt(i + 1) == b.charAt(i)
+                && a.substring(i + 2).equals(b.substring(i + 2));
     }
 
     /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
@@ -160,7 +184,7 @@ public final class ConfigKeys {
         List<String> alternatives = new ArrayList<>();
         for (ConfigKey<?> k : ConfigKey.all()) {
             if (k.secret()) {
-                alternatives.add(Pattern.quote(k.name()).replaceAll("<[a-z]+>", "\\\\E[^.]+\\\\Q"));
+                alternatives.add(Pattern.quote(k.name()).replaceAll("<[A-Za-z]+>", "\\\\E[^.]+\\\\Q"));
             }
         }
         return Pattern.compile(String.join("|", alternatives));

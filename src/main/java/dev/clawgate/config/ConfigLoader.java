@@ -109,7 +109,8 @@ public final class ConfigLoader {
             }
         }
         return key.startsWith("agents.defaults.") || key.startsWith("models.providers.") && key.contains(".models")
-                || !(key.startsWith("gateway.") || key.startsWith("agents.") || key.startsWith("models.providers."));
+                || !(key.startsWith("gateway.") || key.startsWith("agents.") || key.startsWith("models.providers.")
+                        || key.startsWith("mcp.servers."));
     }
 
     private String interpolate(String key, String value) {

@@ -50,7 +50,8 @@ final class ConfigParser {
     GatewayConfig parse() {
         values.keySet().forEach(this::checkKnown);
         Map<String, ProviderSpec> providers = providers();
-        Map<String, AgentSpec> agents = agents(providers);
+        Mcp mcp = McpKeys.parse(values, env);
+        Map<String, AgentSpec> agents = agents(providers, mcp);
         String defaultAgent = get(ConfigKey.DEFAULT_AGENT).trim().toLowerCase(Locale.ROOT);
         if (!agents.containsKey(defaultAgent)) {
             throw new ConfigException(ConfigKeys.DEFAULT_AGENT, "names agent '" + defaultAgent
@@ -83,7 +84,11 @@ final class ConfigParser {
                     + ": the addresses of the SSO proxy whose user header is believed");
         }
         return new GatewayConfig(enabled, http, auth, trustedProxies, state(), sessions(), metrics,
-                defaultAgent, agents, providers, access(agents), get(ConfigKey.ACCESS_LOG_FORMAT));
+                defaultAgent, agents, providers, access(agents), get(ConfigKey.ACCESS_LOG_FORMAT),
+                new GatewayConfig.Limits(get(ConfigKey.MAX_MODEL_CHARS), get(ConfigKey.MAX_USER_CHARS),
+                        get(ConfigKey.MAX_HEADER_CHARS), get(ConfigKey.MAX_MESSAGES), get(ConfigKey.MAX_CONTENT_PARTS),
+                        get(ConfigKey.MAX_PASS_THROUGH_BYTES), get(ConfigKey.MAX_CHOICES)), mcp,
+                get(ConfigKey.TRACING_GENERATE));
     }
 
     private Access access(Map<String, AgentSpec> agents) {
@@ -131,6 +136,9 @@ final class ConfigParser {
         } else if (PROVIDER_KEY.matcher(key).matches()) {
             throw new ConfigException(key, "unknown provider field (known: "
                     + String.join(", ", new TreeSet<>(ConfigKeys.PROVIDER_FIELDS)) + ")");
+        } else if (key.startsWith("mcp.servers.")) {
+            throw new ConfigException(key, "unknown MCP server key (servers are mcp.servers.<name>.url, "
+                    + ".headers.<Header>, .timeoutMs or .command)");
         } else if (key.startsWith("models.")) {
             throw new ConfigException(key, "unknown key (providers are models.providers.<name>.<field>)");
         } else {
@@ -265,7 +273,7 @@ final class ConfigParser {
             if (fields.containsKey(ConfigKey.PROVIDER_BASE_URL.field())) {
                 throw new ConfigException(baseUrlKey, "the built-in echo provider takes no baseUrl");
             }
-            return new ProviderSpec(name, null, null, "echo", timeout, wordDelay, maxRetries, retryMaxWait);
+            return new ProviderSpec(name, null, null, "echo", timeout, wordDelay, maxRetries, retryMaxWait, List.of());
         }
         if (!api.equals(ConfigKey.PROVIDER_API.defaultValue())) {
             throw new ConfigException(ConfigKey.PROVIDER_API.nameFor(name), "'" + api
@@ -279,10 +287,11 @@ final class ConfigParser {
         if (uri == null) {
             throw new ConfigException(baseUrlKey, "is required, e.g. http://127.0.0.1:11434/v1");
         }
-        return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay, maxRetries, retryMaxWait);
+        return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay, maxRetries, retryMaxWait,
+                get(ConfigKey.PROVIDER_DROP_FIELDS, name, fields));
     }
 
-    private Map<String, AgentSpec> agents(Map<String, ProviderSpec> providers) {
+    private Map<String, AgentSpec> agents(Map<String, ProviderSpec> providers, Mcp mcp) {
         Map<String, Map<String, String>> byId = grouped(AGENT_KEY, true);
         if (byId.isEmpty()) {
             byId.put("main", new LinkedHashMap<>(Map.of(ConfigKey.AGENT_MODEL.field(), "echo/echo",
@@ -295,50 +304,25 @@ final class ConfigParser {
             if (model == null) {
                 throw new ConfigException(modelKey, "is required, as <provider>/<model>, e.g. echo/echo");
             }
-            ModelRef primary = modelRef(ConfigKey.AGENT_MODEL, id, model, providers, false);
-            List<ModelRef> fallbacks = modelRefs(ConfigKey.AGENT_FALLBACKS, id, fields, providers, false,
-                    MAX_LIST_ENTRIES);
-            List<ModelRef> allowed = modelRefs(ConfigKey.AGENT_ALLOWED_MODELS, id, fields, providers, true,
-                    MAX_ALLOWED_MODELS);
+            ModelRef primary = ModelRefs.one(ConfigKey.AGENT_MODEL, id, model, providers, false);
+            List<ModelRef> fallbacks = ModelRefs.list(ConfigKey.AGENT_FALLBACKS, id,
+                    get(ConfigKey.AGENT_FALLBACKS, id, fields), providers, false, MAX_LIST_ENTRIES);
+            List<ModelRef> allowed = ModelRefs.list(ConfigKey.AGENT_ALLOWED_MODELS, id,
+                    get(ConfigKey.AGENT_ALLOWED_MODELS, id, fields), providers, true, MAX_ALLOWED_MODELS);
             String embedding = get(ConfigKey.AGENT_EMBEDDING_MODEL, id, fields);
             ModelRef embeddingModel = embedding == null || embedding.isBlank() ? null
-                    : modelRef(ConfigKey.AGENT_EMBEDDING_MODEL, id, embedding, providers, false);
+                    : ModelRefs.one(ConfigKey.AGENT_EMBEDDING_MODEL, id, embedding, providers, false);
+            List<String> servers = get(ConfigKey.AGENT_MCP_SERVERS, id, fields);
+            List<String> tools = get(ConfigKey.AGENT_TOOLS, id, fields);
+            tools = tools == null ? List.of() : tools;
+            McpKeys.checkAgent(id, servers, tools, mcp);
             out.put(id, new AgentSpec(id, primary.provider(), primary.model(),
                     get(ConfigKey.AGENT_SYSTEM_PROMPT, id, fields), get(ConfigKey.AGENT_MAX_HISTORY, id, fields),
-                    fallbacks, allowed, get(ConfigKey.AGENT_REASONING, id, fields), embeddingModel));
+                    fallbacks, allowed, get(ConfigKey.AGENT_REASONING, id, fields), embeddingModel,
+                    servers, tools, get(ConfigKey.AGENT_MAX_TOOL_ROUNDS, id, fields),
+                    get(ConfigKey.AGENT_TOOL_PROGRESS, id, fields)));
         });
         return out;
-    }
-
-    private List<ModelRef> modelRefs(ConfigKey<List<String>> key, String id, Map<String, String> fields,
-                                     Map<String, ProviderSpec> providers, boolean wildcard, int max) {
-        List<String> entries = get(key, id, fields);
-        if (entries.size() > max) {
-            throw new ConfigException(key.nameFor(id), "lists more than " + max + " models");
-        }
-        List<ModelRef> out = new java.util.ArrayList<>(entries.size());
-        for (String entry : entries) {
-            out.add(modelRef(key, id, entry, providers, wildcard));
-        }
-        return out;
-    }
-
-    /** {@code <provider>/<model>} of a configured provider ({@code <provider>/*} only where {@code wildcard}). */
-    private static ModelRef modelRef(ConfigKey<?> key, String id, String text, Map<String, ProviderSpec> providers,
-                                     boolean wildcard) {
-        String name = key.nameFor(id);
-        ModelRef ref = ModelRef.parse(text);
-        if (ref == null || ref.provider().isEmpty() || ref.model().isEmpty()) {
-            throw new ConfigException(name, "must be <provider>/<model>, not '" + text.trim() + "'");
-        }
-        if (ref.wildcard() && !wildcard) {
-            throw new ConfigException(name, "names no model ('" + text.trim() + "'); * is for allowedModels only");
-        }
-        if (!providers.containsKey(ref.provider())) {
-            throw new ConfigException(name, "names provider '" + ref.provider()
-                    + "', which is not configured (add " + ConfigKey.PROVIDER_BASE_URL.nameFor(ref.provider()) + ")");
-        }
-        return ref;
     }
 
     static boolean isPlaceholder(String secret) {

@@ -23,6 +23,9 @@ import java.util.Map;
  * @param access             client keys, the keys file and SSO users ({@code gateway.auth.keys.*},
  *                           {@code gateway.auth.trustedProxy.*}, {@code gateway.auth.users.*})
  * @param accessLogFormat    {@link ConfigKey#ACCESS_LOG_FORMAT}
+ * @param limits             bounds on one chat request's fields
+ * @param mcp                the MCP servers agents may call tools of ({@code mcp.servers.*})
+ * @param tracingGenerate    {@link ConfigKey#TRACING_GENERATE}
  */
 public record GatewayConfig(
         boolean chatCompletionsEnabled,
@@ -36,9 +39,13 @@ public record GatewayConfig(
         Map<String, AgentSpec> agents,
         Map<String, ProviderSpec> providers,
         Access access,
-        AccessLogFormat accessLogFormat) {
+        AccessLogFormat accessLogFormat,
+        Limits limits,
+        Mcp mcp,
+        boolean tracingGenerate) {
 
     public GatewayConfig {
+        mcp = mcp == null ? Mcp.NONE : mcp;
         trustedProxyRanges = List.copyOf(trustedProxyRanges);
         agents = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(agents));
         providers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(providers));
@@ -78,6 +85,20 @@ public record GatewayConfig(
     /** {@link ConfigKey#ACCESS_LOG_FORMAT}: {@code key=value} pairs (logfmt) or one JSON object per line. */
     public enum AccessLogFormat { LOGFMT, JSON }
 
+    /**
+     * Bounds on one chat request, each answered with a 400 naming the field.
+     *
+     * @param maxModelChars       {@link ConfigKey#MAX_MODEL_CHARS}
+     * @param maxUserChars        {@link ConfigKey#MAX_USER_CHARS}
+     * @param maxHeaderChars      {@link ConfigKey#MAX_HEADER_CHARS}
+     * @param maxMessages         {@link ConfigKey#MAX_MESSAGES}
+     * @param maxContentParts     {@link ConfigKey#MAX_CONTENT_PARTS}
+     * @param maxPassThroughBytes {@link ConfigKey#MAX_PASS_THROUGH_BYTES}
+     * @param maxChoices          {@link ConfigKey#MAX_CHOICES}
+     */
+    public record Limits(int maxModelChars, int maxUserChars, int maxHeaderChars, int maxMessages,
+                         int maxContentParts, long maxPassThroughBytes, int maxChoices) {
+    }
 
     /**
      * {@link ConfigKey#AUTH_MODE}: {@code token}, {@code password}, {@code none}, or {@code trusted-proxy} (the caller
@@ -215,16 +236,37 @@ public record GatewayConfig(
      * @param allowedModels      {@link ConfigKey#AGENT_ALLOWED_MODELS}
      * @param reasoning          {@link ConfigKey#AGENT_REASONING}
      * @param embeddingModel     {@link ConfigKey#AGENT_EMBEDDING_MODEL}, or null
+     * @param mcpServers         {@link ConfigKey#AGENT_MCP_SERVERS}: configured MCP server names (empty: no tools)
+     * @param tools              {@link ConfigKey#AGENT_TOOLS}: {@code <server>/<tool>} or {@code <server>/*}, each
+     *                           naming one of {@code mcpServers}; empty: every tool of those servers
+     * @param maxToolRounds      {@link ConfigKey#AGENT_MAX_TOOL_ROUNDS}
+     * @param toolProgress       {@link ConfigKey#AGENT_TOOL_PROGRESS}
      */
     public record AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages,
                             List<ModelRef> fallbacks, List<ModelRef> allowedModels, Reasoning reasoning,
-                            ModelRef embeddingModel) {
+                            ModelRef embeddingModel, List<String> mcpServers, List<String> tools, int maxToolRounds,
+                            ToolProgress toolProgress) {
+        /** Default of {@link ConfigKey#AGENT_MAX_TOOL_ROUNDS}. */
+        public static final int DEFAULT_MAX_TOOL_ROUNDS = 8;
+
         public AgentSpec {
             fallbacks = List.copyOf(fallbacks);
             allowedModels = List.copyOf(allowedModels);
+            reasoning = reasoning == null ? Reasoning.PASS : reasoning;
+            mcpServers = List.copyOf(mcpServers);
+            tools = List.copyOf(tools);
+            toolProgress = toolProgress == null ? ToolProgress.NONE : toolProgress;
         }
 
-        /** An agent with no fallbacks, no allowed models, reasoning passed and no embedding model. */
+        /** An agent without server tools. */
+        public AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages,
+                         List<ModelRef> fallbacks, List<ModelRef> allowedModels, Reasoning reasoning,
+                         ModelRef embeddingModel) {
+            this(id, provider, model, systemPrompt, maxHistoryMessages, fallbacks, allowedModels, reasoning,
+                    embeddingModel, List.of(), List.of(), DEFAULT_MAX_TOOL_ROUNDS, ToolProgress.NONE);
+        }
+
+        /** An agent with no fallbacks, no allowed models, reasoning passed, no embedding model and no server tools. */
         public AgentSpec(String id, String provider, String model, String systemPrompt, int maxHistoryMessages) {
             this(id, provider, model, systemPrompt, maxHistoryMessages, List.of(), List.of(), Reasoning.PASS, null);
         }
@@ -237,8 +279,21 @@ public record GatewayConfig(
         /** This agent answering with {@code chosen} instead of its own model for one request. */
         public AgentSpec withModel(ModelRef chosen) {
             return new AgentSpec(id, chosen.provider(), chosen.model(), systemPrompt, maxHistoryMessages, fallbacks,
-                    allowedModels, reasoning, embeddingModel);
+                    allowedModels, reasoning, embeddingModel, mcpServers, tools, maxToolRounds, toolProgress);
         }
+
+        /** Whether the agent may call server tools. */
+        public boolean usesTools() {
+            return !mcpServers.isEmpty();
+        }
+    }
+
+    /** {@link ConfigKey#AGENT_TOOL_PROGRESS}: what a stream shows while server tools run. */
+    public enum ToolProgress {
+        /** Nothing but keepalives. */
+        NONE,
+        /** Each call announced in {@code delta.reasoning_content}. */
+        REASONING
     }
 
     /**
@@ -252,12 +307,17 @@ public record GatewayConfig(
      * @param wordDelayMs {@link ConfigKey#PROVIDER_WORD_DELAY_MS}
      * @param maxRetries     {@link ConfigKey#PROVIDER_MAX_RETRIES}
      * @param retryMaxWaitMs {@link ConfigKey#PROVIDER_RETRY_MAX_WAIT_MS}
+     * @param dropFields     {@link ConfigKey#PROVIDER_DROP_FIELDS}: top-level request fields removed before sending
      */
     public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs,
-                               int maxRetries, long retryMaxWaitMs) {
-        /** With no retries. */
+                               int maxRetries, long retryMaxWaitMs, List<String> dropFields) {
+        public ProviderSpec {
+            dropFields = dropFields == null ? List.of() : List.copyOf(dropFields);
+        }
+
+        /** With no retries and no dropped field. */
         public ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {
-            this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, 0, 2_000);
+            this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, 0, 2_000, List.of());
         }
     }
 }

@@ -104,7 +104,7 @@ final class JsonConfigFile {
                     Map<String, String> sub = new LinkedHashMap<>();
                     flatten(name, nested, sub);
                     fields.putAll(sub);
-                } else if (v instanceof JsonArray array) { // a list field of ours (allowedModels); others are not read
+                } else if (v instanceof JsonArray array) { // a list field of ours (allowedModels, tools...), no other
                     String joined = ConfigKeys.AGENT_FIELDS.contains(name) ? scalars(array) : null;
                     if (joined != null) {
                         fields.put(name, joined);

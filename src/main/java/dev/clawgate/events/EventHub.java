@@ -76,6 +76,16 @@ public final class EventHub implements GatewayEvents {
     }
 
     @Override
+    public void toolCalled(String agent, String server, String tool, String outcome, long durationNanos) {
+        sink.toolCalled(agent, server, tool, outcome, durationNanos);
+    }
+
+    @Override
+    public void mcpServerChanged(String server, boolean up) {
+        sink.mcpServerChanged(server, up);
+    }
+
+    @Override
     public void requestFinished(RequestRecord record) {
         sink.requestFinished(record);
         for (Consumer<RequestRecord> l : requestListeners) {

@@ -65,6 +65,21 @@ public interface GatewayEvents {
     default void stateStoreError(String kind) {
     }
 
+    /**
+     * The gateway called a server (MCP) tool for an agent.
+     *
+     * @param server  a configured server name, or {@code _unknown}
+     * @param tool    a tool that server listed, or {@code _unknown}
+     * @param outcome ok, tool_error, timeout, unavailable, invalid_arguments, not_allowed, unknown_tool, failed or
+     *                cancelled
+     */
+    default void toolCalled(String agent, String server, String tool, String outcome, long durationNanos) {
+    }
+
+    /** A configured MCP server came up or went down. */
+    default void mcpServerChanged(String server, boolean up) {
+    }
+
     /** A chat request finished, however it ended. */
     default void requestFinished(RequestRecord record) {
     }

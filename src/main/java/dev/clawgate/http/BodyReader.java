@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * (see {@link #tooLarge}), a chunked body as soon as it passes the limit (413). The whole body must arrive within
  * {@code gateway.http.bodyTimeoutMs} of the start, on the gateway's {@link dev.clawgate.time.Scheduler} (408
  * {@code request_timeout}); the container's async timeout ({@code streamTimeoutMs}) answers the same if it fires
- * first.
+ * first. Every such refusal carries {@code Connection: close}: the rest of the body is never read
+ * ({@link UnreadBody}).
  *
  * <p>It is also the request's one {@link AsyncListener}, registered while the servlet's dispatch still runs (as the
  * Servlet API requires); once the body is read, {@link #handOff} passes the container's later events to the exchange.
@@ -63,6 +64,7 @@ final class BodyReader implements ReadListener, AsyncListener {
         this.onBody = onBody;
         int initial = (int) Math.min(INITIAL_BYTES, declared >= 0 ? Math.min(declared, maxBytes) : maxBytes);
         if (!budget.tryReserve(initial)) {
+            UnreadBody.closeAfter((HttpServletResponse) async.getResponse()); // the body stays unread
             throw BodyBudget.exhausted();
         }
         this.reserved = initial;
@@ -211,7 +213,9 @@ final class BodyReader implements ReadListener, AsyncListener {
         cancelDeadline();
         release();
         try {
-            ApiErrors.send((HttpServletResponse) async.getResponse(), e);
+            HttpServletResponse response = (HttpServletResponse) async.getResponse();
+            UnreadBody.closeAfter(response); // what is left of the body is not read: the connection ends here
+            ApiErrors.send(response, e);
         } catch (IOException | RuntimeException ignored) {
             // the client is gone; nothing to tell it
         }

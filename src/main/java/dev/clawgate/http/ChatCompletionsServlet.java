@@ -13,6 +13,8 @@ import dev.clawgate.openai.ChatRequestParser;
 import dev.clawgate.session.SessionKey;
 import dev.clawgate.session.SessionKeys;
 import dev.clawgate.time.Scheduler;
+import dev.clawgate.trace.TraceContext;
+import dev.clawgate.trace.TracePropagator;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,6 +22,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 
 /**
  * {@code POST /v1/chat/completions}. Calls {@code startAsync()} and returns at once: the body is read without
@@ -28,6 +33,7 @@ import java.time.Clock;
  * memory, not a thread. The async timeout is {@code gateway.http.streamTimeoutMs}.
  * Route, method, auth and rate limit were checked by the filters before this servlet runs; the caller they resolved
  * ({@link Caller}) must be allowed the agent (else 403 {@code agent_not_allowed}) and owns the session namespace.
+ * The request's W3C trace context ({@link TracePropagator}) goes with every upstream call of its run.
  * Built by the listener
  * with its collaborators; it looks nothing up.
  */
@@ -49,15 +55,35 @@ public final class ChatCompletionsServlet extends HttpServlet {
      * @param disconnectCheckMs {@code gateway.http.disconnectCheckMs}: time between probes for a non-streaming
      *                          client's hang-up, ms, 0 = off
      * @param usage           charged each finished run's tokens (the callers' token quotas)
+     * @param tracing         makes each request's W3C trace context from its {@code traceparent} /
+     *                        {@code tracestate} headers ({@code gateway.tracing.generate})
      */
     public record Services(AgentRunner runner, Scheduler scheduler, Clock clock, GatewayEvents events,
                            long heartbeatMs, long streamTimeoutMs, long maxQueuedBytes, long disconnectCheckMs,
-                           UsageSink usage) {
-        /** Services that charge no quota. */
+                           UsageSink usage, TracePropagator tracing) {
+        /** Services that start no trace. */
+        public Services(AgentRunner runner, Scheduler scheduler, Clock clock, GatewayEvents events,
+                        long heartbeatMs, long streamTimeoutMs, long maxQueuedBytes, long disconnectCheckMs,
+                        UsageSink usage) {
+            this(runner, scheduler, clock, events, heartbeatMs, streamTimeoutMs, maxQueuedBytes, disconnectCheckMs,
+                    usage, TracePropagator.CONTINUE_ONLY);
+        }
+
+        /** Services that charge no quota and start no trace. */
         public Services(AgentRunner runner, Scheduler scheduler, Clock clock, GatewayEvents events,
                         long heartbeatMs, long streamTimeoutMs, long maxQueuedBytes, long disconnectCheckMs) {
             this(runner, scheduler, clock, events, heartbeatMs, streamTimeoutMs, maxQueuedBytes, disconnectCheckMs,
                     UsageSink.NONE);
+        }
+
+        /** The trace context of {@code req}: continued from its headers, started, or none. */
+        TraceContext trace(HttpServletRequest req) {
+            return tracing.of(lines(req, TraceContext.TRACEPARENT), lines(req, TraceContext.TRACESTATE));
+        }
+
+        private static List<String> lines(HttpServletRequest req, String header) {
+            Enumeration<String> values = req.getHeaders(header);
+            return values == null ? List.of() : Collections.list(values);
         }
     }
 
@@ -93,17 +119,18 @@ public final class ChatCompletionsServlet extends HttpServlet {
         long maxBytes = bodyLimits.maxBytes();
         long declared = req.getContentLengthLong();
         if (declared > maxBytes) {
-            ApiErrors.send(resp, BodyReader.tooLarge(maxBytes));
+            UnreadBody.refuse(req, resp, BodyReader.tooLarge(maxBytes));
             return;
         }
         AsyncContext async = req.startAsync();
         async.setTimeout(services.streamTimeoutMs());
         RequestHeaders headers = RequestHeaders.of(req, sessionKeys);
         Caller caller = Caller.of(req.getAttribute(Caller.ATTRIBUTE));
+        TraceContext trace = services.trace(req);
         BodyReader[] reader = new BodyReader[1];
         try {
             reader[0] = BodyReader.start(async, bodyLimits, declared,
-                    body -> begin(async, resp, body, headers, caller, reader[0], start));
+                    body -> begin(async, resp, body, headers, caller, trace, reader[0], start));
         } catch (ApiException refused) {
             sendAndComplete(async, resp, refused);
         }
@@ -111,8 +138,9 @@ public final class ChatCompletionsServlet extends HttpServlet {
 
     /** The whole body is there (on a container thread): validate, route, and hand the request to its exchange. */
     private void begin(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, RequestHeaders headers,
-                       Caller caller, BodyReader reader, long start) {
+                       Caller caller, TraceContext trace, BodyReader reader, long start) {
         try {
+            headers.check(parser);
             ChatRequest request = parser.parse(body.bytes(), body.length());
             AgentSpec agent = router.choose(router.route(request.model(), headers.get(AGENT_HEADER), caller),
                     headers.get(AgentRouter.MODEL_HEADER));
@@ -120,7 +148,7 @@ public final class ChatCompletionsServlet extends HttpServlet {
                     caller.sessionNamespace());
             String requestId = resp.getHeader(RouteFilter.REQUEST_ID);
             ChatExchange exchange = new ChatExchange(services, async,
-                    new RunRequest(request, agent, session, requestId, start, caller));
+                    new RunRequest(request, agent, session, requestId, start, caller, trace));
             reader.handOff(exchange);
             exchange.start();
         } catch (ApiException e) {

@@ -12,7 +12,6 @@ import dev.clawgate.openai.ChunkJson;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -34,8 +33,6 @@ final class ChatExchange implements AsyncListener {
     private final AgentRun run;
     private final DisconnectWatch watch;
     private final boolean stream;
-    /** The {@code traceparent} trace id, for the access log; "" when none. */
-    private final String traceId;
 
     /**
      * Makes an exchange's reply sink over its response and writer; {@code onOpened} / {@code onClosed} count open
@@ -62,7 +59,6 @@ final class ChatExchange implements AsyncListener {
             throws IOException {
         this.services = services;
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
-        this.traceId = TraceParent.traceId(((HttpServletRequest) async.getRequest()).getHeader("traceparent"));
         this.stream = request.chat().stream();
         this.writer = new AsyncWriter(async, services.maxQueuedBytes(), failure -> clientGone());
         String agent = request.agent().id();
@@ -127,8 +123,8 @@ final class ChatExchange implements AsyncListener {
                 q.session().kind().label(), stream, status, r.outcome().label(), error == null ? null : error.type(),
                 r.endNanos() - q.startNanos(), r.firstDeltaNanos() < 0 ? -1 : r.firstDeltaNanos() - q.startNanos(),
                 r.usage().promptTokens(), r.usage().completionTokens(), q.caller().name(), q.caller().label(),
-                error == null ? null : error.code(), traceId, q.agent().provider() + "/" + q.agent().model(),
-                r.upstreamErrorKind()));
+                error == null ? null : error.code(), q.trace().traceId(), q.agent().provider() + "/" + q.agent().model(),
+                r.upstreamErrorKind(), r.toolRounds()));
     }
 
     // ---- AsyncListener: container events, handed over by the BodyReader ----

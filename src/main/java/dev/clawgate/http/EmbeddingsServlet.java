@@ -11,6 +11,7 @@ import dev.clawgate.events.RequestRecord;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatRequestParser;
 import dev.clawgate.openai.EmbeddingsRequest;
+import dev.clawgate.trace.TraceContext;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * away cancels the upstream call; auth, lockout, rate limit and the caller's request quota by the filters; the
  * body bounded by {@link BodyLimits}. The caller ({@link Caller}) must be allowed the agent (else 403
  * {@code agent_not_allowed}) and is charged the upstream's prompt tokens against its token quota. One
- * {@link RequestRecord} per request (access log and metrics, the upstream's prompt tokens as prompt tokens).
+ * {@link RequestRecord} per request (access log and metrics, the upstream's prompt tokens as prompt tokens, the
+ * trace id). The request's W3C trace context ({@link dev.clawgate.trace.TracePropagator}) goes with the upstream call.
  */
 public final class EmbeddingsServlet extends HttpServlet {
     private final transient ChatRequestParser json;
@@ -54,7 +56,7 @@ public final class EmbeddingsServlet extends HttpServlet {
         long start = services.runner().ticker().nanoTime();
         long declared = req.getContentLengthLong();
         if (declared > bodyLimits.maxBytes()) {
-            ApiErrors.send(resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
+            UnreadBody.refuse(req, resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
             return;
         }
         AsyncContext async = req.startAsync();
@@ -63,10 +65,11 @@ public final class EmbeddingsServlet extends HttpServlet {
         String modelHeader = req.getHeader(AgentRouter.MODEL_HEADER);
         String requestId = resp.getHeader(RouteFilter.REQUEST_ID);
         Caller caller = Caller.of(req.getAttribute(Caller.ATTRIBUTE));
+        TraceContext trace = services.trace(req);
         BodyReader[] reader = new BodyReader[1];
         try {
             reader[0] = BodyReader.start(async, bodyLimits, declared, body -> {
-                Call call = new Call(async, resp, requestId, start, caller);
+                Call call = new Call(async, resp, requestId, start, caller, trace);
                 reader[0].handOff(call);
                 call.begin(body, agentHeader, modelHeader);
             });
@@ -87,17 +90,20 @@ public final class EmbeddingsServlet extends HttpServlet {
         private final String requestId;
         private final long start;
         private final Caller caller;
+        private final TraceContext trace;
         private final AtomicBoolean answered = new AtomicBoolean();
         private volatile AsyncWriter out;
         private volatile Runnable cancel;
         private volatile String agent = "";
 
-        Call(AsyncContext async, HttpServletResponse resp, String requestId, long start, Caller caller) {
+        Call(AsyncContext async, HttpServletResponse resp, String requestId, long start, Caller caller,
+             TraceContext trace) {
             this.async = async;
             this.resp = resp;
             this.requestId = requestId;
             this.start = start;
             this.caller = caller;
+            this.trace = trace;
         }
 
         void begin(BodyReader.Body body, String agentHeader, String modelHeader) {
@@ -123,7 +129,7 @@ public final class EmbeddingsServlet extends HttpServlet {
                 return;
             }
             resp.setHeader(SseEmitter.UPSTREAM_MODEL_HEADER, model.toString());
-            cancel = services.runner().embed(model, request, this);
+            cancel = services.runner().embed(model, request, trace, this);
         }
 
         @Override
@@ -185,7 +191,8 @@ public final class EmbeddingsServlet extends HttpServlet {
             GatewayEvents events = services.events();
             long end = services.runner().ticker().nanoTime();
             events.requestFinished(new RequestRecord(requestId, agent, "stateless", false, status, outcome,
-                    errorType, end - start, -1, promptTokens, 0, caller.name(), caller.label()));
+                    errorType, end - start, -1, promptTokens, 0, caller.name(), caller.label(), null,
+                    trace.traceId(), "", null));
         }
 
         @Override

@@ -3,7 +3,7 @@ package dev.clawgate.http;
 import dev.clawgate.agent.AssistantReply;
 import dev.clawgate.agent.ReplySink;
 import dev.clawgate.openai.ApiException;
-import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.ChoiceDelta;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 
@@ -48,15 +48,11 @@ final class JsonReplyWriter implements ReplySink {
     }
 
     @Override
-    public void content(String text) {
+    public void delta(ChoiceDelta delta) {
     }
 
     @Override
-    public void toolCall(ToolCallDelta delta) {
-    }
-
-    @Override
-    public void finish(String reason) {
+    public void finish(int choice, String reason) {
     }
 
     @Override

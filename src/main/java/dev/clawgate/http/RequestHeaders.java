@@ -1,6 +1,7 @@
 package dev.clawgate.http;
 
 import dev.clawgate.agent.AgentRouter;
+import dev.clawgate.openai.ChatRequestParser;
 import dev.clawgate.session.SessionKeys;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.HashMap;
@@ -38,6 +39,14 @@ final class RequestHeaders {
         if (value != null) {
             values.put(name, value);
         }
+    }
+
+    /**
+     * Checks every value against the parser's header bound ({@code gateway.http.maxHeaderChars}): 400 naming the
+     * header otherwise.
+     */
+    void check(ChatRequestParser parser) {
+        values.forEach(parser::checkHeader);
     }
 
     /** The header's value, or null when the request did not send it. */

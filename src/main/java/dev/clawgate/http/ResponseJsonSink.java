@@ -1,7 +1,6 @@
 package dev.clawgate.http;
 
 import dev.clawgate.agent.AssistantReply;
-import dev.clawgate.agent.ReplySink;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.responses.ResponseBuilder;
@@ -13,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * {@link ResponseBuilder} (200, with {@code Content-Length}) once it is stored ({@link ResponseEnd}), or one OpenAI
  * JSON error with its status. Knows nothing of agents or sessions; the run calls it under the run's monitor.
  */
-final class ResponseJsonSink implements ReplySink {
+final class ResponseJsonSink implements FirstChoiceSink {
     private final HttpServletResponse http;
     private final ResponseOutput out;
     private final ResponseBuilder response;

@@ -14,7 +14,7 @@ import dev.clawgate.openai.responses.ResponseEventWriter;
  * {@code response.failed} event ends the stream. No {@code [DONE]} line: the Responses API ends with its terminal
  * event. Knows nothing of agents or sessions; the run calls it under the run's monitor.
  */
-final class ResponseStreamSink implements ChatExchange.StreamSink {
+final class ResponseStreamSink implements ChatExchange.StreamSink, FirstChoiceSink {
     private final SseStream sse;
     private final ResponseOutput out;
     private final ResponseBuilder response;

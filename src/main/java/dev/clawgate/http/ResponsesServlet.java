@@ -12,6 +12,7 @@ import dev.clawgate.openai.responses.ResponsesRequestParser;
 import dev.clawgate.session.SessionKey;
 import dev.clawgate.session.SessionKeys;
 import dev.clawgate.session.StoredResponses;
+import dev.clawgate.trace.TraceContext;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -72,17 +73,18 @@ public final class ResponsesServlet extends HttpServlet {
         long start = services.runner().ticker().nanoTime();
         long declared = req.getContentLengthLong();
         if (declared > bodyLimits.maxBytes()) {
-            ApiErrors.send(resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
+            UnreadBody.refuse(req, resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
             return;
         }
         AsyncContext async = req.startAsync();
         async.setTimeout(services.streamTimeoutMs());
         String agentHeader = req.getHeader(ChatCompletionsServlet.AGENT_HEADER);
         String namespace = CallerNamespace.of(req);
+        TraceContext trace = services.trace(req);
         BodyReader[] reader = new BodyReader[1];
         try {
             reader[0] = BodyReader.start(async, bodyLimits, declared, body -> read(async, resp, reader[0], body,
-                    agentHeader, namespace, start));
+                    agentHeader, namespace, trace, start));
         } catch (ApiException refused) { // the gateway-wide body budget is spent
             sendAndComplete(async, resp, refused);
         }
@@ -90,16 +92,16 @@ public final class ResponsesServlet extends HttpServlet {
 
     /** The whole body is there (on a container thread): validate, route, find the conversation, run. */
     private void read(AsyncContext async, HttpServletResponse resp, BodyReader reader, BodyReader.Body body,
-                      String agentHeader, String namespace, long start) {
+                      String agentHeader, String namespace, TraceContext trace, long start) {
         try {
             ResponsesRequest request = parser.parse(body.bytes(), body.length());
             AgentSpec agent = router.route(request.model(), agentHeader,
                     Caller.of(async.getRequest().getAttribute(Caller.ATTRIBUTE)));
             if (request.previousResponseId() == null) {
-                begin(async, resp, reader, request, agent, namespace, null, start);
+                begin(async, resp, reader, request, agent, namespace, null, trace, start);
             } else {
                 stored.find(namespace, request.previousResponseId()).whenComplete((found, failure) ->
-                        continued(async, resp, reader, request, agent, namespace, found, failure, start));
+                        continued(async, resp, reader, request, agent, namespace, found, failure, trace, start));
             }
         } catch (ApiException e) {
             sendAndComplete(async, resp, e);
@@ -108,22 +110,23 @@ public final class ResponsesServlet extends HttpServlet {
 
     private void continued(AsyncContext async, HttpServletResponse resp, BodyReader reader, ResponsesRequest request,
                            AgentSpec agent, String namespace, Optional<StoredResponses.Stored> found,
-                           Throwable failure, long start) {
+                           Throwable failure, TraceContext trace, long start) {
         if (failure != null) {
             sendAndComplete(async, resp, storeFailed(failure));
         } else if (found.isEmpty()) {
             sendAndComplete(async, resp, ApiException.badRequest("previous_response_id", "previous_response_not_found",
                     "Previous response with id '" + request.previousResponseId() + "' not found."));
         } else {
-            begin(async, resp, reader, request, agent, namespace, found.get().conversation(), start);
+            begin(async, resp, reader, request, agent, namespace, found.get().conversation(), trace, start);
         }
     }
 
     /**
-     * Starts the run of {@code request} in {@code conversation} (null: a new one, named after this response).
+     * Starts the run of {@code request} in {@code conversation} (null: a new one, named after this response), its
+     * upstream calls carrying {@code trace}.
      */
     private void begin(AsyncContext async, HttpServletResponse resp, BodyReader reader, ResponsesRequest request,
-                       AgentSpec agent, String namespace, SessionKey conversation, long start) {
+                       AgentSpec agent, String namespace, SessionKey conversation, TraceContext trace, long start) {
         try {
             ResponseBuilder response = new ResponseBuilder(request, services.clock().instant().getEpochSecond(),
                     ResponseIds.RANDOM);
@@ -133,7 +136,7 @@ public final class ResponsesServlet extends HttpServlet {
             Function<String, CompletionStage<Void>> store = !request.store() ? null
                     : json -> stored.save(namespace, response.id(), new StoredResponses.Stored(session, json));
             RunRequest run = new RunRequest(request.chat(), agent, session, resp.getHeader(RouteFilter.REQUEST_ID),
-                    start, Caller.of(async.getRequest().getAttribute(Caller.ATTRIBUTE)));
+                    start, Caller.of(async.getRequest().getAttribute(Caller.ATTRIBUTE)), trace);
             ChatExchange.Sinks sinks = (http, writer, onOpened, onClosed, beforeAnswer) -> {
                 ResponseEnd end = new ResponseEnd(writer, store);
                 return request.stream()

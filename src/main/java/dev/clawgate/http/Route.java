@@ -8,19 +8,26 @@ import java.util.Set;
  * keeps it as a request attribute; the filters after it read it with {@link #of(ServletRequest)}.
  */
 public enum Route {
-    CHAT_COMPLETIONS("POST"), MODELS("GET, HEAD"), MODEL("GET, HEAD"), HEALTHZ("GET, HEAD"),
-    READYZ("GET, HEAD"), METRICS("GET, HEAD"), RESPONSES("POST"), RESPONSE("GET"), EMBEDDINGS("POST"),
-    SESSIONS("DELETE");
+    CHAT_COMPLETIONS("POST", true), MODELS("GET, HEAD", false), MODEL("GET, HEAD", false),
+    HEALTHZ("GET, HEAD", false), READYZ("GET, HEAD", false), METRICS("GET, HEAD", false), RESPONSES("POST", true),
+    RESPONSE("GET", false), EMBEDDINGS("POST", true), SESSIONS("DELETE", true);
 
     /** Request attribute holding the route of the request. */
     static final String ATTRIBUTE = Route.class.getName();
 
     private final String allow;
     private final Set<String> methods;
+    private final boolean readsBody;
 
-    Route(String allow) {
+    Route(String allow, boolean readsBody) {
         this.allow = allow;
         this.methods = Set.of(allow.split(", "));
+        this.readsBody = readsBody;
+    }
+
+    /** Whether a request with {@code method} here has its body read (by the route's servlet, after auth). */
+    boolean readsBody(String method) {
+        return readsBody && allows(method);
     }
 
     /** Whether {@code method} is one of the allowed methods, exactly (case-sensitive, as HTTP methods are). */

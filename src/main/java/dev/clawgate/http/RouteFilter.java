@@ -22,6 +22,11 @@ import java.io.IOException;
  * other exception that escapes the chain is logged (its class only) and answered as a JSON 500, never the container's
  * error page; what the container itself sends with {@code sendError} goes to {@link ErrorPageServlet} (web.xml's
  * default error page). Every error answered here carries the CORS headers when the request's origin is listed.
+ *
+ * <p>A request answered without its body being read (every refusal here, and a route that reads none, such as a
+ * {@code GET} that declares one) gets {@code Connection: close} and is ended through {@code startAsync()}, so the
+ * container closes the connection rather than wait on a request thread for a body that may never come
+ * ({@link UnreadBody}).
  */
 public final class RouteFilter extends HttpFilter {
     public static final String REQUEST_ID = "x-request-id";
@@ -58,6 +63,10 @@ public final class RouteFilter extends HttpFilter {
                     "Method " + safe(method) + " is not allowed on this path; use " + route.allow() + "."));
             return;
         }
+        boolean ignoredBody = !route.readsBody(method) && UnreadBody.pending(req);
+        if (ignoredBody) { // e.g. a GET that declares a body: answered, never read
+            UnreadBody.closeAfter(resp);
+        }
         try {
             chain.doFilter(req, resp);
         } catch (ApiException refused) {
@@ -67,15 +76,22 @@ public final class RouteFilter extends HttpFilter {
                     + safe(method) + " " + safe(path));
             refuse(req, resp, ApiException.internal());
         }
+        if (ignoredBody) {
+            UnreadBody.end(req);
+        }
     }
 
-    /** Answers {@code e} (unless the response is already under way), with the CORS headers for a listed origin. */
+    /**
+     * Answers {@code e} (unless the response is already under way), with the CORS headers for a listed origin; a
+     * request whose body is still unread gets {@code Connection: close} and is ended without reading it
+     * ({@link UnreadBody}).
+     */
     private void refuse(HttpServletRequest req, HttpServletResponse resp, ApiException e) throws IOException {
         if (resp.isCommitted()) {
             return;
         }
         cors.addHeaders(req, resp);
-        ApiErrors.send(resp, e);
+        UnreadBody.refuse(req, resp, e);
     }
 
     /**

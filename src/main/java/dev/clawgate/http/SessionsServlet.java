@@ -62,7 +62,7 @@ public final class SessionsServlet extends HttpServlet {
     protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long declared = req.getContentLengthLong();
         if (declared > bodyLimits.maxBytes()) {
-            ApiErrors.send(resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
+            UnreadBody.refuse(req, resp, BodyReader.tooLarge(bodyLimits.maxBytes()));
             return;
         }
         AsyncContext async = req.startAsync();

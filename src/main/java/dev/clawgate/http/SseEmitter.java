@@ -4,17 +4,20 @@ import dev.clawgate.agent.AssistantReply;
 import dev.clawgate.agent.ReplySink;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChunkJson;
-import dev.clawgate.openai.ToolCallDelta;
+import dev.clawgate.openai.ChoiceDelta;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.time.Scheduler;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * A chat completion stream on the wire (SPEC §7): the 200 with {@code text/event-stream}, {@code Cache-Control:
  * no-cache} and {@code X-Accel-Buffering: no}; one {@code data: <chunk JSON>\n\n} event per delta (the JSON from
- * {@link ChunkJson}, reasoning as {@code delta.reasoning_content}); the usage chunk when asked; {@code data: [DONE]}. The 200 names the model that answered in
+ * {@link ChunkJson}, reasoning as {@code delta.reasoning_content}; a choice after the first opens with its own role
+ * chunk); the usage chunk when asked; {@code data: [DONE]}. The 200 names the model that answered in
  * {@code x-openclaw-upstream-model}. An error before the 200 is a plain JSON error
  * response, after it an error event and {@code [DONE]}. While the stream is open and nothing has been written for
  * {@code heartbeatMs} ({@code gateway.http.heartbeatMs} [15000]) it writes the comment {@code : keepalive}, timed on
@@ -36,6 +39,7 @@ final class SseEmitter implements ChatExchange.StreamSink {
     private final Runnable onOpened;
     private final Runnable onClosed;
 
+    private final BitSet announced = new BitSet();
     private boolean opened;
     private boolean stopped;
     private long lastWriteNanos;
@@ -92,23 +96,28 @@ final class SseEmitter implements ChatExchange.StreamSink {
     }
 
     @Override
-    public synchronized void reasoning(String text) {
-        send(event(b -> chunks.reasoning(b, text)));
+    public synchronized void meta(ResponseMeta meta) {
+        chunks.meta(meta);
     }
 
     @Override
-    public synchronized void content(String text) {
-        send(event(b -> chunks.content(b, text)));
+    public synchronized void delta(ChoiceDelta delta) {
+        announce(delta.index());
+        send(event(b -> chunks.delta(b, delta)));
     }
 
     @Override
-    public synchronized void toolCall(ToolCallDelta delta) {
-        send(event(b -> chunks.toolCall(b, delta)));
+    public synchronized void finish(int choice, String reason) {
+        announce(choice);
+        send(event(b -> chunks.finish(b, choice, reason)));
     }
 
-    @Override
-    public synchronized void finish(String reason) {
-        send(event(b -> chunks.finish(b, reason)));
+    /** A choice after the first starts with its own role chunk, as OpenAI's streams of {@code n > 1} do. */
+    private void announce(int choice) {
+        if (choice > 0 && !announced.get(choice)) {
+            announced.set(choice);
+            send(event(b -> chunks.role(b, choice)));
+        }
     }
 
     @Override

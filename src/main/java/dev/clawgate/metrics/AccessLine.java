@@ -11,7 +11,8 @@ import java.time.temporal.ChronoUnit;
  * <pre>
  * time               when the request finished, ISO-8601 UTC with milliseconds
  * request_id         the x-request-id the client was given
- * trace_id           the trace id of the request's W3C traceparent header, empty when none
+ * trace_id           the W3C trace id sent upstream: the client's traceparent's, or the one the gateway started
+ *                    (gateway.tracing.generate); empty when none
  * caller             who called: operator (the gateway's one token), or the key/user name once keys exist
  * agent              agent id
  * model              the agent's upstream model, provider/model
@@ -23,7 +24,8 @@ import java.time.temporal.ChronoUnit;
  * duration_ms        request start to end
  * ttft_ms            request start to the first content or tool-call delta, empty when none
  * prompt_tokens      usage the model reported, 0 when unknown
- * completion_tokens  likewise
+ * completion_tokens  likewise (both summed over the model calls of a run with server tool rounds)
+ * tool_rounds        rounds of the run that called server (MCP) tools, 0 when none
  * </pre>
  *
  * <p>{@link #logfmt}: {@code key=value} pairs separated by one space; a value with a space, {@code =}, {@code "},
@@ -51,7 +53,7 @@ final class AccessLine {
             b.append(r.ttftNanos() / 1_000_000);
         }
         return b.append(" prompt_tokens=").append(r.promptTokens()).append(" completion_tokens=")
-                .append(r.completionTokens()).toString();
+                .append(r.completionTokens()).append(" tool_rounds=").append(r.toolRounds()).toString();
     }
 
     static String json(Instant at, RequestRecord r) {
@@ -72,7 +74,8 @@ final class AccessLine {
             b.append("null");
         }
         return b.append(",\"prompt_tokens\":").append(r.promptTokens()).append(",\"completion_tokens\":")
-                .append(r.completionTokens()).append('}').toString();
+                .append(r.completionTokens()).append(",\"tool_rounds\":").append(r.toolRounds()).append('}')
+                .toString();
     }
 
     /** ISO-8601 UTC with exactly three fraction digits ({@link Instant#toString} drops a zero fraction). */

@@ -51,6 +51,13 @@ import java.util.Set;
  * <tr><td>{@code clawgate_build_info{version,commit}}</td><td>always 1: the build that runs ({@link BuildInfo})</td></tr>
  * <tr><td>{@code clawgate_state_store_errors_total{kind}}</td><td>failed Redis calls: ratelimit, lockout, session,
  *     ping</td></tr>
+ * <tr><td>{@code clawgate_tool_calls_total{agent,server,tool,outcome}}</td><td>server (MCP) tool calls the gateway
+ *     made; server is a configured name, tool one the server listed (at most {@value #MAX_TOOL_LABELS} distinct
+ *     server/tool pairs, then {@code _other}); outcome ok, tool_error, timeout, unavailable, invalid_arguments,
+ *     not_allowed, unknown_tool, failed or cancelled</td></tr>
+ * <tr><td>{@code clawgate_tool_call_duration_seconds{server,tool}}</td><td>histogram, tool call to its result</td></tr>
+ * <tr><td>{@code clawgate_mcp_server_up{server}}</td><td>gauge, 1 while the MCP server is connected and its tools
+ *     listed, 0 while it is down</td></tr>
  * <tr><td>{@code jvm_memory_*}, {@code jvm_threads_*}</td><td>the JVM's memory areas and pools, thread counts and
  *     states (read from the MXBeans at scrape time)</td></tr>
  * </table>
@@ -61,6 +68,10 @@ import java.util.Set;
 public final class GatewayMetrics implements GatewayEvents {
     private static final double[] DURATION_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600};
     private static final double[] TTFT_BUCKETS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    private static final double[] TOOL_BUCKETS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
+    /** Most distinct server/tool label pairs; a server that renames its tools cannot grow the series further. */
+    static final int MAX_TOOL_LABELS = 1024;
+    private static final String UNKNOWN = "_unknown";
 
     private static final String OPERATOR = "operator";
 
@@ -78,10 +89,14 @@ public final class GatewayMetrics implements GatewayEvents {
     /** Redis failures by kind: ratelimit, lockout, session, ping (a fixed set, bound at start-up). */
     private final Map<String, CounterDataPoint> stateStoreErrors = new HashMap<>();
     private final Map<String, AgentSeries> byAgent = new HashMap<>();
+    private final Counter toolCalls;
+    private final Histogram toolDuration;
+    private final Map<String, GaugeDataPoint> serverUp = new HashMap<>();
+    private final Set<String> toolLabels = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Registers every metric and binds the per-agent series of {@code agents} (the configured agent ids). */
     public GatewayMetrics(Collection<String> agents) {
-        this(agents, Set.of(), BuildInfo.current());
+        this(agents, Set.of(), Set.of(), BuildInfo.current());
     }
 
     /**
@@ -89,15 +104,24 @@ public final class GatewayMetrics implements GatewayEvents {
      * (agents' models, fallbacks and allowed models), the label values of {@code clawgate_upstream_fallbacks_total}.
      */
     public GatewayMetrics(Collection<String> agents, Collection<String> models) {
-        this(agents, models, BuildInfo.current());
+        this(agents, models, Set.of(), BuildInfo.current());
+    }
+
+    /**
+     * As {@link #GatewayMetrics(Collection, Collection)}, with the configured MCP {@code servers}, the only server
+     * labels of the tool metrics.
+     */
+    public GatewayMetrics(Collection<String> agents, Collection<String> models, Collection<String> servers) {
+        this(agents, models, servers, BuildInfo.current());
     }
 
     /** As {@link #GatewayMetrics(Collection)}, with {@code build} as the labels of {@code clawgate_build_info}. */
     public GatewayMetrics(Collection<String> agents, BuildInfo build) {
-        this(agents, Set.of(), build);
+        this(agents, Set.of(), Set.of(), build);
     }
 
-    private GatewayMetrics(Collection<String> agents, Collection<String> models, BuildInfo build) {
+    private GatewayMetrics(Collection<String> agents, Collection<String> models, Collection<String> servers,
+                           BuildInfo build) {
         this.models = Set.copyOf(models);
         Info.builder().name("clawgate_build_info").help("The build of clawgate that runs (always 1)")
                 .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
@@ -127,6 +151,16 @@ public final class GatewayMetrics implements GatewayEvents {
                 "Failed or timed-out calls to the shared state store (Redis) by kind", "kind");
         for (String kind : new String[] {"ratelimit", "lockout", "session", "ping", "quota", "sentinel"}) {
             stateStoreErrors.put(kind, storeErrors.labelValues(kind));
+        }
+        toolCalls = counter("clawgate_tool_calls", "Server (MCP) tool calls by agent, server, tool and outcome",
+                "agent", "server", "tool", "outcome");
+        toolDuration = Histogram.builder().name("clawgate_tool_call_duration_seconds").unit(Unit.SECONDS)
+                .help("Server (MCP) tool call to its result").labelNames("server", "tool").classicOnly()
+                .classicUpperBounds(TOOL_BUCKETS).withoutExemplars().register(registry);
+        Gauge up = Gauge.builder().name("clawgate_mcp_server_up").help("1 while the MCP server is connected, else 0")
+                .labelNames("server").withoutExemplars().register(registry);
+        for (String server : servers) {
+            serverUp.put(server, up.labelValues(server));
         }
         // heap and threads only: the all-in-one JvmMetrics adds a GC notification listener that would pin the
         // webapp's class loader after an undeploy
@@ -223,6 +257,38 @@ public final class GatewayMetrics implements GatewayEvents {
         int slash = model.indexOf('/');
         String wildcard = slash > 0 ? model.substring(0, slash) + "/*" : "other";
         return models.contains(wildcard) ? wildcard : "other";
+    }
+
+    @Override
+    public void toolCalled(String agent, String server, String tool, String outcome, long durationNanos) {
+        if (!byAgent.containsKey(agent)) {
+            return;
+        }
+        String s = serverUp.containsKey(server) ? server : UNKNOWN;
+        String t = s.equals(UNKNOWN) ? UNKNOWN : toolLabel(s, tool);
+        toolCalls.labelValues(agent, s, t, outcome).inc();
+        toolDuration.labelValues(s, t).observe(durationNanos / 1e9);
+    }
+
+    /** The tool's own name while fewer than {@link #MAX_TOOL_LABELS} pairs are in use, then {@code _other}. */
+    private String toolLabel(String server, String tool) {
+        String pair = server + '/' + tool;
+        if (toolLabels.contains(pair)) {
+            return tool;
+        }
+        if (toolLabels.size() < MAX_TOOL_LABELS) {
+            toolLabels.add(pair);
+            return tool;
+        }
+        return "_other";
+    }
+
+    @Override
+    public void mcpServerChanged(String server, boolean up) {
+        GaugeDataPoint g = serverUp.get(server);
+        if (g != null) {
+            g.set(up ? 1 : 0);
+        }
     }
 
     @Override

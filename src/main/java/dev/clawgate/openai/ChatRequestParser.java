@@ -1,8 +1,6 @@
 package dev.clawgate.openai;
 
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
@@ -11,24 +9,31 @@ import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Parses and validates a chat completions body into a {@link ChatRequest}. Every rejection is an
- * {@link ApiException} 400 whose {@code param} names the field at fault; the message never echoes the body.
- * Thread-safe; create one and share it.
+ * {@link ApiException} 400 whose {@code param} names the field at fault; the message never echoes the body. The
+ * gateway owns {@code model}, {@code messages}, {@code stream} and {@code stream_options}; every other top-level field
+ * is passed to the upstream as sent ({@link PassThrough}). Each field and header is bounded by the
+ * {@link RequestLimits} given at construction. Thread-safe; create one and share it.
  */
 public final class ChatRequestParser {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
-    private static final Set<String> PASSED_THROUGH = Set.of("temperature", "top_p", "max_tokens",
-            "max_completion_tokens", "stop", "seed", "response_format", "presence_penalty", "frequency_penalty",
-            "tools", "tool_choice", "parallel_tool_calls");
-    private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
 
     private final JsonReaderFactory readers = JsonProvider.provider().createReaderFactory(Map.of());
+    private final RequestLimits limits;
+
+    /** A parser with the documented default bounds ({@link RequestLimits#DEFAULTS}). */
+    public ChatRequestParser() {
+        this(RequestLimits.DEFAULTS);
+    }
+
+    public ChatRequestParser(RequestLimits limits) {
+        this.limits = limits;
+    }
 
     /** Reads one JSON value from UTF-8 bytes; 400 when it is not well-formed JSON. */
     public JsonValue readJson(byte[] body, int length) {
@@ -37,9 +42,9 @@ public final class ChatRequestParser {
         try (JsonReader reader = readers.createReader(new StringReader(
                 new String(body, 0, length, java.nio.charset.StandardCharsets.UTF_8)))) {
             value = reader.readValue();
-        } catch (JsonException | NumberFormatException | ArithmeticException e) {
-            // Parsson reports a number it cannot hold (an exponent past int range: 1e99999999999) as a
-            // NumberFormatException, not a JsonException
+        } catch (RuntimeException e) {
+            // JsonException; Parsson's plain RuntimeException past 1,000 levels of nesting; and a number it cannot
+            // hold (an exponent past int range: 1e99999999999), reported as a NumberFormatException
             throw ApiException.badRequest(null, "invalid_json",
                     "We could not parse the JSON body of your request. Send a JSON object with Content-Type: "
                             + "application/json.");
@@ -61,7 +66,9 @@ public final class ChatRequestParser {
 
     public ChatRequest parse(JsonObject o) {
         String model = optionalString(o, "model");
+        tooLong("model", model, limits.maxModelChars(), "gateway.http.maxModelChars");
         String user = optionalString(o, "user");
+        tooLong("user", user, limits.maxUserChars(), "gateway.http.maxUserChars");
         if (user != null && user.isBlank()) {
             user = null;
         }
@@ -78,39 +85,40 @@ public final class ChatRequestParser {
             }
             includeUsage = iu == JsonValue.TRUE;
         }
-        JsonValue n = o.get("n");
-        if (n != null && n != JsonValue.NULL && !(n instanceof JsonNumber num && num.isIntegral() && num.longValue() == 1)) {
-            throw ApiException.badRequest("n", "Only `n` = 1 is supported.");
+        JsonValue messages = o.get("messages");
+        if (messages instanceof JsonArray a && a.size() > limits.maxMessages()) {
+            throw ApiException.badRequest("messages", "array_above_max_length", "`messages` has " + a.size()
+                    + " entries; at most " + limits.maxMessages() + " are accepted (gateway.http.maxMessages).");
         }
-        Map<String, JsonValue> params = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonValue> e : o.entrySet()) {
-            if (PASSED_THROUGH.contains(e.getKey()) && e.getValue() != JsonValue.NULL) {
-                params.put(e.getKey(), e.getValue());
-            }
-        }
-        range(params, "temperature", 0, 2, "`temperature` must be between 0 and 2.");
-        range(params, "top_p", 0, 1, "`top_p` must be between 0 and 1.");
-        range(params, "presence_penalty", -2, 2, "`presence_penalty` must be between -2.0 and 2.0.");
-        range(params, "frequency_penalty", -2, 2, "`frequency_penalty` must be between -2.0 and 2.0.");
-        Long maxTokens = positiveInt(params, "max_tokens");
-        Long maxCompletion = positiveInt(params, "max_completion_tokens");
-        if (params.containsKey("seed") && !(params.get("seed") instanceof JsonNumber s && s.isIntegral())) {
-            throw ApiException.badRequest("seed", "`seed` must be an integer.");
-        }
-        stop(params.get("stop"));
-        responseFormat(params.get("response_format"));
-        tools(params.get("tools"), params.get("tool_choice"));
-        JsonValue parallel = params.get("parallel_tool_calls");
-        if (parallel != null && parallel != JsonValue.TRUE && parallel != JsonValue.FALSE) {
-            throw ApiException.badRequest("parallel_tool_calls", "`parallel_tool_calls` must be a boolean.");
-        }
-        List<ChatMessage> messages = messages(o.get("messages"));
-        return new ChatRequest(model, messages, stream, includeUsage, user,
-                maxCompletion != null ? maxCompletion : maxTokens, params);
+        Map<String, JsonValue> params = PassThrough.collect(o, limits.maxPassThroughBytes());
+        int choices = PassThrough.choices(params, limits.maxChoices());
+        Long maxTokens = PassThrough.maxTokens(params);
+        return new ChatRequest(model, messages(messages, limits.maxContentParts()), stream, includeUsage, user,
+                maxTokens, params, choices);
     }
 
-    /** Parses the {@code messages} array; also used to read stored transcripts back. */
+    /**
+     * Checks the value of a request header the gateway reads ({@code x-openclaw-session-key},
+     * {@code x-openclaw-agent-id}): 400 with {@code param} the header's name when it is longer than
+     * {@link RequestLimits#maxHeaderChars()}.
+     */
+    public void checkHeader(String name, String value) {
+        tooLong(name, value, limits.maxHeaderChars(), "gateway.http.maxHeaderChars");
+    }
+
+    private static void tooLong(String param, String value, int max, String key) {
+        if (value != null && value.length() > max) {
+            throw ApiException.badRequest(param, "string_above_max_length", "`" + param + "` is longer than "
+                    + max + " characters (" + key + ").");
+        }
+    }
+
+    /** Parses a {@code messages} array without bounds: reads stored transcripts back. */
     public List<ChatMessage> messages(JsonValue value) {
+        return messages(value, Integer.MAX_VALUE);
+    }
+
+    private List<ChatMessage> messages(JsonValue value, int maxParts) {
         if (value == null || value == JsonValue.NULL) {
             throw ApiException.badRequest("messages", "Missing required parameter: 'messages'.");
         }
@@ -123,7 +131,7 @@ public final class ChatRequestParser {
         List<ChatMessage> out = new ArrayList<>(array.size());
         boolean userOrTool = false;
         for (int i = 0; i < array.size(); i++) {
-            ChatMessage m = message(array.get(i), i);
+            ChatMessage m = message(array.get(i), i, maxParts);
             userOrTool |= m.role().equals("user") || m.role().equals("tool");
             out.add(m);
         }
@@ -133,7 +141,7 @@ public final class ChatRequestParser {
         return out;
     }
 
-    private ChatMessage message(JsonValue value, int i) {
+    private ChatMessage message(JsonValue value, int i, int maxParts) {
         String at = "messages[" + i + "]";
         if (!(value instanceof JsonObject m)) {
             throw ApiException.badRequest("messages", at + " must be an object.");
@@ -151,6 +159,10 @@ public final class ChatRequestParser {
                 throw ApiException.badRequest("messages", at + ".content is required for role '" + role + "'.");
             }
         } else if (content instanceof JsonArray parts) {
+            if (parts.size() > maxParts) {
+                throw ApiException.badRequest("messages", "array_above_max_length", at + ".content has "
+                        + parts.size() + " parts; at most " + maxParts + " are accepted (gateway.http.maxContentParts).");
+            }
             for (int p = 0; p < parts.size(); p++) {
                 part(parts.get(p), at + ".content[" + p + "]");
             }
@@ -241,89 +253,7 @@ public final class ChatRequestParser {
         throw ApiException.badRequest(field, "`" + field + "` must be a boolean.");
     }
 
-    private static void range(Map<String, JsonValue> params, String field, double min, double max, String message) {
-        JsonValue v = params.get(field);
-        if (v == null) {
-            return;
-        }
-        if (!(v instanceof JsonNumber n)) {
-            throw ApiException.badRequest(field, "`" + field + "` must be a number.");
-        }
-        double d = n.doubleValue();
-        if (!(d >= min && d <= max)) {
-            throw ApiException.badRequest(field, message);
-        }
-    }
-
-    private static Long positiveInt(Map<String, JsonValue> params, String field) {
-        JsonValue v = params.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof JsonNumber n) || !n.isIntegral() || n.bigIntegerValue().signum() <= 0
-                || n.bigIntegerValue().bitLength() > 53) {
-            throw ApiException.badRequest(field, "`" + field + "` must be a positive integer.");
-        }
-        return n.longValue();
-    }
-
-    private static void stop(JsonValue v) {
-        if (v == null || v instanceof JsonString) {
-            return;
-        }
-        if (!(v instanceof JsonArray a)) {
-            throw ApiException.badRequest("stop", "`stop` must be a string or an array of strings.");
-        }
-        if (a.size() > 4) {
-            throw ApiException.badRequest("stop", "`stop` supports at most 4 sequences.");
-        }
-        for (JsonValue s : a) {
-            if (!(s instanceof JsonString str) || str.getString().isEmpty()) {
-                throw ApiException.badRequest("stop", "`stop` entries must be non-empty strings.");
-            }
-        }
-    }
-
-    private static void responseFormat(JsonValue v) {
-        if (v == null) {
-            return;
-        }
-        if (!(v instanceof JsonObject o) || !(o.get("type") instanceof JsonString t)
-                || !RESPONSE_FORMATS.contains(t.getString())) {
-            throw ApiException.badRequest("response_format",
-                    "`response_format.type` must be 'text', 'json_object' or 'json_schema'.");
-        }
-    }
-
-    private static void tools(JsonValue tools, JsonValue choice) {
-        if (tools != null) {
-            if (!(tools instanceof JsonArray a)) {
-                throw ApiException.badRequest("tools", "`tools` must be an array.");
-            }
-            for (int i = 0; i < a.size(); i++) {
-                if (!(a.get(i) instanceof JsonObject t) || !"function".equals(t.getString("type", null))
-                        || !(t.get("function") instanceof JsonObject fn) || !(fn.get("name") instanceof JsonString)) {
-                    throw ApiException.badRequest("tools", "tools[" + i + "] must be {\"type\":\"function\","
-                            + "\"function\":{\"name\":…}}.");
-                }
-            }
-        }
-        if (choice == null) {
-            return;
-        }
-        if (choice instanceof JsonString s) {
-            if (!Set.of("none", "auto", "required").contains(s.getString())) {
-                throw ApiException.badRequest("tool_choice", "`tool_choice` must be 'none', 'auto', 'required' or "
-                        + "a function choice.");
-            }
-        } else if (!(choice instanceof JsonObject o) || !(o.get("function") instanceof JsonObject fn)
-                || !(fn.get("name") instanceof JsonString)) {
-            throw ApiException.badRequest("tool_choice", "`tool_choice` object must be {\"type\":\"function\","
-                    + "\"function\":{\"name\":…}}.");
-        }
-    }
-
-    private static String truncate(String s) {
+    static String truncate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 }

@@ -1,15 +1,18 @@
 package dev.clawgate.time;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The production {@link Scheduler}: one daemon thread ({@code clawgate-timer}) over {@link System#nanoTime()}.
- * Cancelled tasks leave the queue at once; tasks still queued at {@link #close()} are dropped.
+ * Cancelled tasks leave the queue at once; tasks still queued at {@link #close()} are dropped. {@link #shutdown}
+ * returns only once the thread has ended (or its bound has passed), so an undeploy leaves no timer thread behind.
  */
 public final class SystemScheduler implements Scheduler, AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
+    private final OwnedThreads threads;
 
     public SystemScheduler() {
         this("clawgate-timer");
@@ -17,11 +20,8 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
 
     /** A scheduler whose one daemon thread has the given name. */
     public SystemScheduler(String threadName) {
-        executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        threads = new OwnedThreads(threadName, false);
+        executor = new ScheduledThreadPoolExecutor(1, threads);
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
@@ -31,26 +31,43 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
         return System.nanoTime();
     }
 
+    /** A task scheduled after {@link #close()} is dropped, like the ones still queued then. */
     @Override
     public Task schedule(Runnable task, long delay, TimeUnit unit) {
-        ScheduledFuture<?> f = executor.schedule(task, delay, unit);
-        return () -> f.cancel(false);
+        try {
+            ScheduledFuture<?> f = executor.schedule(task, delay, unit);
+            return () -> f.cancel(false);
+        } catch (RejectedExecutionException closed) {
+            return () -> false;
+        }
     }
 
     @Override
     public Task scheduleWithFixedDelay(Runnable task, long initialDelay, long delay, TimeUnit unit) {
-        ScheduledFuture<?> f = executor.scheduleWithFixedDelay(task, initialDelay, delay, unit);
-        return () -> f.cancel(false);
+        try {
+            ScheduledFuture<?> f = executor.scheduleWithFixedDelay(task, initialDelay, delay, unit);
+            return () -> f.cancel(false);
+        } catch (RejectedExecutionException closed) {
+            return () -> false;
+        }
     }
 
-    /** Stops the timer thread, waiting at most {@code timeoutMs} for a running task to end. */
-    public void shutdown(long timeoutMs) {
+    /**
+     * Stops the timer thread and waits, at most {@code timeoutMs}, for a running task to end and for the thread
+     * itself to have ended.
+     *
+     * @return whether the thread ended in time
+     */
+    public boolean shutdown(long timeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         executor.shutdownNow();
         try {
             executor.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
+        return threads.join(deadline);
     }
 
     /** Stops the timer thread at once, without waiting. */

@@ -1,48 +1,73 @@
 package dev.clawgate.upstream;
 
 import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ChoiceDelta;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.Usage;
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Turns the {@code data:} payloads of an upstream {@code chat.completion.chunk} stream into {@link DeltaSink} calls:
- * content, reasoning ({@code delta.reasoning_content}, or {@code delta.reasoning} as Ollama and some vLLM
- * versions name it), tool-call fragments (index, id, type, name, arguments kept as sent), the first
- * {@code finish_reason} only, and the usage (reasoning tokens of {@code completion_tokens_details} included) (kept until the end, so the sink gets it after the finish). Choices other than index 0 are
- * ignored ({@code n} is always 1). Not thread-safe: one decoder per run, fed from one thread at a time.
+ * per choice its text, its reasoning ({@code delta.reasoning_content}, or {@code delta.reasoning} as Ollama and some
+ * vLLM versions name it), tool-call fragments (index, id, type, name, arguments kept as sent), every other delta member
+ * ({@code refusal}, {@code annotations}, ...) and {@code logprobs} as sent, and its first {@code finish_reason} only;
+ * the chunk's {@code system_fingerprint} and {@code service_tier} whenever they change; and the usage with all its
+ * details (kept until the end, so the sink gets it after the finish). Choices at or beyond the number asked for
+ * ({@code n}) are ignored, so an upstream cannot make the run track more. Not thread-safe: one decoder per run, fed
+ * from one thread at a time.
  */
 final class ChunkDecoder {
     /** What a payload meant for the run. */
     enum Step { CONTINUE, DONE }
 
+    private static final java.util.Set<String> DELTA_OWN = java.util.Set.of("role", "content", "tool_calls",
+            "reasoning_content", "reasoning");
+    private static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
+
     private final DeltaSink sink;
     private final JsonReaderFactory readers;
     private final String apiKey;
-    private boolean finished;
+    private final int choices;
+    private final BitSet started = new BitSet();
+    private final BitSet finished = new BitSet();
+    private ResponseMeta meta = ResponseMeta.NONE;
     private Usage usage;
 
     /**
-     * @param sink   where deltas go
+     * @param sink    where deltas go
      * @param readers JSON-P readers, made once by the provider
-     * @param apiKey the provider's key, scrubbed from relayed error messages; null when none
+     * @param apiKey  the provider's key, scrubbed from relayed error messages; null when none
+     * @param choices how many choices the client asked for ({@code n}); choices 0 to {@code choices - 1} are relayed
      */
-    ChunkDecoder(DeltaSink sink, JsonReaderFactory readers, String apiKey) {
+    ChunkDecoder(DeltaSink sink, JsonReaderFactory readers, String apiKey, int choices) {
         this.sink = sink;
         this.readers = readers;
         this.apiKey = apiKey;
+        this.choices = Math.max(1, choices);
     }
 
-    /** Whether a {@code finish_reason} has been seen (so end of input is a normal end). */
+    ChunkDecoder(DeltaSink sink, JsonReaderFactory readers, String apiKey) {
+        this(sink, readers, apiKey, 1);
+    }
+
+    /** Whether every choice that started has given its {@code finish_reason} (so end of input is a normal end). */
     boolean finished() {
-        return finished;
+        return !finished.isEmpty() && started.stream().allMatch(finished::get);
     }
 
     /** The usage seen so far, or null. */
@@ -72,10 +97,19 @@ final class ChunkDecoder {
         if (chunk.containsKey("error") && chunk.get("error") != JsonValue.NULL) {
             throw UpstreamErrors.inStream(readers, trimmed, apiKey);
         }
-        if (chunk.get("choices") instanceof JsonArray choices) {
-            for (JsonValue c : choices) {
-                if (c instanceof JsonObject choice && intOr(choice.get("index"), 0) == 0) {
-                    applyChoice(choice);
+        ResponseMeta now = new ResponseMeta(string(chunk.get("system_fingerprint")),
+                string(chunk.get("service_tier")));
+        if ((now.systemFingerprint() != null || now.serviceTier() != null) && !now.equals(meta)) {
+            meta = now;
+            sink.onResponseMeta(now);
+        }
+        if (chunk.get("choices") instanceof JsonArray list) {
+            for (JsonValue c : list) {
+                if (c instanceof JsonObject choice) {
+                    int index = intOr(choice.get("index"), 0);
+                    if (index >= 0 && index < choices) {
+                        applyChoice(index, choice);
+                    }
                 }
             }
         }
@@ -85,27 +119,41 @@ final class ChunkDecoder {
         return Step.CONTINUE;
     }
 
-    private void applyChoice(JsonObject choice) {
-        if (!finished && choice.get("delta") instanceof JsonObject delta) {
-            if (delta.get("reasoning_content") instanceof JsonString thought) {
-                sink.onReasoning(thought.getString());
-            } else if (delta.get("reasoning") instanceof JsonString thought) {
-                sink.onReasoning(thought.getString());
-            }
-            if (delta.get("content") instanceof JsonString text) {
-                sink.onContent(text.getString());
-            }
-            if (delta.get("tool_calls") instanceof JsonArray calls) {
-                for (int i = 0; i < calls.size(); i++) {
-                    if (calls.get(i) instanceof JsonObject call) {
-                        sink.onToolCall(toolCall(call, i));
+    private void applyChoice(int index, JsonObject choice) {
+        if (finished.get(index)) {
+            return;
+        }
+        started.set(index);
+        JsonObject logprobs = choice.get("logprobs") instanceof JsonObject l ? l : null;
+        if (choice.get("delta") instanceof JsonObject delta) {
+            List<ToolCallDelta> calls = new ArrayList<>();
+            if (delta.get("tool_calls") instanceof JsonArray array) {
+                for (int i = 0; i < array.size(); i++) {
+                    if (array.get(i) instanceof JsonObject call) {
+                        calls.add(toolCall(call, i));
                     }
                 }
             }
+            JsonObjectBuilder others = null;
+            for (Map.Entry<String, JsonValue> e : delta.entrySet()) {
+                if (!DELTA_OWN.contains(e.getKey()) && e.getValue() != JsonValue.NULL) {
+                    others = others == null ? BUILDERS.createObjectBuilder() : others;
+                    others.add(e.getKey(), e.getValue());
+                }
+            }
+            String reasoning = delta.get("reasoning_content") instanceof JsonString r ? r.getString()
+                    : string(delta.get("reasoning"));
+            ChoiceDelta d = new ChoiceDelta(index, string(delta.get("content")), reasoning, calls,
+                    others == null ? null : others.build(), logprobs);
+            if (!d.isEmpty()) {
+                sink.onDelta(d);
+            }
+        } else if (logprobs != null) {
+            sink.onDelta(new ChoiceDelta(index, null, null, List.of(), null, logprobs));
         }
-        if (!finished && choice.get("finish_reason") instanceof JsonString reason) {
-            finished = true;
-            sink.onFinish(reason.getString());
+        if (choice.get("finish_reason") instanceof JsonString reason) {
+            finished.set(index);
+            sink.onFinish(index, reason.getString());
         }
     }
 
@@ -115,21 +163,19 @@ final class ChunkDecoder {
                 string(call.get("type")), string(function.get("name")), string(function.get("arguments")));
     }
 
+    /** The counts, and every other member (the details) as sent. */
     private static Usage usage(JsonObject u) {
         long prompt = longOr(u.get("prompt_tokens"), 0);
         long completion = longOr(u.get("completion_tokens"), 0);
         long total = Math.max(longOr(u.get("total_tokens"), 0), prompt + completion);
-        Long cached = null;
-        if (u.get("prompt_tokens_details") instanceof JsonObject details
-                && details.get("cached_tokens") instanceof JsonNumber n) {
-            cached = n.longValue();
+        JsonObjectBuilder details = BUILDERS.createObjectBuilder();
+        for (Map.Entry<String, JsonValue> e : u.entrySet()) {
+            if (!e.getKey().equals("prompt_tokens") && !e.getKey().equals("completion_tokens")
+                    && !e.getKey().equals("total_tokens") && e.getValue() != JsonValue.NULL) {
+                details.add(e.getKey(), e.getValue());
+            }
         }
-        Long reasoning = null;
-        if (u.get("completion_tokens_details") instanceof JsonObject details
-                && details.get("reasoning_tokens") instanceof JsonNumber n) {
-            reasoning = n.longValue();
-        }
-        return new Usage(prompt, completion, total, cached, reasoning);
+        return new Usage(prompt, completion, total, details.build());
     }
 
     private static String string(JsonValue v) {

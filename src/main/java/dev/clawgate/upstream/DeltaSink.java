@@ -1,37 +1,57 @@
 package dev.clawgate.upstream;
 
 import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ChoiceDelta;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.Usage;
 
 /**
  * Where a {@link ChatProvider} pushes a run's output. A provider calls these methods from one thread at a time, in
- * this order: {@link #onOpen()} once (the upstream accepted the request), any number of {@link #onContent},
- * {@link #onReasoning} and {@link #onToolCall}, at most one {@link #onFinish}, at most one {@link #onUsage}, then exactly one of
+ * this order: {@link #onOpen()} once (the upstream accepted the request), any number of {@link #onResponseMeta} and
+ * {@link #onDelta}, at most one {@link #onFinish} per choice, at most one {@link #onUsage}, then exactly one of
  * {@link #onComplete()} or {@link #onError}. {@link #onError} may also come before {@link #onOpen()}, when the
- * upstream refused the request. The sink knows nothing of upstreams; the provider nothing of HTTP responses.
+ * upstream refused the request. Choices are numbered from 0; a run asked for one choice uses only choice 0 (the
+ * single-choice methods). The sink knows nothing of upstreams; the provider nothing of HTTP responses.
  */
 public interface DeltaSink {
     /** The upstream answered with a success status: a streaming client may now get its 200 and role chunk. */
     void onOpen();
 
-    /** A piece of assistant text. */
-    void onContent(String text);
-
-    /**
-     * A piece of the model's reasoning ({@code reasoning_content} / {@code reasoning} of a reasoning model), apart
-     * from its answer. Ignored by default.
-     */
-    default void onReasoning(String text) {
+    /** The upstream named its {@code system_fingerprint} / {@code service_tier} (again when they change). */
+    default void onResponseMeta(ResponseMeta meta) {
     }
 
-    /** A piece of a tool call, with its index preserved. */
-    void onToolCall(ToolCallDelta delta);
+    /** One choice's piece of output: text, tool-call fragments, other delta fields, logprobs. */
+    void onDelta(ChoiceDelta delta);
 
-    /** Why the model stopped: {@code stop}, {@code length}, {@code tool_calls} or {@code content_filter}. */
-    void onFinish(String finishReason);
+    /**
+     * A piece of choice 0's reasoning ({@code reasoning_content} / {@code reasoning} of a reasoning model), apart from
+     * its answer.
+     */
+    default void onReasoning(String text) {
+        onDelta(ChoiceDelta.reasoning(0, text));
+    }
 
-    /** Token usage of the run. */
+    /** A piece of assistant text of choice 0. */
+    default void onContent(String text) {
+        onDelta(ChoiceDelta.content(0, text));
+    }
+
+    /** A piece of a tool call of choice 0, with its index preserved. */
+    default void onToolCall(ToolCallDelta delta) {
+        onDelta(ChoiceDelta.toolCall(0, delta));
+    }
+
+    /** Why a choice stopped: {@code stop}, {@code length}, {@code tool_calls} or {@code content_filter}. */
+    void onFinish(int choice, String finishReason);
+
+    /** Why choice 0 stopped. */
+    default void onFinish(String finishReason) {
+        onFinish(0, finishReason);
+    }
+
+    /** Token usage of the run (all choices together). */
     void onUsage(Usage usage);
 
     /**

@@ -1,6 +1,7 @@
 package dev.clawgate.upstream;
 
 import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.openai.ChoiceDelta;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.time.Scheduler;
 import java.util.ArrayList;
@@ -10,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The built-in {@code echo} model: answers {@code echo: <last user text>}, streamed word by word (each word after
  * the first keeps its leading space, so the deltas concatenate to the whole answer). A word counts as one token, in
- * the prompt and in the answer. A {@code max_tokens} cap cuts the answer with finish reason {@code length}.
+ * the prompt and in the answer. A {@code max_tokens} cap cuts the answer with finish reason {@code length}. Asked
+ * for {@code n} choices it answers each the same, word k of every choice before word k + 1 of any, and counts the
+ * words of all of them as completion tokens.
  *
  * <p>It also answers {@code /v1/embeddings} with deterministic small vectors ({@link EchoEmbeddings}).
  *
@@ -47,7 +50,8 @@ public final class EchoProvider implements ChatProvider {
         if (cut) {
             words = words.subList(0, request.maxTokens().intValue());
         }
-        Run run = new Run(sink, words, cut ? "length" : "stop", Usage.of(prompt, words.size()));
+        int choices = request.choices();
+        Run run = new Run(sink, words, choices, cut ? "length" : "stop", Usage.of(prompt, (long) words.size() * choices));
         sink.onOpen();
         if (wordDelayMs <= 0) {
             run.emitAll();
@@ -68,6 +72,7 @@ public final class EchoProvider implements ChatProvider {
     private final class Run implements Cancellable {
         private final DeltaSink sink;
         private final List<String> words;
+        private final int choices;
         private final String finishReason;
         private final Usage usage;
         private final long startNanos = scheduler.nanoTime();
@@ -76,9 +81,10 @@ public final class EchoProvider implements ChatProvider {
         private volatile boolean cancelled;
         private volatile Scheduler.Task pending;
 
-        Run(DeltaSink sink, List<String> words, String finishReason, Usage usage) {
+        Run(DeltaSink sink, List<String> words, int choices, String finishReason, Usage usage) {
             this.sink = sink;
             this.words = words;
+            this.choices = choices;
             this.finishReason = finishReason;
             this.usage = usage;
         }
@@ -86,7 +92,7 @@ public final class EchoProvider implements ChatProvider {
         /** Emits words while the sink can take them; when it cannot, returns and goes on from its resume. */
         void emitAll() {
             while (!cancelled && next < words.size()) {
-                sink.onContent(words.get(next++));
+                word(words.get(next++));
                 Resume resume = new Resume();
                 sink.whenReady(resume);
                 if (!resume.ranAtOnce()) {
@@ -133,16 +139,25 @@ public final class EchoProvider implements ChatProvider {
                 return;
             }
             if (next < words.size()) {
-                sink.onContent(words.get(next++));
+                word(words.get(next++));
                 sink.whenReady(this::scheduleNext);
             } else {
                 finish();
             }
         }
 
+        /** One word, to every choice. */
+        private void word(String w) {
+            for (int c = 0; c < choices && !cancelled; c++) {
+                sink.onDelta(ChoiceDelta.content(c, w));
+            }
+        }
+
         private void finish() {
             if (!cancelled) {
-                sink.onFinish(finishReason);
+                for (int c = 0; c < choices; c++) {
+                    sink.onFinish(c, finishReason);
+                }
                 sink.onUsage(usage);
                 sink.onComplete();
             }

@@ -24,8 +24,9 @@ import org.eclipse.jetty.http.HttpMethod;
  * client's {@code input}, {@code encoding_format}, {@code dimensions} and {@code user} as sent), the reply buffered
  * by Jetty's client without a waiting thread up to {@value #MAX_REPLY_BYTES} bytes (beyond: 502
  * {@code upstream_protocol_error}), the whole call bounded by the provider's {@code timeoutMs} (504
- * {@code upstream_timeout}). Failures map as for chat ({@link UpstreamErrors}). Ends once: the sink's one call, or a
- * cancel that tells it nothing.
+ * {@code upstream_timeout}). Failures map as for chat ({@link UpstreamErrors}). A traced request's
+ * {@code traceparent} / {@code tracestate} go with it ({@link EmbeddingRequest#trace()}). Ends once: the sink's one
+ * call, or a cancel that tells it nothing.
  */
 final class EmbeddingCall implements Cancellable {
     /** Largest upstream embeddings reply read, bytes. */
@@ -51,6 +52,7 @@ final class EmbeddingCall implements Cancellable {
                     if (authorization != null) {
                         h.put(HttpHeader.AUTHORIZATION, authorization);
                     }
+                    call.trace().headers(h::put);
                 })
                 .body(new StringRequestContent("application/json", body(call)));
         request = r;

@@ -24,11 +24,13 @@ import org.eclipse.jetty.http.HttpMethod;
  * vLLM, llama.cpp server, LM Studio, OpenAI). Configured by {@code models.providers.<name>.*}:
  * {@code baseUrl} (required; {@code /chat/completions} is appended), {@code apiKey} (sent as
  * {@code Authorization: Bearer}, never logged or echoed) [none], {@code timeoutMs}: the longest the upstream may stay
- * silent, before its response headers and between two bytes of its stream, ms [120000].
+ * silent, before its response headers and between two bytes of its stream, ms [120000], {@code dropFields}: request
+ * fields this upstream must not get (OpenAI's API refuses {@code top_k}, for one) [none].
  *
  * <p>Every run is one {@code POST {baseUrl}/chat/completions} with the agent's model name, the assembled messages,
- * {@code "stream": true}, {@code "stream_options": {"include_usage": true}} and the client's sampling and tool
- * fields as sent; the body is written as JSON text, without reflection. The upstream is always streamed, whatever the
+ * {@code "stream": true}, {@code "stream_options": {"include_usage": true}} and every other field the client sent,
+ * unchanged and in order (sampling, tools, {@code n}, {@code logprobs}, server extensions), less {@code dropFields};
+ * the body is written as JSON text, without reflection. The upstream is always streamed, whatever the
  * client asked, so the first token reaches the gateway at once and a run can be cancelled mid-way; the caller
  * assembles a non-streaming reply. Non-blocking end to end: Jetty's {@code HttpClient} with an asynchronous content
  * listener that parses SSE as bytes arrive ({@link SseParser}, {@link ChunkDecoder}) and demands the next chunk only
@@ -36,7 +38,9 @@ import org.eclipse.jetty.http.HttpMethod;
  * the upstream answered 2xx; failures map as {@link UpstreamErrors} describes. {@link Cancellable#cancel()} aborts
  * the request, which closes its HTTP/1.1 connection, so the upstream stops generating. One client per provider;
  * its threads and their clean stop at undeploy: see {@link UpstreamHttp}. Embeddings:
- * {@code POST {baseUrl}/embeddings} ({@link EmbeddingCall}).
+ * {@code POST {baseUrl}/embeddings} ({@link EmbeddingCall}). Every call of a traced request carries its W3C
+ * {@code traceparent} and {@code tracestate} headers ({@link UpstreamRequest#trace()},
+ * {@link EmbeddingRequest#trace()}).
  */
 public final class OpenAiCompatibleProvider implements ChatProvider {
     private final String name;
@@ -50,6 +54,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     private final UpstreamHttp http;
     private final JsonReaderFactory readers = Json.createReaderFactory(Map.of());
     private final Set<UpstreamRun> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> dropFields;
 
     /**
      * @param spec      the provider's configuration (baseUrl required)
@@ -68,6 +73,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         this.scheduler = scheduler;
         this.clock = clock;
         this.http = new UpstreamHttp(spec.name(), spec.timeoutMs(), scheduler);
+        this.dropFields = Set.copyOf(spec.dropFields());
     }
 
     @Override
@@ -80,9 +86,10 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
                     if (authorization != null) {
                         h.put(HttpHeader.AUTHORIZATION, authorization);
                     }
+                    request.trace().headers(h::put);
                 })
-                .body(new StringRequestContent("application/json", body(request)));
-        UpstreamRun run = new UpstreamRun(sink, new ChunkDecoder(sink, readers, apiKey), this);
+                .body(new StringRequestContent("application/json", body(request, dropFields)));
+        UpstreamRun run = new UpstreamRun(sink, new ChunkDecoder(sink, readers, apiKey, request.choices()), this);
         running.add(run);
         run.start(call, scheduler);
         return run;
@@ -96,8 +103,11 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         return call;
     }
 
-    /** The upstream request body: model, messages, stream with usage, then the passed-through fields as sent. */
-    static String body(UpstreamRequest request) {
+    /**
+     * The upstream request body: model, messages, stream with usage, then every passed-through field as the client
+     * sent it, in its order, except those in {@code drop} ({@code models.providers.<name>.dropFields}).
+     */
+    static String body(UpstreamRequest request, Set<String> drop) {
         StringBuilder b = new StringBuilder(512);
         b.append("{\"model\":");
         JsonText.quote(b, request.model());
@@ -112,6 +122,9 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         }
         b.append("],\"stream\":true,\"stream_options\":{\"include_usage\":true}");
         for (Map.Entry<String, JsonValue> e : request.params().entrySet()) {
+            if (drop.contains(e.getKey())) {
+                continue;
+            }
             b.append(',');
             JsonText.quote(b, e.getKey());
             b.append(':').append(e.getValue().toString());

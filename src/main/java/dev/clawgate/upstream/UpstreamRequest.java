@@ -1,7 +1,10 @@
 package dev.clawgate.upstream;
 
 import dev.clawgate.openai.ChatMessage;
+import dev.clawgate.trace.TraceContext;
 import jakarta.json.JsonValue;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,12 +13,29 @@ import java.util.Map;
  *
  * @param model     the upstream model name (the agent's, never the client's {@code openclaw:…} string)
  * @param messages  the assembled conversation: system prompt, history, new messages
- * @param params    sampling and tool fields passed through as the client sent them
+ * @param params    every top-level field the client sent but the ones the gateway owns, as sent, in order
  * @param maxTokens the client's token cap, or null
+ * @param choices   how many choices the client asked for ({@code n}) [1]
+ * @param trace     the W3C trace context sent as {@code traceparent} / {@code tracestate} headers, or
+ *                  {@link TraceContext#NONE} (null is taken as none)
  */
-public record UpstreamRequest(String model, List<ChatMessage> messages, Map<String, JsonValue> params, Long maxTokens) {
+public record UpstreamRequest(String model, List<ChatMessage> messages, Map<String, JsonValue> params, Long maxTokens,
+                              int choices, TraceContext trace) {
     public UpstreamRequest {
         messages = List.copyOf(messages);
-        params = Map.copyOf(params);
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        choices = Math.max(1, choices);
+        trace = trace == null ? TraceContext.NONE : trace;
+    }
+
+    /** A request that is not traced. */
+    public UpstreamRequest(String model, List<ChatMessage> messages, Map<String, JsonValue> params, Long maxTokens,
+                           int choices) {
+        this(model, messages, params, maxTokens, choices, TraceContext.NONE);
+    }
+
+    /** A request for one choice, not traced. */
+    public UpstreamRequest(String model, List<ChatMessage> messages, Map<String, JsonValue> params, Long maxTokens) {
+        this(model, messages, params, maxTokens, 1, TraceContext.NONE);
     }
 }

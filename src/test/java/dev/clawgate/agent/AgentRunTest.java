@@ -10,6 +10,7 @@ import dev.clawgate.config.GatewayConfig.AgentSpec;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.openai.ChatRequest;
+import dev.clawgate.openai.ChoiceDelta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.session.MemorySessionStore;
@@ -64,18 +65,20 @@ class AgentRunTest {
         }
 
         @Override
-        public void content(String text) {
-            calls.add("content " + text);
+        public void delta(ChoiceDelta delta) {
+            String choice = delta.index() == 0 ? "" : "[" + delta.index() + "] ";
+            if (delta.reasoning() != null) {
+                calls.add(choice + "reasoning " + delta.reasoning());
+            }
+            if (delta.content() != null) {
+                calls.add(choice + "content " + delta.content());
+            }
+            delta.toolCalls().forEach(t -> calls.add(choice + "tool " + t.index()));
         }
 
         @Override
-        public void toolCall(ToolCallDelta delta) {
-            calls.add("tool " + delta.index());
-        }
-
-        @Override
-        public void finish(String reason) {
-            calls.add("finish " + reason);
+        public void finish(int choice, String reason) {
+            calls.add((choice == 0 ? "" : "[" + choice + "] ") + "finish " + reason);
         }
 
         @Override
@@ -147,6 +150,23 @@ class AgentRunTest {
         run(sink, stateless(), "hi");
         provider.sink.onComplete();
         assertEquals(List.of("open", "finish stop", "complete 0", "close"), sink.calls);
+    }
+
+    @Test
+    void everyChoiceOfNGetsItsFinishAndChoicesBeyondNAreDropped() {
+        RecordingSink sink = new RecordingSink(true);
+        ChatRequest chat = new ChatRequest("openclaw", List.of(ChatMessage.text("user", "hi")), false, false, null,
+                null, Map.of(), 2);
+        runner.run(new RunRequest(chat, AGENT, stateless(), "req_2", time.nanoTime()), sink, reports::add).start();
+        assertEquals(2, provider.request.choices());
+        provider.sink.onOpen();
+        provider.sink.onDelta(ChoiceDelta.content(1, "b"));
+        provider.sink.onDelta(ChoiceDelta.content(2, "beyond n"));
+        provider.sink.onDelta(ChoiceDelta.toolCall(0, new ToolCallDelta(0, "call_1", "function", "f", "{}")));
+        provider.sink.onFinish(1, "length");
+        provider.sink.onComplete();
+        assertEquals(List.of("open", "[1] content b", "tool 0", "[1] finish length", "finish tool_calls",
+                "complete 0", "close"), sink.calls);
     }
 
     @Test

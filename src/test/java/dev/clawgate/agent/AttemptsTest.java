@@ -47,17 +47,12 @@ class AttemptsTest {
         public void answeredBy(String providerModel) {
             calls.add("answered " + providerModel);
         }
-
-        @Override
-        public void reasoning(String text) {
-            calls.add("reasoning " + text);
-        }
     }
 
     private AgentRunner runner(int primaryRetries, long retryMaxWaitMs) {
         return new AgentRunner(new ProviderRegistry(Map.of("a", primary, "b", backup),
                 Map.of("a", new ProviderSpec("a", null, null, "openai-completions", 1000, 0, primaryRetries,
-                        retryMaxWaitMs))), sessions, time);
+                        retryMaxWaitMs, List.of()))), sessions, time);
     }
 
     private static AgentSpec agent(List<ModelRef> fallbacks, Reasoning reasoning) {

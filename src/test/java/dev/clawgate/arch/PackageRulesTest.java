@@ -85,7 +85,7 @@ class PackageRulesTest {
     @Test
     void theScanFindsEveryPackage() {
         assertTrue(USES.keySet().containsAll(List.of("", "agent", "auth", "cluster", "config", "events", "http",
-                "metrics", "openai", "ratelimit", "session", "time", "upstream")), USES.keySet().toString());
+                "mcp", "metrics", "openai", "ratelimit", "session", "time", "trace", "upstream")), USES.keySet().toString());
     }
 
     @Test
@@ -123,6 +123,11 @@ class PackageRulesTest {
     }
 
     @Test
+    void theTraceContextIsALeafThatEveryLayerMayCarry() {
+        assertEquals(Set.of(), USES.getOrDefault("trace", Set.of()), "trace");
+    }
+
+    @Test
     void nothingBelowHttpNeedsTheEventsOrMetrics() {
         for (String pkg : List.of("agent", "session", "upstream", "cluster", "config", "openai", "time")) {
             assertUsesNone(pkg, "events", "metrics");
@@ -132,6 +137,16 @@ class PackageRulesTest {
     @Test
     void theRedisConnectionPackageIsALeafBelowItsAdapters() {
         assertUsesNone("cluster", "auth", "ratelimit", "session", "agent", "http", "metrics", "events", "upstream");
+    }
+
+    @Test
+    void theMcpClientSitsBesideUpstreamAndKnowsOnlyConfigAndTheWireJson() {
+        assertTrue(Set.of("config", "openai").containsAll(USES.getOrDefault("mcp", Set.of())),
+                "mcp uses " + USES.get("mcp"));
+        for (String pkg : List.of("upstream", "session", "config", "cluster", "openai", "time", "events", "http",
+                "auth", "ratelimit", "metrics")) {
+            assertUsesNone(pkg, "mcp");
+        }
     }
 
     @Test

@@ -80,7 +80,7 @@ class ConfigKeyTest {
         assertEquals(ConfigKey.HEARTBEAT_MS.name(), ConfigKeys.HEARTBEAT_MS);
         assertEquals("15000", ConfigKeys.GATEWAY_DEFAULTS.get("gateway.http.heartbeatMs"));
         assertEquals(Set.of("model", "systemPrompt", "maxHistoryMessages", "fallbacks", "allowedModels", "reasoning",
-                "embeddingModel"), ConfigKeys.AGENT_FIELDS);
+                "embeddingModel", "mcpServers", "tools", "maxToolRounds", "toolProgress"), ConfigKeys.AGENT_FIELDS);
         assertEquals("OPENCLAW_GATEWAY_TOKEN", ConfigKeys.ENV_TOKEN);
     }
 
@@ -100,7 +100,8 @@ class ConfigKeyTest {
     @Test
     void keysOutsideOurNamespacesAreLeftAlone() {
         GatewayConfig c = ConfigLoaderTest.load(Map.of("java.home", "/opt", "catalina.base", "/srv",
-                "tools.profile", "full", "session.scope", "x", "meta.version", "1"));
+                "tools.profile", "full", "session.scope", "x", "meta.version", "1", "app.name", "shop",
+                "jsp.mode", "x", "tcp.port", "1", "mvc.view", "x", "m.x", "y"));
         assertEquals(Set.of("main"), c.agents().keySet());
     }
 
@@ -108,7 +109,8 @@ class ConfigKeyTest {
     void aPrefixThatIsATypoOfOursIsAnErrorNamingTheKeyAndTheLikelyPrefix() {
         Map<String, String> typos = Map.of("agent.main.systemPrompt", "agents.", "model.providers.x.baseUrl",
                 "models.", "gateways.http.maxBodyBytes", "gateway.", "Gateway.auth.mode", "gateway.",
-                "gatway.metrics.enabled", "gateway.", "agnets.main.model", "agents.");
+                "gatway.metrics.enabled", "gateway.", "agnets.main.model", "agents.", "mpc.servers.x.url", "mcp.",
+                "MCP.servers.x.url", "mcp.");
         typos.forEach((key, meant) -> {
             ConfigException e = failure(Map.of(key, "x"));
             assertEquals(key, e.key());
@@ -122,7 +124,7 @@ class ConfigKeyTest {
     @Test
     void anUnknownProviderOrModelsKeyGetsItsOwnMessage() {
         assertTrue(failure(Map.of("models.providers.echo.delay", "1")).getMessage()
-                .contains("known: api, apiKey, baseUrl, maxRetries, retryMaxWaitMs, timeoutMs, wordDelayMs"));
+                .contains("known: api, apiKey, baseUrl, dropFields, maxRetries, retryMaxWaitMs, timeoutMs, wordDelayMs"));
         assertEquals("models.default", failure(Map.of("models.default", "x")).key());
         assertEquals("agents.Bad!.model", failure(Map.of("agents.Bad!.model", "echo/echo")).key());
     }

@@ -25,7 +25,7 @@ class ConfigReferenceTest {
     /** Names of the JSON file's own structure, not keys. */
     private static final Set<String> JSON_SHAPES = Set.of("agents.list[]");
     private static final Pattern KEY_LIKE = Pattern.compile(
-            "(?:(?<=-D)|(?<![A-Za-z0-9_.$/-]))(?:gateway|agents|models)\\.[A-Za-z0-9_<>.*\\[\\]-]+");
+            "(?:(?<=-D)|(?<![A-Za-z0-9_.$/-]))(?:gateway|agents|models|mcp)\\.[A-Za-z0-9_<>.*\\[\\]-]+");
     private static final Pattern README_ROW = Pattern.compile("^\\| `([^`]+)` \\| ([^|]*) \\| ([^|]*) \\|$",
             Pattern.MULTILINE);
     private static final Pattern WEB_XML_ENTRY = Pattern.compile("^ {4}([a-z][A-Za-z0-9_.<>]+) +(.*)$");
@@ -162,6 +162,6 @@ class ConfigReferenceTest {
     }
 
     private static String anyPlaceholder(String name) {
-        return name.replaceAll("<[a-z]+>", "<>");
+        return name.replaceAll("<[A-Za-z]+>", "<>");
     }
 }

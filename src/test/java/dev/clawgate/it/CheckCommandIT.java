@@ -73,7 +73,7 @@ class CheckCommandIT {
         assertEquals(1, r.code());
         assertEquals("", r.out());
         assertEquals(List.of("clawgate: invalid configuration: agent.main.model: unknown prefix 'agent.' (did you"
-                + " mean 'agents.'? clawgate's keys start with gateway. agents. models.)"), r.err().lines().toList());
+                + " mean 'agents.'? clawgate's keys start with gateway. agents. models. mcp.)"), r.err().lines().toList());
     }
 
     @Test

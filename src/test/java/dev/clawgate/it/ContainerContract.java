@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.client.OpenAIClient;
@@ -247,6 +248,35 @@ abstract class ContainerContract {
         api().body(userMessage("openclaw", "x".repeat(70_000))).post("/v1/chat/completions").then()
                 .statusCode(413).contentType(startsWith("application/json"))
                 .body("error.type", equalTo("invalid_request_error"));
+    }
+
+    /**
+     * 64 clients (twice the IT Tomcat's 32 request threads, see pom.xml) each send the head of a request the gateway
+     * answers without reading its body (401, 413, 404, 405, a GET's 200; {@link HeldUploads}) and never send the
+     * body. Each is answered with {@code Connection: close}; while all 64 stay open an authorised request is still
+     * served, and the server has closed every one of them instead of waiting on a request thread for the body.
+     */
+    @Test
+    void answersGivenWithoutReadingTheBodyCloseTheConnectionSoUnsentBodiesHoldNoRequestThread() throws Exception {
+        try (HeldUploads held = HeldUploads.open(port(), contextPath(), 64, AUTH)) {
+            held.assertEachAnswered();
+            api().body(userMessage("openclaw", "still serving")).post("/v1/chat/completions").then()
+                    .statusCode(200).body("choices[0].message.content", equalTo("echo: still serving"));
+            held.assertEachClosedByServer();
+        }
+    }
+
+    @Test
+    void aRefusedRequestWithoutABodyKeepsItsConnectionForTheNextRequest() throws Exception {
+        try (RawHttp http = new RawHttp(port())) {
+            http.get(contextPath() + "/v1/models", "Authorization: Bearer wrong");
+            String head = http.readHead();
+            assertTrue(head.startsWith("HTTP/1.1 401"), head);
+            assertFalse(head.toLowerCase(Locale.ROOT).contains("\nconnection: close"), head);
+            http.readFixedBody(head);
+            http.get(contextPath() + "/v1/models", AUTH);
+            assertTrue(http.readHead().startsWith("HTTP/1.1 200"), "the same connection serves the next request");
+        }
     }
 
     @Test

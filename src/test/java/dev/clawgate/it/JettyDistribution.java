@@ -29,12 +29,19 @@ final class JettyDistribution implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path base;
+    private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private JettyDistribution(String name, int port, Path contextXml, List<String> decoys, List<String> properties)
             throws Exception {
+        this(name, port, contextXml, decoys, properties, List.of());
+    }
+
+    private JettyDistribution(String name, int port, Path contextXml, List<String> decoys, List<String> properties,
+                              List<String> startArgs) throws Exception {
         this.port = port;
         Path home = Path.of(System.getProperty("it.jetty.home"));
-        Path base = Path.of(System.getProperty("it.work", "target/it-work")).toAbsolutePath().resolve("jetty-" + name);
+        base = Path.of(System.getProperty("it.work", "target/it-work")).toAbsolutePath().resolve("jetty-" + name);
         deleteTree(base);
         Files.createDirectories(base);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -59,6 +66,7 @@ final class JettyDistribution implements AutoCloseable {
         properties.forEach(p -> command.add("-D" + p));
         command.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
                 "jetty.base=" + base, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+        command.addAll(startArgs);
         ProcessBuilder pb = new ProcessBuilder(command).directory(base.toFile()).redirectErrorStream(true);
         pb.environment().put("OPENCLAW_GATEWAY_TOKEN", TOKEN);
         process = pb.start();
@@ -92,6 +100,48 @@ final class JettyDistribution implements AutoCloseable {
         return new JettyDistribution(name, port, contextXml, decoys, List.of(properties));
     }
 
+    /**
+     * As {@link #start(String, int, Path, String...)}, with Jetty's hot deployment on: {@code webapps/} is scanned
+     * every second, so touching the context XML ({@link #touchContext()}) undeploys and redeploys the WAR.
+     */
+    static JettyDistribution startScanning(String name, int port, Path contextXml, String... properties)
+            throws Exception {
+        return new JettyDistribution(name, port, contextXml, List.of(), List.of(properties),
+                List.of("jetty.deploy.scanInterval=1"));
+    }
+
+    /** Gives the context XML a new modification time: the deployment scanner redeploys the WAR. */
+    void touchContext() throws IOException {
+        Path xml = base.resolve("webapps/clawgate.xml");
+        Files.setLastModifiedTime(xml, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(xml).toMillis() + 2_000));
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Every line Jetty has written so far. */
+    List<String> lines() {
+        return lines;
+    }
+
+    /** Waits (at most {@code timeoutMs}) for a line with every one of {@code fragments} at index {@code from} or later. */
+    void awaitLine(int from, long timeoutMs, String... fragments) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (lines) {
+            while (lines.subList(Math.min(from, lines.size()), lines.size()).stream()
+                    .noneMatch(l -> java.util.Arrays.stream(fragments).allMatch(l::contains))) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new IllegalStateException("Jetty logged no line with " + List.of(fragments) + ", see "
+                            + base.resolve("jetty.log"));
+                }
+                lines.wait(left);
+            }
+        }
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + port + "/clawgate";
     }
@@ -107,6 +157,10 @@ final class JettyDistribution implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 log.println(line);
+                synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                }
                 if (line.contains("Failed startup of context")) {
                     started.completeExceptionally(new IllegalStateException("the WAR failed to deploy: " + line));
                 } else if (line.contains("Started oejs.Server")) {

@@ -22,6 +22,17 @@ public final class RawHttp implements AutoCloseable {
         in = socket.getInputStream();
     }
 
+    /** Fails a read that waits longer than {@code ms} (a guard against a server that never answers). */
+    public RawHttp readTimeout(int ms) throws IOException {
+        socket.setSoTimeout(ms);
+        return this;
+    }
+
+    /** Whether the server has closed the connection: the next read finds the end of the stream. */
+    public boolean closedByServer() throws IOException {
+        return in.read() < 0;
+    }
+
     /** Reads the response on a socket the caller opened and wrote to itself. */
     public static RawHttp over(Socket socket) throws IOException {
         return new RawHttp(socket);

@@ -71,6 +71,7 @@ class RequestLogTest {
             assertTrue(ok.get("duration_ms").matches("\\d+") && ok.get("ttft_ms").matches("\\d+"), ok.toString());
             assertEquals("1", ok.get("prompt_tokens"));
             assertEquals("2", ok.get("completion_tokens"));
+            assertEquals("0", ok.get("tool_rounds"));
 
             Map<String, String> failed = access.stream().filter(f -> f.get("request_id").equals(failedId))
                     .findFirst().orElseThrow();

@@ -141,7 +141,7 @@ class UpstreamRelayTest {
         assertTrue(sent.getBoolean("stream"));
         assertTrue(sent.getJsonObject("stream_options").getBoolean("include_usage"));
         expected.forEach((k, v) -> assertEquals(v, sent.get(k), k));
-        assertFalse(sent.containsKey("user"), "the gateway's session user is not sent upstream");
+        assertEquals("param-user", sent.getString("user"), "user is passed through like every field");
         assertEquals(Json.createReader(new StringReader("[{\"role\":\"system\",\"content\":\"You are terse.\"},"
                 + "{\"role\":\"user\",\"content\":\"hi\"}]")).readArray(), sent.getJsonArray("messages"));
     }

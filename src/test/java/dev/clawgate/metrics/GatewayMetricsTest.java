@@ -118,4 +118,40 @@ public class GatewayMetricsTest {
         PrometheusTextFormatWriter.create().write(out, redeployed.registry().scrape());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("clawgate_auth_failures_total 0.0"));
     }
+
+    @Test
+    void toolCallsAreCountedByAgentServerToolAndOutcomeWithDeclaredServersOnly() throws IOException {
+        GatewayMetrics m = new GatewayMetrics(List.of("main"), List.of(), List.of("everything"));
+        m.mcpServerChanged("everything", true);
+        m.toolCalled("main", "everything", "echo", "ok", 250_000_000L);
+        m.toolCalled("main", "everything", "echo", "timeout", 2_000_000_000L);
+        m.toolCalled("main", "elsewhere", "rm", "unknown_tool", 1_000L);
+        m.toolCalled("stranger", "everything", "echo", "ok", 1_000L);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, m.registry().scrape());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertExposes(text,
+                "clawgate_tool_calls_total{agent=\"main\",outcome=\"ok\",server=\"everything\",tool=\"echo\"} 1.0",
+                "clawgate_tool_calls_total{agent=\"main\",outcome=\"timeout\",server=\"everything\",tool=\"echo\"} 1.0",
+                "clawgate_tool_calls_total{agent=\"main\",outcome=\"unknown_tool\",server=\"_unknown\","
+                        + "tool=\"_unknown\"} 1.0",
+                "clawgate_tool_call_duration_seconds_bucket{server=\"everything\",tool=\"echo\",le=\"0.25\"} 1",
+                "clawgate_tool_call_duration_seconds_count{server=\"everything\",tool=\"echo\"} 2",
+                "clawgate_mcp_server_up{server=\"everything\"} 1.0");
+        assertFalse(text.contains("elsewhere"), text);
+        assertFalse(text.contains("stranger"), text);
+    }
+
+    @Test
+    void aServerThatKeepsRenamingItsToolsCannotGrowTheToolSeriesPastTheCap() throws IOException {
+        GatewayMetrics m = new GatewayMetrics(List.of("main"), List.of(), List.of("s"));
+        for (int i = 0; i < GatewayMetrics.MAX_TOOL_LABELS + 10; i++) {
+            m.toolCalled("main", "s", "tool" + i, "ok", 1_000L);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, m.registry().scrape());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertExposes(text, "clawgate_tool_calls_total{agent=\"main\",outcome=\"ok\",server=\"s\",tool=\"_other\"} 10.0");
+        assertFalse(text.contains("tool=\"tool" + GatewayMetrics.MAX_TOOL_LABELS + "\""));
+    }
 }

@@ -41,7 +41,16 @@ class RequestLogTest {
     void aLogfmtLineNamesEveryFieldInOrder() {
         assertEquals("time=2026-01-02T03:04:05.678Z request_id=req_1 trace_id=" + TRACE + " caller=operator"
                 + " agent=main model=echo/echo session=stateless stream=true status=200 outcome=ok error="
-                + " duration_ms=12 ttft_ms=2 prompt_tokens=3 completion_tokens=4", AccessLine.logfmt(AT, ok("req_1")));
+                + " duration_ms=12 ttft_ms=2 prompt_tokens=3 completion_tokens=4 tool_rounds=0",
+                AccessLine.logfmt(AT, ok("req_1")));
+    }
+
+    @Test
+    void theToolRoundsOfARunEndBothLineFormats() {
+        RequestRecord r = new RequestRecord("req_t", "main", "stateless", false, 200, "ok", null, 12_345_678L,
+                2_500_000L, 30, 40, "operator", "operator", null, "", "fake/m", null, 2);
+        assertTrue(AccessLine.logfmt(AT, r).endsWith(" prompt_tokens=30 completion_tokens=40 tool_rounds=2"));
+        assertEquals(2, Json.createReader(new StringReader(AccessLine.json(AT, r))).readObject().getInt("tool_rounds"));
     }
 
     @Test
@@ -61,7 +70,8 @@ class RequestLogTest {
         assertEquals("502", f.get("status"));
         assertEquals("ollama/llama3.2", f.get("model"));
         assertEquals(List.of("time", "request_id", "trace_id", "caller", "agent", "model", "session", "stream",
-                "status", "outcome", "error", "duration_ms", "ttft_ms", "prompt_tokens", "completion_tokens"),
+                "status", "outcome", "error", "duration_ms", "ttft_ms", "prompt_tokens", "completion_tokens",
+                "tool_rounds"),
                 List.copyOf(f.keySet()));
     }
 

@@ -36,7 +36,9 @@ class ChunkDecoderTest {
     void usageWithEmptyChoicesIsKeptWithCachedTokens() {
         decoder.apply("{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":3,\"total_tokens\":13,"
                 + "\"prompt_tokens_details\":{\"cached_tokens\":4}}}");
-        assertEquals(new Usage(10, 3, 13, 4L), decoder.usage());
+        Usage usage = decoder.usage();
+        assertEquals(List.of(10L, 3L, 13L, 4L), List.of(usage.promptTokens(), usage.completionTokens(),
+                usage.totalTokens(), usage.cachedTokens()));
         assertEquals(List.of(), sink.calls);
         assertFalse(decoder.finished());
     }
@@ -53,7 +55,8 @@ class ChunkDecoderTest {
     void reasoningTokensOfTheUsageDetailsAreKept() {
         decoder.apply("{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":9,\"total_tokens\":14,"
                 + "\"completion_tokens_details\":{\"reasoning_tokens\":8}}}");
-        assertEquals(new Usage(5, 9, 14, null, 8L), decoder.usage());
+        assertEquals(8L, decoder.usage().reasoningTokens());
+        assertEquals(14, decoder.usage().totalTokens());
         assertEquals("{\"prompt_tokens\":5,\"completion_tokens\":9,\"total_tokens\":14,"
                 + "\"completion_tokens_details\":{\"reasoning_tokens\":8}}",
                 decoder.usage().appendJson(new StringBuilder()).toString());
@@ -77,5 +80,41 @@ class ChunkDecoderTest {
                 () -> decoder.apply("{\"error\":{\"message\":\"overloaded, key sk-secret-key\"}}"));
         assertEquals("upstream_error", e.code());
         assertEquals("overloaded, key ****", e.getMessage());
+    }
+
+    @Test
+    void eachChoiceUpToNIsRelayedWithItsIndexAndFinishesOnceAndLaterChoicesAreIgnored() {
+        ChunkDecoder two = new ChunkDecoder(sink, Json.createReaderFactory(Map.of()), null, 2);
+        two.apply("{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"B\"}},{\"index\":0,\"delta\":{\"content\":\"A\"}},"
+                + "{\"index\":2,\"delta\":{\"content\":\"C\"}}]}");
+        two.apply("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+        assertFalse(two.finished(), "choice 1 has not finished");
+        two.apply("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"late\"},\"finish_reason\":\"length\"},"
+                + "{\"index\":1,\"delta\":{},\"finish_reason\":\"length\"}]}");
+        assertEquals(List.of("[1]content:B", "content:A", "finish:stop", "[1]finish:length"), sink.calls);
+        assertTrue(two.finished());
+    }
+
+    @Test
+    void otherDeltaFieldsLogprobsAndTheResponseMetaAreRelayedAsSent() {
+        decoder.apply("{\"system_fingerprint\":\"fp_1\",\"service_tier\":\"flex\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"role\":\"assistant\",\"refusal\":\"no\",\"reasoning_content\":\"hmm\"},"
+                + "\"logprobs\":{\"content\":[{\"token\":\"no\",\"logprob\":-0.5}]}}]}");
+        decoder.apply("{\"system_fingerprint\":\"fp_1\",\"service_tier\":\"flex\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"\"},\"logprobs\":null}]}");
+        assertEquals(List.of("meta:fp_1:flex", "reasoning:hmm", "field:refusal", "logprobs"), sink.calls,
+                "the meta once while unchanged; an empty delta is not relayed");
+        assertEquals(Json.createReader(new java.io.StringReader("{\"content\":[{\"token\":\"no\",\"logprob\":-0.5}]}"))
+                .readObject(), sink.deltas.get(0).logprobs());
+        assertEquals("hmm", sink.deltas.get(0).reasoning());
+    }
+
+    @Test
+    void theUsageKeepsEveryDetailTheUpstreamSent() {
+        decoder.apply("{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":2},\"cost\":0.5}}");
+        StringBuilder json = decoder.usage().appendJson(new StringBuilder());
+        assertEquals("{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":2},\"cost\":0.5}", json.toString());
     }
 }

@@ -29,19 +29,16 @@ class EchoProviderTest {
                 }
 
                 @Override
-                public void onContent(String text) {
-                    taken++;
-                    sink.onContent(text);
+                public void onDelta(dev.clawgate.openai.ChoiceDelta delta) {
+                    if (delta.content() != null) {
+                        taken++;
+                    }
+                    sink.onDelta(delta);
                 }
 
                 @Override
-                public void onToolCall(dev.clawgate.openai.ToolCallDelta delta) {
-                    sink.onToolCall(delta);
-                }
-
-                @Override
-                public void onFinish(String reason) {
-                    sink.onFinish(reason);
+                public void onFinish(int choice, String reason) {
+                    sink.onFinish(choice, reason);
                 }
 
                 @Override

@@ -1,6 +1,8 @@
 package dev.clawgate.upstream;
 
 import dev.clawgate.openai.ApiException;
+import dev.clawgate.openai.ChoiceDelta;
+import dev.clawgate.openai.ResponseMeta;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.Usage;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingSink implements DeltaSink {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<ToolCallDelta> toolCalls = new CopyOnWriteArrayList<>();
+    final List<ChoiceDelta> deltas = new CopyOnWriteArrayList<>();
     final CompletableFuture<String> end = new CompletableFuture<>();
     volatile Usage usage;
     volatile ApiException error;
@@ -21,24 +24,33 @@ final class RecordingSink implements DeltaSink {
     }
 
     @Override
-    public void onContent(String text) {
-        calls.add("content:" + text);
+    public void onResponseMeta(ResponseMeta meta) {
+        calls.add("meta:" + meta.systemFingerprint() + ":" + meta.serviceTier());
     }
 
     @Override
-    public void onReasoning(String text) {
-        calls.add("reasoning:" + text);
+    public void onDelta(ChoiceDelta delta) {
+        deltas.add(delta);
+        String choice = delta.index() == 0 ? "" : "[" + delta.index() + "]";
+        if (delta.reasoning() != null) {
+            calls.add(choice + "reasoning:" + delta.reasoning());
+        }
+        if (delta.content() != null) {
+            calls.add(choice + "content:" + delta.content());
+        }
+        for (ToolCallDelta call : delta.toolCalls()) {
+            toolCalls.add(call);
+            calls.add(choice + "tool:" + call.index());
+        }
+        delta.fields().keySet().forEach(k -> calls.add(choice + "field:" + k));
+        if (delta.logprobs() != null) {
+            calls.add(choice + "logprobs");
+        }
     }
 
     @Override
-    public void onToolCall(ToolCallDelta delta) {
-        toolCalls.add(delta);
-        calls.add("tool:" + delta.index());
-    }
-
-    @Override
-    public void onFinish(String finishReason) {
-        calls.add("finish:" + finishReason);
+    public void onFinish(int choice, String finishReason) {
+        calls.add((choice == 0 ? "" : "[" + choice + "]") + "finish:" + finishReason);
     }
 
     @Override

@@ -21,7 +21,8 @@ class ResponseBuilderTest {
         b.content("Hello");
         b.content(" world");
         b.finish("stop");
-        b.usage(new Usage(5, 2, 7, 3L));
+        b.usage(new Usage(5, 2, 7, jakarta.json.Json.createObjectBuilder().add("prompt_tokens_details",
+                jakarta.json.Json.createObjectBuilder().add("cached_tokens", 3)).build()));
         assertEquals("resp_1", b.id());
         assertEquals("completed", b.status());
         assertEquals("{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1700000000,\"status\":\"completed\","

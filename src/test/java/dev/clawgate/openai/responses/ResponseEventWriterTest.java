@@ -47,7 +47,8 @@ class ResponseEventWriterTest {
         StringBuilder s = new StringBuilder();
         s.append(utf8(w.open())).append(utf8(w.content("Hello"))).append(utf8(w.content(" world")));
         w.finish("stop");
-        w.usage(new Usage(5, 2, 7, 1L));
+        w.usage(new Usage(5, 2, 7, jakarta.json.Json.createObjectBuilder().add("prompt_tokens_details",
+                jakarta.json.Json.createObjectBuilder().add("cached_tokens", 1)).build()));
         s.append(utf8(w.complete()));
         assertEquals(TEXT_REPLY, s.toString());
     }
