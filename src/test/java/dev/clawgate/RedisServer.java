@@ -173,6 +173,18 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes ({@code SIGSTOP}) or thaws ({@code SIGCONT}) the process: frozen, it keeps its connections open but
+     * answers nothing, as a server stuck in a long command or a paused VM.
+     */
+    public void freeze(boolean frozen) throws IOException, InterruptedException {
+        Process signal = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        if (!signal.waitFor(10, TimeUnit.SECONDS) || signal.exitValue() != 0) {
+            throw new IOException("kill " + (frozen ? "-STOP" : "-CONT") + " failed");
+        }
+    }
+
     /** Kills the process (SIGKILL: no shutdown, as a crash) and waits until it has gone. */
     public void kill() throws InterruptedException {
         if (process != null) {

@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -42,8 +43,11 @@ import java.util.function.Supplier;
  *
  * <p>Durability: {@link #writeDurably} sends a write to the primary of its key and, when
  * {@code gateway.state.redis.waitReplicas} is above 0, {@code WAIT}s on the same connection for that many replicas
- * (at most {@code waitTimeoutMs}); fewer acknowledgements fail the write with {@link ReplicationException}, so a
- * commit the client hears succeed is on a replica too and survives a failover.
+ * — at most as many as {@code ROLE} says are connected to that primary — for at most {@code waitTimeoutMs}; fewer
+ * acknowledgements fail the write with {@link ReplicationException}, so while the primary has a replica, a commit the
+ * client hears succeed is on a replica too and survives a failover. A primary with no replica connected (the one a
+ * failover promoted, until a replica rejoins) takes the write alone, with a warning at most every
+ * {@link #WARN_INTERVAL_MS} ms: full service goes on, and such a commit is lost only if that primary is lost too.
  *
  * <p>Health: a probe every {@link #PING_PERIOD_MS} ms on the gateway's scheduler (PING; {@code CLUSTER INFO}
  * {@code cluster_state:ok} in a cluster; asynchronous, holds no thread); {@link #healthy()} is the last answer, so
@@ -180,15 +184,38 @@ public final class RedisState implements AutoCloseable {
             if (wanted == 0) {
                 return written;
             }
-            CompletableFuture<Long> acknowledged = c.waitForReplication(wanted, endpoint.waitTimeoutMs())
-                    .toCompletableFuture();
-            return written.thenCombine(acknowledged, (value, n) -> {
-                if (n == null || n < wanted) {
-                    throw new ReplicationException(n == null ? 0 : n, wanted);
+            return c.role().toCompletableFuture().thenCompose(role -> {
+                int want = Math.min(wanted, connectedReplicas(role));
+                if (want == 0) {
+                    unreplicated();
+                    return written;
                 }
-                return value;
+                CompletableFuture<Long> acknowledged = c.waitForReplication(want, endpoint.waitTimeoutMs())
+                        .toCompletableFuture();
+                return written.thenCombine(acknowledged, (value, n) -> {
+                    if (n == null || n < want) {
+                        throw new ReplicationException(n == null ? 0 : n, want);
+                    }
+                    return value;
+                });
             });
         });
+    }
+
+    /** The replicas {@code ROLE} lists as connected to a primary; 0 for anything else. */
+    static int connectedReplicas(List<Object> role) {
+        return role != null && role.size() >= 3 && "master".equals(String.valueOf(role.get(0)))
+                && role.get(2) instanceof List<?> replicas ? replicas.size() : 0;
+    }
+
+    /** A durable write went to a primary with no replica connected (after a failover, until one rejoins). */
+    private void unreplicated() {
+        long suppressed = warnings.allow("unreplicated");
+        if (suppressed >= 0) {
+            LOG.log(Level.WARNING, "clawgate: Redis primary of a session has no replica connected ("
+                    + connections.where() + "); commits are kept on the primary only until one rejoins"
+                    + (suppressed > 0 ? " (" + suppressed + " more since the last warning)" : ""));
+        }
     }
 
     /** Whether the last health probe (at most {@link #PING_PERIOD_MS} ms ago) was answered, and well. */

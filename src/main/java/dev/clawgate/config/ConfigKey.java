@@ -171,8 +171,9 @@ public final class ConfigKey<T> {
                     + "Cluster (the URL may list several seed nodes)");
     public static final ConfigKey<Integer> STATE_REDIS_WAIT_REPLICAS = key("gateway.state.redis.waitReplicas",
             intNumber(0, 16)).shown("1 in sentinel and cluster mode, else 0")
-            .doc("replicas that must acknowledge a session commit (WAIT) before the client hears it succeeded; "
-                    + "fewer in time = 503; 0 = no WAIT");
+            .doc("replicas that must acknowledge a session commit (WAIT) before the client hears it succeeded, at "
+                    + "most as many as are connected to the primary (none connected: the primary alone); fewer in "
+                    + "time = 503; 0 = no WAIT");
     public static final ConfigKey<Long> STATE_REDIS_WAIT_TIMEOUT_MS = key("gateway.state.redis.waitTimeoutMs",
             wholeNumber(1, 10_000)).byDefault("500").unit("ms")
             .doc("longest a session commit waits for those replicas");

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link RedisState#writeDurably} against real servers: with {@code waitReplicas} 1 a write counts only once a replica
- * acknowledged it ({@code WAIT} on the connection that wrote), and fails with {@link RedisState.ReplicationException}
- * when none did within the timeout — the write is then on the primary only.
+ * {@link RedisState#writeDurably} against real servers: with {@code waitReplicas} 1 a write counts only once a connected
+ * replica acknowledged it ({@code WAIT} on the connection that wrote), and fails with
+ * {@link RedisState.ReplicationException} when none did within the timeout — the write is then on the primary only; a
+ * primary with no replica connected takes the write alone.
  */
 class DurableWriteTest {
     static SystemScheduler scheduler;
@@ -43,16 +44,38 @@ class DurableWriteTest {
     }
 
     @Test
-    void aWriteNoReplicaAcknowledgesFailsButStaysOnThePrimary() throws Exception {
+    void aPrimaryWithNoReplicaConnectedTakesTheWriteAlone() throws Exception {
         try (RedisServer alone = RedisServer.start()) {
             RedisState redis = connect(alone, 1);
             try {
+                assertEquals("OK", redis.writeDurably("k", c -> c.set("k", "v")).get(5, TimeUnit.SECONDS),
+                        "a primary a failover left without a replica keeps serving");
+                assertEquals("v", redis.commands().get("k").get(5, TimeUnit.SECONDS));
+            } finally {
+                redis.close();
+            }
+        }
+    }
+
+    @Test
+    void aWriteAConnectedReplicaDoesNotAcknowledgeInTimeFailsButStaysOnThePrimary() throws Exception {
+        Path dir = Path.of("target", "redis-durable-" + System.nanoTime());
+        try (RedisServer primary = RedisServer.startIn(dir.resolve("primary"), "--repl-diskless-sync-delay", "0");
+             RedisServer replica = RedisServer.startIn(dir.resolve("replica"), "--replicaof", "127.0.0.1",
+                     Integer.toString(primary.port()))) {
+            java.util.Map<Integer, Long> marks = new java.util.concurrent.ConcurrentHashMap<>();
+            Poll.untilTrue("the replica in sync", Duration.ofSeconds(30),
+                    () -> RedisCli.replicaCaughtUp(primary.port(), marks));
+            RedisState redis = connect(primary, 1);
+            try {
+                replica.freeze(true); // still connected to the primary, but it acknowledges nothing
                 ExecutionException e = assertThrows(ExecutionException.class, () -> redis.writeDurably("k",
                         c -> c.set("k", "v")).get(5, TimeUnit.SECONDS));
                 assertInstanceOf(RedisState.ReplicationException.class, e.getCause());
                 assertEquals("0 of 1 replicas acknowledged the write in time", e.getCause().getMessage());
                 assertEquals("v", redis.commands().get("k").get(5, TimeUnit.SECONDS));
             } finally {
+                replica.freeze(false);
                 redis.close();
             }
         }

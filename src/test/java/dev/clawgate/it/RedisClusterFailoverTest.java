@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Two gateway nodes on a Redis Cluster (three primaries, three replicas: {@link RedisClusterServers}) ride through
  * the death of the primary that holds a session: its replica takes over (automatic failover, node timeout 1 s)
- * while traffic runs; every answer meanwhile is a success or the documented Redis-down behaviour. The killed node is
- * started again (as its supervisor would) and rejoins as the new primary's replica, so commits can be acknowledged
- * by a replica again ({@code waitReplicas} 1); then the session committed before the failover continues on the other
- * node, readiness is 200 and the shared rate limit works — no gateway is restarted.
+ * while traffic runs; every answer meanwhile is a success or the documented Redis-down behaviour. With the killed
+ * node still down — the new primary has no replica, so commits are kept on it alone ({@code waitReplicas} waits for
+ * connected replicas only) — the session committed before the failover continues on the other node, readiness is
+ * 200 and the shared rate limit works: no gateway and no Redis node is restarted.
  */
 class RedisClusterFailoverTest {
     @Test
@@ -33,15 +33,12 @@ class RedisClusterFailoverTest {
                 victim.kill();
                 redis.awaitTakeover(sessions.get(0), victim, FailoverDrill.PHASE);
                 long tookOver = System.nanoTime();
-                victim.startAgain();
-                redis.awaitHealthy(FailoverDrill.PHASE);
-                long rejoined = System.nanoTime();
                 drill.awaitReady();
-                long served = drill.awaitSessionContinuesOnTheOtherNode();
+                long served = drill.awaitSessionContinuesOnTheOtherNode(); // the new primary has no replica yet
                 outcomes = traffic.stop();
                 System.out.println("cluster failover: replica took over after " + FailoverDrill.seconds(tookOver - start)
-                        + ", killed node back as replica after " + FailoverDrill.seconds(rejoined - start)
-                        + ", session served again after " + FailoverDrill.seconds(served - start));
+                        + ", session served again after " + FailoverDrill.seconds(served - start)
+                        + " (the killed node still down)");
             }
             System.out.println(FailoverDrill.summary(outcomes, start));
             FailoverDrill.assertRedisDownBehaviourOrSuccess(outcomes, start);
