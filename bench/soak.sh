@@ -49,7 +49,7 @@ BURST=10
 MAX_TRANSCRIPT=12
 TOMCAT_VERSION=11.0.24
 JETTY_VERSION=12.0.30
-TOKEN=soak-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+TOKEN=soak-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 TEXT="hello from the clawgate soak, a prompt of twenty words that the slow upstream answers one word every second and a half"
 PIDS=()
 
