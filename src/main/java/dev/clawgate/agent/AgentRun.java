@@ -230,6 +230,17 @@ public final class AgentRun implements DeltaSink {
         sink.whenReady(resume);
     }
 
+    /** A burst of deltas follows (one upstream read): the client gets it in one write. */
+    @Override
+    public void cork() {
+        sink.cork();
+    }
+
+    @Override
+    public void uncork() {
+        sink.uncork();
+    }
+
     /**
      * The provider is done: commit the turn before the client hears that the run is done, so a client that sends its
      * next message at once finds this turn stored. The store completes the commit on its own thread (no I/O runs on

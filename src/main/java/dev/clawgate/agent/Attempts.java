@@ -318,6 +318,16 @@ final class Attempts implements Cancellable {
         }
 
         @Override
+        public void cork() {
+            run.cork();
+        }
+
+        @Override
+        public void uncork() {
+            run.uncork();
+        }
+
+        @Override
         public void onComplete() {
             synchronized (Attempts.this) {
                 if (!live()) {

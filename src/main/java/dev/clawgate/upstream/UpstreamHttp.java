@@ -9,6 +9,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -61,7 +62,11 @@ final class UpstreamHttp implements AutoCloseable {
             connector.setSelectors(1);
             connector.setExecutor(threads);
             connector.setScheduler(timers);
-            client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+            HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+            // every response listener of ours is short and never blocks: run them on the selector thread instead of
+            // handing each network read to a pool thread (and the selector's production to a reserved one)
+            transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+            client = new HttpClient(transport);
             client.setExecutor(threads);
             client.setScheduler(timers);
             client.setFollowRedirects(false);

@@ -18,12 +18,16 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * A fast local OpenAI-compatible upstream for the benchmark (Jetty core, no servlets): {@code POST
  * .../chat/completions} answers fixed bytes, one JSON body, or an SSE stream when the body holds
- * {@code "stream":true}. Non-blocking throughout: a paced stream holds no thread.
+ * {@code "stream":true}; model {@code long} always gets a stream of {@value #LONG_CHUNKS} content chunks, written
+ * back to back (the relay cell). Non-blocking throughout: a paced stream holds no thread.
  *
  * <p>Usage: {@code BenchUpstream <port> <text> <delayMs>}: binds 127.0.0.1:port; {@code delayMs} [0] is the pause
  * before each content chunk of a stream (the pacing knob for slow streams).
  */
 public final class BenchUpstream {
+    /** Content chunks of the stream answered to model {@code long} (the relay cell: CPU per relayed chunk). */
+    static final int LONG_CHUNKS = 1000;
+
     private BenchUpstream() {
     }
 
@@ -33,6 +37,7 @@ public final class BenchUpstream {
         long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 0;
         byte[] completion = Replies.completion(text);
         List<byte[]> frames = Replies.streamFrames(text);
+        List<byte[]> longFrames = Replies.longStreamFrames(LONG_CHUNKS);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-upstream-timer");
             t.setDaemon(true);
@@ -60,7 +65,10 @@ public final class BenchUpstream {
                         new org.eclipse.jetty.util.Promise<>() {
                             @Override
                             public void succeeded(String body) {
-                                if (body.replace(" ", "").contains("\"stream\":true")) {
+                                String compact = body.replace(" ", "");
+                                if (compact.contains("\"model\":\"long\"")) {
+                                    stream(response, callback, longFrames, 0, timer);
+                                } else if (compact.contains("\"stream\":true")) {
                                     stream(response, callback, frames, delayMs, timer);
                                 } else {
                                     response.setStatus(200);

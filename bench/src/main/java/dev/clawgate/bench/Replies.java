@@ -33,6 +33,29 @@ final class Replies {
         return out;
     }
 
+    /**
+     * A stream of {@code n} content chunks of one short word each (role chunk first, then finish and
+     * {@code [DONE]}), shaped like a real model server's: {@code id}, {@code created}, {@code model},
+     * {@code system_fingerprint}, and per choice {@code index}, {@code delta}, {@code logprobs} and
+     * {@code finish_reason}.
+     */
+    static List<byte[]> longStreamFrames(int n) {
+        List<byte[]> out = new ArrayList<>();
+        out.add(realChunk("{\"role\":\"assistant\",\"content\":\"\"}", "null"));
+        for (int i = 0; i < n; i++) {
+            out.add(realChunk("{\"content\":\" w" + (i % 100) + "\"}", "null"));
+        }
+        out.add(realChunk("{}", "\"stop\""));
+        out.add("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static byte[] realChunk(String delta, String finish) {
+        return ("data: {\"id\":\"chatcmpl-bench-long\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+                + "\"model\":\"long\",\"system_fingerprint\":\"fp_bench\",\"choices\":[{\"index\":0,\"delta\":" + delta
+                + ",\"logprobs\":null,\"finish_reason\":" + finish + "}]}\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     private static byte[] chunk(String delta, String finish) {
         return ("data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
                 + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finish
