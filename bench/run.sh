@@ -19,16 +19,24 @@
 # Writes docs/BENCHMARKS.md (figures + ratio to the goals of issue 6; the notes come from bench/NOTES.md) and leaves
 # raw output under bench/target/run/. Every process it starts is stopped on exit.
 #
-# Knobs (environment): BENCH_DURATION [5] seconds per wrk measurement; BENCH_STREAMS [10000];
+# Knobs (environment): BENCH_DURATION [5] seconds per wrk measurement; BENCH_WARMUP [3] seconds of warm-up per
+# target and mode (the JIT compiles for ~20 s after a start: use 15-20 for a quick check of one change); BENCH_STREAMS [10000];
 # BENCH_UPSTREAM_STREAMS [5000]; BENCH_STREAM_SECONDS [30] length of a slow stream; BENCH_JFR=1 records a JFR
-# profile of the gateway during the throughput phase (bench/target/run/gateway.jfr); BENCH_SKIP_BUILD=1 reuses the
-# last build; BENCH_CONTAINER [jetty] or tomcat; BENCH_MAX_THREADS [32] the container's request thread pool.
+# profile of the gateway during the throughput phase (bench/target/run/gateway.jfr, method samples every 1 ms;
+# summarise it with bench/profile-top.py); BENCH_ASPROF=<path of libasyncProfiler.so> profiles the same span with
+# async-profiler (CPU, 1 ms; Java, JVM and kernel frames) into bench/target/run/profile.collapsed (the library is in
+# Maven Central's tools.profiler:async-profiler:4.1:jar:linux-x64); BENCH_SKIP_BUILD=1 reuses the
+# last build; BENCH_CONTAINER [jetty] or tomcat; BENCH_MAX_THREADS [32] the container's request thread pool;
+# BENCH_ONLY="<target>-<mode>-<conc> ..." (e.g. "upstream-json-64 relay-stream-16") measures only those throughput
+# cells (after a warm-up of their targets), skips phases 2-5 and leaves docs/BENCHMARKS.md alone: a quick check of
+# one change, with the raw lines in bench/target/run/results.txt.
 # Needs: Java 17+ (with jcmd), Maven, unzip, wrk (installed with apt-get when missing), curl.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$ROOT/bench/target/run
 DUR=${BENCH_DURATION:-5}
+WARMUP=${BENCH_WARMUP:-3}
 STREAMS=${BENCH_STREAMS:-10000}
 UP_STREAMS=${BENCH_UPSTREAM_STREAMS:-5000}
 STREAM_S=${BENCH_STREAM_SECONDS:-30}
@@ -143,7 +151,7 @@ gateway_context() {
   local params=(gateway.http.endpoints.chatCompletions.enabled=true "gateway.auth.token=$TOKEN"
     gateway.http.rateLimit.requestsPerMinute=0 gateway.state.maxSessions=200000 "models.providers.echo.wordDelayMs=$1")
   [ "$UPSTREAM" = 1 ] && params+=(agents.main.model=echo/echo "models.providers.bench.baseUrl=http://127.0.0.1:$2/v1" \
-    agents.up.model=bench/m)
+    agents.up.model=bench/m agents.long.model=bench/long)
   if [ "$CONTAINER" = tomcat ]; then
     { echo "<Context>"
       for kv in "${params[@]}"; do echo "  <Parameter name=\"${kv%%=*}\" value=\"${kv#*=}\" override=\"false\"/>"; done
@@ -156,6 +164,7 @@ gateway_context() {
 TPID=
 start_container() {
   local jvm="-Xms512m -Xmx512m -XX:+UseG1GC"
+  [ -n "${BENCH_ASPROF:-}" ] && jvm+=" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
   if [ "$CONTAINER" = tomcat ]; then
     rm -rf "$CATALINA_BASE"/webapps/ROOT "$CATALINA_BASE"/webapps/floor "$CATALINA_BASE"/work/*
     CATALINA_OPTS="$jvm" "$CATALINA_HOME/bin/catalina.sh" run >>"$WORK/container.out" 2>&1 &
@@ -186,6 +195,16 @@ start_upstream() { # <port> <delayMs>
   log "upstream on $1 did not start"; exit 1
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$TPID/stat"; }
+jit_ticks() { # CPU ticks of the JIT compiler threads (long-lived, so their share of a cell can be taken out)
+  local t=0 s rest f
+  for f in /proc/"$TPID"/task/*/stat; do
+    s=$(cat "$f" 2>/dev/null) || continue
+    case $s in
+      *"(C1 CompilerThre)"*|*"(C2 CompilerThre)"*) rest=${s##*) }; set -- $rest; t=$(( t + ${12} + ${13} )) ;;
+    esac
+  done
+  echo "$t"
+}
 CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- phase 1: throughput
@@ -205,25 +224,34 @@ wrk_run() {
   local label=$1 mode=$2 c=$3 secs=$4 port=$5 path=$6 token=$7 body=$8 record=${9:-1}
   local t=2; [ "$c" -lt 2 ] && t=1
   local before after out
-  before=$(cpu_ticks)
+  before=$(cpu_ticks); local jit_before; jit_before=$(jit_ticks)
   out=$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$t" -c"$c" -d"${secs}s" --timeout 10s -s "$ROOT/bench/lua/post.lua" \
         "http://127.0.0.1:$port$path" 2>&1 | grep '^RESULT' || true)
-  after=$(cpu_ticks)
+  after=$(cpu_ticks); local jit_after; jit_after=$(jit_ticks)
   [ -n "$out" ] || { log "wrk failed for $label $mode c=$c"; out="RESULT requests=0 rps=0 p50_ms=0 p99_ms=0 errors=-1 non2xx=-1"; }
   local reqs; reqs=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
-  local cpu_us=0
-  [ "$reqs" -gt 0 ] && cpu_us=$(( (after - before) * 1000000 / CLK_TCK / reqs ))
-  [ "$record" = 1 ] && echo "wrk target=$label mode=$mode c=$c ${out#RESULT } gateway_cpu_us=$cpu_us" | tee -a "$RESULTS" >&2
+  local cpu_us=0 cpu_nojit_us=0
+  [ "$reqs" -gt 0 ] && cpu_us=$(( (after - before) * 1000000 / CLK_TCK / reqs )) \
+    && cpu_nojit_us=$(( (after - before - jit_after + jit_before) * 1000000 / CLK_TCK / reqs ))
+  [ "$record" = 1 ] && echo "wrk target=$label mode=$mode c=$c ${out#RESULT } gateway_cpu_us=$cpu_us gateway_cpu_nojit_us=$cpu_nojit_us load1=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$RESULTS" >&2
   return 0
 }
 
 TARGETS=("floor:/floor/v1/chat/completions" "echo:/v1/chat/completions")
 [ "$UPSTREAM" = 1 ] && TARGETS+=("upstream:/v1/chat/completions" "direct:/v1/chat/completions")
+ONLY=${BENCH_ONLY:-}
+selected() { # <target> <mode> <conc>: whether BENCH_ONLY (when set) names this cell
+  [ -z "$ONLY" ] || [[ " $ONLY " == *" $1-$2-$3 "* ]]
+}
+warm_wanted() { # <target> <mode>
+  [ -z "$ONLY" ] || [[ " $ONLY " == *" $1-$2-"* ]]
+}
 target_args() { # <target> <mode>: port path token body
   local name=${1%%:*} path=${1#*:} body=$BODY_JSON
   [ "$2" = stream ] && body=$BODY_SSE
   case $name in
     upstream) echo "$GW_PORT|$path|$TOKEN|${body/openclaw/openclaw:up}" ;;
+    relay) echo "$GW_PORT|$path|$TOKEN|${body/openclaw/openclaw:long}" ;;
     direct) echo "$UP_PORT|$path||${body/openclaw/m}" ;;
     *) echo "$GW_PORT|$path|$TOKEN|$body" ;;
   esac
@@ -232,23 +260,49 @@ target_args() { # <target> <mode>: port path token body
 log "warm-up"
 for tg in "${TARGETS[@]}"; do
   for mode in json stream; do
+    warm_wanted "${tg%%:*}" "$mode" || continue
     IFS='|' read -r port path token body <<<"$(target_args "$tg" "$mode")"
-    wrk_run "${tg%%:*}" "$mode" 64 3 "$port" "$path" "$token" "$body" 0
+    wrk_run "${tg%%:*}" "$mode" 64 "$WARMUP" "$port" "$path" "$token" "$body" 0
   done
 done
+RELAY_C=16
+if [ "$UPSTREAM" = 1 ] && warm_wanted relay stream; then
+  IFS='|' read -r port path token body <<<"$(target_args relay:/v1/chat/completions stream)"
+  wrk_run relay stream "$RELAY_C" "$WARMUP" "$port" "$path" "$token" "$body" 0
+fi
 if [ "${BENCH_JFR:-0}" = 1 ]; then
-  jcmd "$TPID" JFR.start name=bench settings=profile filename="$WORK/gateway.jfr" >/dev/null
+  # the JDK's "profile" settings with method sampling every 1 ms instead of 10/20 ms
+  JFC=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc
+  sed -E '/jdk\.(ExecutionSample|NativeMethodSample)/,/<\/event>/ s/[0-9]+ ms/1 ms/' "$JFC" > "$WORK/sample-1ms.jfc"
+  jcmd "$TPID" JFR.start name=bench settings="$WORK/sample-1ms.jfc" filename="$WORK/gateway.jfr" >/dev/null
+fi
+if [ -n "${BENCH_ASPROF:-}" ]; then
+  jcmd "$TPID" JVMTI.agent_load "$BENCH_ASPROF" "\"start,event=cpu,interval=1ms,threads\"" >/dev/null
 fi
 log "throughput: ${#TARGETS[@]} targets x 2 modes x 4 concurrencies x ${DUR}s"
 for mode in json stream; do
   for c in 1 16 64 256; do
     for tg in "${TARGETS[@]}"; do
+      selected "${tg%%:*}" "$mode" "$c" || continue
       IFS='|' read -r port path token body <<<"$(target_args "$tg" "$mode")"
       wrk_run "${tg%%:*}" "$mode" "$c" "$DUR" "$port" "$path" "$token" "$body"
     done
   done
 done
+# the relay cell: every request a 1,000-chunk upstream stream, so CPU per request / 1,000 is CPU per relayed chunk
+if [ "$UPSTREAM" = 1 ] && selected relay stream "$RELAY_C"; then
+  IFS='|' read -r port path token body <<<"$(target_args relay:/v1/chat/completions stream)"
+  wrk_run relay stream "$RELAY_C" "$DUR" "$port" "$path" "$token" "$body"
+fi
 [ "${BENCH_JFR:-0}" = 1 ] && jcmd "$TPID" JFR.stop name=bench >/dev/null
+if [ -n "${BENCH_ASPROF:-}" ]; then
+  jcmd "$TPID" JVMTI.agent_load "$BENCH_ASPROF" "\"stop,file=$WORK/profile.collapsed,collapsed\"" >/dev/null
+  log "async-profiler: $WORK/profile.collapsed (bench/profile-top.py summarises it)"
+fi
+if [ -n "$ONLY" ]; then
+  log "BENCH_ONLY: done (load average $(cat /proc/loadavg)); raw results in $RESULTS"
+  exit 0
+fi
 
 # ---------------------------------------------------------------- phases 2-3: added latency, time to first bytes
 if [ "$UPSTREAM" = 1 ]; then
