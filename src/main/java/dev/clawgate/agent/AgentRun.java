@@ -223,16 +223,12 @@ public final class AgentRun implements DeltaSink {
         sink.whenReady(resume);
     }
 
-    /** A burst of deltas follows (one upstream read): the client gets it in one write. */
+    /** A burst of deltas (one upstream read) reaches the client in one write: {@link ReplySink#cork()}. */
     @Override
-    public void cork() {
-        sink.cork();
-    }
+    public void cork() { sink.cork(); }
 
     @Override
-    public void uncork() {
-        sink.uncork();
-    }
+    public void uncork() { sink.uncork(); }
 
     /**
      * The provider is done: commit the turn before the client hears that the run is done, so a client that sends its

@@ -316,14 +316,10 @@ final class Attempts implements Cancellable {
         }
 
         @Override
-        public void cork() {
-            run.cork();
-        }
+        public void cork() { run.cork(); }
 
         @Override
-        public void uncork() {
-            run.uncork();
-        }
+        public void uncork() { run.uncork(); }
 
         @Override
         public void onComplete() {

@@ -179,11 +179,11 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
         return errorBody.size() >= MAX_ERROR_BODY_BYTES;
     }
 
-    private void onEvent(String data) {
+    private void onEvent(byte[] data, int from, int to) {
         if (done) {
             return;
         }
-        if (decoder.apply(data) == ChunkDecoder.Step.DONE) {
+        if (decoder.apply(data, from, to) == ChunkDecoder.Step.DONE) {
             complete();
         }
     }
