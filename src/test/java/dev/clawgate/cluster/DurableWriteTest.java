@@ -59,16 +59,9 @@ class DurableWriteTest {
 
     @Test
     void aWriteAConnectedReplicaDoesNotAcknowledgeInTimeFailsButStaysOnThePrimary() throws Exception {
-        Path dir = Path.of("target", "redis-durable-" + System.nanoTime());
-        try (RedisServer primary = RedisServer.startIn(dir.resolve("primary"), "--repl-diskless-sync-delay", "0");
-             RedisServer replica = RedisServer.startIn(dir.resolve("replica"), "--replicaof", "127.0.0.1",
-                     Integer.toString(primary.port()))) {
-            java.util.Map<Integer, Long> marks = new java.util.concurrent.ConcurrentHashMap<>();
-            Poll.untilTrue("the replica in sync", Duration.ofSeconds(30),
-                    () -> RedisCli.replicaCaughtUp(primary.port(), marks));
-            RedisState redis = connect(primary, 1);
+        withPrimaryAndReplica((primary, replica, redis) -> {
+            replica.freeze(true); // still connected to the primary, but it acknowledges nothing
             try {
-                replica.freeze(true); // still connected to the primary, but it acknowledges nothing
                 ExecutionException e = assertThrows(ExecutionException.class, () -> redis.writeDurably("k",
                         c -> c.set("k", "v")).get(5, TimeUnit.SECONDS));
                 assertInstanceOf(RedisState.ReplicationException.class, e.getCause());
@@ -76,13 +69,25 @@ class DurableWriteTest {
                 assertEquals("v", redis.commands().get("k").get(5, TimeUnit.SECONDS));
             } finally {
                 replica.freeze(false);
-                redis.close();
             }
-        }
+        });
     }
 
     @Test
     void aWriteAReplicaAcknowledgesSucceedsAndIsOnTheReplica() throws Exception {
+        withPrimaryAndReplica((primary, replica, redis) -> {
+            assertEquals("OK", redis.writeDurably("k", c -> c.set("k", "durable")).get(5, TimeUnit.SECONDS));
+            assertEquals("durable", RedisCli.at(replica.port(), "GET", "k").trim(),
+                    "acknowledged means on the replica");
+        });
+    }
+
+    interface WithReplica {
+        void run(RedisServer primary, RedisServer replica, RedisState redis) throws Exception;
+    }
+
+    /** A primary and its replica, in sync, and a gateway connection to the primary with {@code waitReplicas} 1. */
+    private static void withPrimaryAndReplica(WithReplica test) throws Exception {
         Path dir = Path.of("target", "redis-durable-" + System.nanoTime());
         try (RedisServer primary = RedisServer.startIn(dir.resolve("primary"), "--repl-diskless-sync-delay", "0");
              RedisServer replica = RedisServer.startIn(dir.resolve("replica"), "--replicaof", "127.0.0.1",
@@ -92,9 +97,7 @@ class DurableWriteTest {
                     () -> RedisCli.replicaCaughtUp(primary.port(), marks));
             RedisState redis = connect(primary, 1);
             try {
-                assertEquals("OK", redis.writeDurably("k", c -> c.set("k", "durable")).get(5, TimeUnit.SECONDS));
-                assertEquals("durable", RedisCli.at(replica.port(), "GET", "k").trim(),
-                        "acknowledged means on the replica");
+                test.run(primary, replica, redis);
             } finally {
                 redis.close();
             }
