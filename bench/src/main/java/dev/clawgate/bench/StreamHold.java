@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * Prints {@code key=value} lines prefixed with {@code label}.
  *
  * <p>Usage: {@code StreamHold <port> <token> <model> <text> <n> <ratePerSec> <expectedStreamMs> <gatewayPid>
- * <timeoutSec> <label>}.
+ * <timeoutSec> <label>}; token {@code -} sends none, gatewayPid {@code 0} samples nothing (a burst timed alone).
  */
 public final class StreamHold {
     private static final class Conn {
@@ -39,7 +39,7 @@ public final class StreamHold {
 
     public static void main(String[] a) throws Exception {
         int port = Integer.parseInt(a[0]);
-        String token = a[1];
+        String token = a[1].equals("-") ? null : a[1];
         String body = "{\"model\":\"" + a[2] + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
                 + a[3] + "\"}]}";
         int n = Integer.parseInt(a[4]);
@@ -51,7 +51,7 @@ public final class StreamHold {
         byte[] request = Http1.post("/v1/chat/completions", token, body);
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
 
-        long[] baseline = sample(pid);
+        long[] baseline = pid > 0 ? sample(pid) : new long[] {-1, -1, -1};
         Selector selector = Selector.open();
         ByteBuffer in = ByteBuffer.allocateDirect(65536);
         byte[] bytes = new byte[65536];
@@ -135,10 +135,12 @@ public final class StreamHold {
                 }
             }
             selector.selectedKeys().clear();
-            if (peak == null && opened + failed >= n && started == n) {
-                // every stream is open: sample on another thread while this one keeps reading
+            if (rampNanos < 0 && opened + failed >= n && started == n) {
                 rampNanos = System.nanoTime() - t0;
                 openAtSample = opened - finished;
+            }
+            if (peak == null && pid > 0 && openAtSample >= 0) {
+                // every stream is open: sample on another thread while this one keeps reading
                 peak = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
                         return sample(pid);
