@@ -102,7 +102,8 @@ def main():
         if not frames:
             continue
         n += w
-        threads[re.sub(r"[-@ ]?(tid=)?\d+$", "", re.sub(r"[0-9a-f]{6,}", "", thread))] += w
+        group = re.sub(r" tid=\d+$", "", re.sub(r"[0-9a-f]{6,}", "", thread))
+        threads[re.sub(r"[-@ ]?\d+$", "", group)] += w
         self_count[frames[0]] += w
         for f in set(frames):
             incl[f] += w
