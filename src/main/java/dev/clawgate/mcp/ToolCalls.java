@@ -34,8 +34,25 @@ final class ToolCalls {
         boolean listed = conn != null && conn.tools().stream().anyMatch(t -> t.name().equals(tool));
         String serverLabel = conn == null ? ToolEvents.UNKNOWN : server;
         String toolLabel = listed ? tool : ToolEvents.UNKNOWN;
-        result.whenComplete((r, e) -> toolbox.events().toolCalled(agent, serverLabel, toolLabel,
-                r != null ? r.outcome() : ToolOutcome.CANCELLED, System.nanoTime() - start));
+        // the caller's future completes only after the call is reported, so a run goes on (and its client hears
+        // the end) after the metrics and events have it; cancelling the caller's future cancels the call
+        CompletableFuture<ToolResult> reported = new CompletableFuture<>();
+        result.whenComplete((r, e) -> {
+            toolbox.events().toolCalled(agent, serverLabel, toolLabel,
+                    r != null ? r.outcome() : ToolOutcome.CANCELLED, System.nanoTime() - start);
+            if (r != null) {
+                reported.complete(r);
+            } else if (result.isCancelled()) {
+                reported.cancel(false);
+            } else {
+                reported.completeExceptionally(e);
+            }
+        });
+        reported.whenComplete((r, e) -> {
+            if (reported.isCancelled()) {
+                result.cancel(true);
+            }
+        });
         if (toolbox.isClosed()) {
             result.complete(ToolResult.failure(ToolOutcome.UNAVAILABLE, "MCP tools are shutting down"));
         } else if (conn == null) {
@@ -63,7 +80,7 @@ final class ToolCalls {
                 }
             }
         }
-        return result;
+        return reported;
     }
 
     private void send(McpConnection conn, McpConnection.Live live, String tool, Map<String, Object> args,

@@ -233,6 +233,16 @@ class McpToolboxTest {
     }
 
     @Test
+    void aCallIsReportedBeforeItsCallerHearsTheResult() throws Exception {
+        startOnTestServer();
+        List<Integer> reportedWhenDone = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<ToolResult> call = toolbox.call("main", ALL, "test", "echo", "{\"text\":\"x\"}");
+        CompletableFuture<ToolResult> seen = call.whenComplete((r, e) -> reportedWhenDone.add(events.calls.size()));
+        await(seen);
+        assertEquals(List.of(1), reportedWhenDone, "the event was in when the caller's stage ran");
+    }
+
+    @Test
     void cancellingTheFutureDisposesTheCallAndCountsItCancelled() throws Exception {
         startOnTestServer();
         CompletableFuture<ToolResult> slow = toolbox.call("main", ALL, "test", "slow", "{}");
