@@ -11,10 +11,10 @@ import dev.clawgate.upstream.DeltaSink;
 import dev.clawgate.upstream.UpstreamErrors;
 import dev.clawgate.upstream.UpstreamRequest;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The upstream calls of one run: the agent's model first, then each of {@code agents.<id>.fallbacks} in order, each
@@ -196,7 +196,9 @@ final class Attempts implements Cancellable {
     }
 
     private void failed(RunReport.Retried given) {
-        failures = Stream.concat(failures.stream(), Stream.of(given)).toList();
+        List<RunReport.Retried> next = new ArrayList<>(failures);
+        next.add(given);
+        failures = List.copyOf(next);
     }
 
     /** The wait before retrying {@code t} after {@code error}, ms; -1 when it is not to be retried. */
@@ -314,12 +316,6 @@ final class Attempts implements Cancellable {
         public void whenReady(Runnable resume) {
             run.whenReady(resume);
         }
-
-        @Override
-        public void cork() { run.cork(); }
-
-        @Override
-        public void uncork() { run.uncork(); }
 
         @Override
         public void onComplete() {

@@ -19,9 +19,7 @@ import org.eclipse.jetty.io.Content;
  * One call to an OpenAI-compatible upstream over Jetty's client: the response listeners (headers: 2xx → stream,
  * else collect the error body; content: parse SSE as it comes; complete: end or failure), the silence timer, and the
  * cancel handle. Sink calls hold this object's monitor, so the sink sees one thread at a time; {@link #cancel()}
- * takes no lock. The content is read by a {@link ContentReader} on the thread that woke it (no hand-off), and the
- * sink is corked while the bytes at hand are parsed, so the events of one network read reach the client in one
- * write. After each chunk of a stream the next one is read only once the sink is ready
+ * takes no lock. After each chunk of a stream the next one is demanded only once the sink is ready
  * ({@link DeltaSink#whenReady}), so a slow client pauses the upstream read (and, through TCP, the upstream) instead
  * of queueing its stream in memory. It ends exactly once: {@link DeltaSink#onComplete()}, {@link DeltaSink#onError}
  * or a cancel (which tells the sink nothing and aborts the request, closing its connection). After a normal end the
@@ -30,7 +28,7 @@ import org.eclipse.jetty.io.Content;
  * A 2xx whose {@code Content-Type} is not {@code text/event-stream} (an HTML page, a JSON body) is a protocol error
  * before anything reaches the client; each SSE line and event is bounded by {@link SseParser#DEFAULT_MAX_EVENT_BYTES}.
  */
-final class UpstreamRun implements Cancellable, ContentReader.Handler {
+final class UpstreamRun implements Cancellable {
     /** Bytes of a non-2xx body read for its error message; the rest is not read. */
     static final int MAX_ERROR_BODY_BYTES = 16 * 1024;
 
@@ -48,8 +46,6 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
     private volatile Scheduler.Task timer;
     private Scheduler scheduler;
     private int status;
-    /** Whether the sink was corked for the bytes at hand (under this object's monitor). */
-    private boolean corked;
     private String retryAfter;
     private ByteArrayOutputStream errorBody;
 
@@ -65,7 +61,7 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
         scheduler = timerThread;
         lastActivityNanos = scheduler.nanoTime();
         timer = scheduler.schedule(this::checkSilence, provider.timeoutMs(), TimeUnit.MILLISECONDS);
-        call.onResponseHeaders(this::onHeaders).onResponseContentSource(this::onContentSource);
+        call.onResponseHeaders(this::onHeaders).onResponseContentAsync(this::onContent);
         try {
             call.send(this::onComplete);
         } catch (RuntimeException e) {
@@ -110,34 +106,25 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
         return type.isEmpty() || type.equalsIgnoreCase("text/event-stream");
     }
 
-    /** The response has content: read it as it comes and as the sink can take it ({@link ContentReader}). */
-    private void onContentSource(Response response, Content.Source content) {
-        new ContentReader(response, content, this).start();
-    }
-
-    // ---- ContentReader.Handler: called by one thread at a time ----
-
-    @Override
-    public ContentReader.Step take(ByteBuffer bytes) {
+    private void onContent(Response response, Content.Chunk chunk, Runnable demander) {
         lastActivityNanos = scheduler.nanoTime();
         if (done) {
-            return ContentReader.Step.READ_ON; // the answer is complete: read the rest, so the connection is reused
+            demander.run();
+            return;
         }
         if (terminated) {
-            return ContentReader.Step.STOP;
+            return;
         }
+        ByteBuffer bytes = chunk.getByteBuffer();
         if (!opened) {
             if (collectErrorBody(bytes)) {
                 failWithStatus();
-                return ContentReader.Step.STOP;
+            } else {
+                demander.run();
             }
-            return ContentReader.Step.READ_ON;
+            return;
         }
         synchronized (this) {
-            if (!corked) {
-                corked = true;
-                sink.cork(); // the events of the bytes at hand reach the client in one write
-            }
             try {
                 parser.feed(bytes);
             } catch (ApiException e) {
@@ -146,28 +133,12 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
                 fail(UpstreamErrors.protocol(e.getMessage()));
             }
         }
-        return done ? ContentReader.Step.READ_ON : terminated ? ContentReader.Step.STOP : ContentReader.Step.ASK_SINK;
-    }
-
-    @Override
-    public synchronized void flush() {
-        if (corked) {
-            corked = false;
-            sink.uncork();
+        if (done) {
+            demander.run();
+        } else if (!terminated) {
+            paused = true;
+            sink.whenReady(() -> resume(demander));
         }
-    }
-
-    @Override
-    public void whenReady(Runnable resume) {
-        sink.whenReady(resume);
-    }
-
-    @Override
-    public void waiting(boolean waiting) {
-        if (!waiting) {
-            lastActivityNanos = scheduler.nanoTime(); // time paused by a slow client is not upstream silence
-        }
-        paused = waiting;
     }
 
     /** Appends to the error body; true once it is full. */
@@ -179,11 +150,20 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
         return errorBody.size() >= MAX_ERROR_BODY_BYTES;
     }
 
-    private void onEvent(byte[] data, int from, int to) {
+    /** The sink caught up: read on (time spent paused by a slow client is not upstream silence). */
+    private void resume(Runnable demander) {
+        lastActivityNanos = scheduler.nanoTime();
+        paused = false;
+        if (!terminated) {
+            demander.run();
+        }
+    }
+
+    private void onEvent(String data) {
         if (done) {
             return;
         }
-        if (decoder.apply(data, from, to) == ChunkDecoder.Step.DONE) {
+        if (decoder.apply(data) == ChunkDecoder.Step.DONE) {
             complete();
         }
     }
