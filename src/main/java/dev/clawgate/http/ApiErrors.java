@@ -10,6 +10,15 @@ public final class ApiErrors {
     private ApiErrors() {
     }
 
+    /** Sets a 200 with {@code json} as its body (type and length); returns the body to send. Not yet committed. */
+    static byte[] prepareOk(HttpServletResponse response, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType("application/json; charset=utf-8");
+        response.setContentLength(body.length);
+        return body;
+    }
+
     /** Sets status and headers for {@code e}; returns the body to send. The response must not be committed. */
     static byte[] prepare(HttpServletResponse response, ApiException e) {
         response.setStatus(e.status());

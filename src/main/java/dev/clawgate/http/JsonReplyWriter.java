@@ -5,7 +5,6 @@ import dev.clawgate.agent.ReplySink;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChoiceDelta;
 import jakarta.servlet.http.HttpServletResponse;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A non-streaming chat completion on the wire: nothing until the run ends, then one {@code chat.completion} JSON body
@@ -58,11 +57,7 @@ final class JsonReplyWriter implements ReplySink {
     @Override
     public void complete(AssistantReply reply) {
         beforeAnswer.run();
-        byte[] body = reply.completionJson(id, created, model).getBytes(StandardCharsets.UTF_8);
-        response.setStatus(200);
-        response.setContentType("application/json; charset=utf-8");
-        response.setContentLength(body.length);
-        out.write(body);
+        out.write(ApiErrors.prepareOk(response, reply.completionJson(id, created, model)));
     }
 
     @Override

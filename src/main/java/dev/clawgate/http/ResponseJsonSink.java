@@ -5,7 +5,6 @@ import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ToolCallDelta;
 import dev.clawgate.openai.responses.ResponseBuilder;
 import jakarta.servlet.http.HttpServletResponse;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A non-streamed {@code /v1/responses} reply: nothing until the run ends, then the {@code response} object of
@@ -58,13 +57,7 @@ final class ResponseJsonSink implements FirstChoiceSink {
         beforeAnswer.run();
         response.usage(reply.usage());
         String json = response.json();
-        end.after(json, () -> {
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            http.setStatus(200);
-            http.setContentType("application/json; charset=utf-8");
-            http.setContentLength(body.length);
-            out.offer(body);
-        });
+        end.after(json, () -> out.offer(ApiErrors.prepareOk(http, json)));
     }
 
     @Override
