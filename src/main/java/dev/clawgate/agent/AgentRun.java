@@ -12,7 +12,6 @@ import dev.clawgate.time.Ticker;
 import dev.clawgate.upstream.Cancellable;
 import dev.clawgate.upstream.DeltaSink;
 import dev.clawgate.upstream.UpstreamErrors;
-import dev.clawgate.upstream.UpstreamRequest;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.function.Consumer;
@@ -107,11 +106,7 @@ public final class AgentRun implements DeltaSink {
     private void begin(SessionStore.Lease held) {
         Cancellable handle;
         try {
-            PromptAssembler.Prompt prompt = PromptAssembler.assemble(request.agent(), request.chat().messages(),
-                    held == null ? List.of() : held.transcript());
-            if (held != null) {
-                held.admit(prompt.fresh()); // 413 turn_too_large before the run, not after it
-            }
+            PromptAssembler.Prompt prompt = SessionTurns.prompt(request, held);
             long estimate = RunReport.estimate(prompt.upstream());
             synchronized (this) {
                 fresh = prompt.fresh();
@@ -120,9 +115,7 @@ public final class AgentRun implements DeltaSink {
             sink.cork(); // what the provider emits within this call goes out together
             try {
                 handle = tools.loops() ? tools.start(request, calls, prompt.upstream(), this, this::progress)
-                        : calls.start(new UpstreamRequest(request.agent().model(), prompt.upstream(),
-                        request.chat().upstreamParams(), request.chat().maxTokens(), request.chat().choices(),
-                        request.trace()), this);
+                        : calls.start(request, prompt.upstream(), this);
             } finally {
                 sink.uncork();
             }
@@ -229,6 +222,13 @@ public final class AgentRun implements DeltaSink {
     public void whenReady(Runnable resume) {
         sink.whenReady(resume);
     }
+
+    /** A burst of deltas (one upstream read) reaches the client in one write: {@link ReplySink#cork()}. */
+    @Override
+    public void cork() { sink.cork(); }
+
+    @Override
+    public void uncork() { sink.uncork(); }
 
     /**
      * The provider is done: commit the turn before the client hears that the run is done, so a client that sends its

@@ -11,10 +11,10 @@ import dev.clawgate.upstream.DeltaSink;
 import dev.clawgate.upstream.UpstreamErrors;
 import dev.clawgate.upstream.UpstreamRequest;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The upstream calls of one run: the agent's model first, then each of {@code agents.<id>.fallbacks} in order, each
@@ -196,9 +196,7 @@ final class Attempts implements Cancellable {
     }
 
     private void failed(RunReport.Retried given) {
-        List<RunReport.Retried> next = new ArrayList<>(failures);
-        next.add(given);
-        failures = List.copyOf(next);
+        failures = Stream.concat(failures.stream(), Stream.of(given)).toList();
     }
 
     /** The wait before retrying {@code t} after {@code error}, ms; -1 when it is not to be retried. */
@@ -316,6 +314,12 @@ final class Attempts implements Cancellable {
         public void whenReady(Runnable resume) {
             run.whenReady(resume);
         }
+
+        @Override
+        public void cork() { run.cork(); }
+
+        @Override
+        public void uncork() { run.uncork(); }
 
         @Override
         public void onComplete() {

@@ -1,5 +1,6 @@
 package dev.clawgate.agent;
 
+import dev.clawgate.openai.ChatMessage;
 import dev.clawgate.time.Scheduler;
 import dev.clawgate.upstream.Cancellable;
 import dev.clawgate.upstream.DeltaSink;
@@ -37,6 +38,12 @@ final class ModelCalls {
         this.agent = agent;
         this.chain = List.copyOf(chain);
         this.scheduler = scheduler;
+    }
+
+    /** Starts a run's one model call (no tool loop): {@code prompt} with the request's parameters, choices and trace. */
+    Cancellable start(RunRequest request, List<ChatMessage> prompt, DeltaSink sink) {
+        return start(new UpstreamRequest(request.agent().model(), prompt, request.chat().upstreamParams(),
+                request.chat().maxTokens(), request.chat().choices(), request.trace()), sink);
     }
 
     /**

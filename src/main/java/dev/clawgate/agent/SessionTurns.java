@@ -23,6 +23,19 @@ final class SessionTurns {
     private SessionTurns() {
     }
 
+    /**
+     * The prompt of {@code request} over the held session's transcript (none when stateless, {@code held} null); a
+     * held session first admits the turn's new messages (413 {@code turn_too_large} before the run, not after it).
+     */
+    static PromptAssembler.Prompt prompt(RunRequest request, SessionStore.Lease held) {
+        PromptAssembler.Prompt prompt = PromptAssembler.assemble(request.agent(), request.chat().messages(),
+                held == null ? List.of() : held.transcript());
+        if (held != null) {
+            held.admit(prompt.fresh());
+        }
+        return prompt;
+    }
+
     /** Asks for the lease of {@code key}; {@code then} gets the lease, or null and the error. */
     static void acquire(SessionStore sessions, String key, BiConsumer<SessionStore.Lease, ApiException> then) {
         sessions.acquire(key).whenComplete((granted, failure) -> {

@@ -198,12 +198,18 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
      * Runs {@code next} at once while fewer than {@link #lowWaterBytes()} bytes wait for the client, else once the
      * client has taken enough of them (from the container's write callback), or when the writer fails or finishes.
      * This is how a producer (the upstream reader, the echo) is paused instead of filling the queue. One waiter at a
-     * time.
+     * time. While corked, bytes held up to the low-water mark are sent first, so holding them never pauses a producer
+     * whose client could take them.
      */
     @Override
     public void whenDrained(Runnable next) {
         lock.lock();
         try {
+            if (corked && queue.bytes() >= lowWaterBytes) {
+                corked = false; // what is held would pause the producer: send it now, as the client can take it
+                drainLocked();
+                corked = true;
+            }
             if (queue.bytes() >= lowWaterBytes && !finished) {
                 resume = next;
                 return;
@@ -211,6 +217,7 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
         } finally {
             lock.unlock();
         }
+        reportFailure();
         next.run();
     }
 

@@ -16,10 +16,13 @@ import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns the {@code data:} payloads of an upstream {@code chat.completion.chunk} stream into {@link DeltaSink} calls:
@@ -29,7 +32,8 @@ import java.util.Map;
  * the chunk's {@code system_fingerprint} and {@code service_tier} whenever they change; and the usage with all its
  * details (kept until the end, so the sink gets it after the finish). Choices at or beyond the number asked for
  * ({@code n}) are ignored, so an upstream cannot make the run track more. Not thread-safe: one decoder per run, fed
- * from one thread at a time.
+ * from one thread at a time. The common chunk (text, reasoning, finish) is read straight from its bytes by a
+ * {@link ChunkScanner}; any other (tool calls, logprobs, usage, an error...) as a JSON-P tree, with the same result.
  */
 final class ChunkDecoder {
     /** What a payload meant for the run. */
@@ -38,6 +42,7 @@ final class ChunkDecoder {
     private static final java.util.Set<String> DELTA_OWN = java.util.Set.of("role", "content", "tool_calls",
             "reasoning_content", "reasoning");
     private static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final DeltaSink sink;
     private final JsonReaderFactory readers;
@@ -45,6 +50,7 @@ final class ChunkDecoder {
     private final int choices;
     private final BitSet started = new BitSet();
     private final BitSet finished = new BitSet();
+    private final ChunkScanner scanner = new ChunkScanner();
     private ResponseMeta meta = ResponseMeta.NONE;
     private Usage usage;
 
@@ -81,6 +87,71 @@ final class ChunkDecoder {
      * @throws ApiException a protocol error (not JSON) or an upstream error event
      */
     Step apply(String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        return apply(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Applies one event's data, {@code bytes[from, to)} in UTF-8. A chunk of the common shape is read straight from
+     * the bytes ({@link ChunkScanner}); any other as a JSON-P tree, with the same result.
+     *
+     * @throws ApiException a protocol error (not JSON) or an upstream error event
+     */
+    Step apply(byte[] bytes, int from, int to) {
+        int start = from;
+        int end = to;
+        while (start < end && space(bytes[start])) {
+            start++;
+        }
+        while (end > start && space(bytes[end - 1])) {
+            end--;
+        }
+        if (end - start == DONE.length && Arrays.equals(bytes, start, end, DONE, 0, DONE.length)) {
+            return Step.DONE;
+        }
+        if (end > start && bytes[start] == '{' && scanner.scan(bytes, start, end)) {
+            applyScanned();
+            return Step.CONTINUE;
+        }
+        return applyTree(new String(bytes, from, to - from, StandardCharsets.UTF_8));
+    }
+
+    /** What {@link String#strip()} removes, in ASCII. */
+    private static boolean space(byte b) {
+        return b == ' ' || b >= 0x09 && b <= 0x0D || b >= 0x1C && b <= 0x1F;
+    }
+
+    /** The sink calls of a chunk read by {@link ChunkScanner}: those {@link #applyTree} makes of the same chunk. */
+    private void applyScanned() {
+        ChunkScanner c = scanner;
+        String fp = c.fingerprint;
+        String tier = c.serviceTier;
+        if ((fp != null || tier != null)
+                && !(Objects.equals(fp, meta.systemFingerprint()) && Objects.equals(tier, meta.serviceTier()))) {
+            meta = new ResponseMeta(fp, tier);
+            sink.onResponseMeta(meta);
+        }
+        for (int k = 0; k < c.count; k++) {
+            int index = c.index[k];
+            if (index >= choices || finished.get(index)) {
+                continue;
+            }
+            started.set(index);
+            if (c.hasDelta[k]) {
+                ChoiceDelta d = new ChoiceDelta(index, c.content[k], c.reasoning[k], List.of(), null, null);
+                if (!d.isEmpty()) {
+                    sink.onDelta(d);
+                }
+            }
+            if (c.finishReason[k] != null) {
+                finished.set(index);
+                sink.onFinish(index, c.finishReason[k]);
+            }
+        }
+    }
+
+    /** Applies one event's data read as a JSON-P tree: any chunk, the error events. */
+    Step applyTree(String data) {
         String trimmed = data.strip();
         if (trimmed.equals("[DONE]")) {
             return Step.DONE;

@@ -63,6 +63,17 @@ public interface DeltaSink {
         resume.run();
     }
 
+    /**
+     * A burst of calls follows (say, every event of one upstream read): the sink may hold what it writes until
+     * {@link #uncork()}, so the client gets the burst in one write. Only a hint; the default does nothing.
+     */
+    default void cork() {
+    }
+
+    /** The burst begun by {@link #cork()} is over: send what was held. A provider always pairs it with its cork. */
+    default void uncork() {
+    }
+
     /** The run ended normally. */
     void onComplete();
 

@@ -9,6 +9,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -19,8 +20,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * <ul>
  *   <li>Threads: a {@link QueuedThreadPool} of {@value #MIN_THREADS}–{@value #MAX_THREADS} daemon threads named
  *       {@code clawgate-upstream-<provider>-N}; the one selector runs on that pool, and the client's timers (connect
- *       and idle timeouts) on the gateway's shared scheduler, so the client has no timer thread. Callbacks are short and never block, so a few threads carry
- *       thousands of streams.</li>
+ *       and idle timeouts) on the gateway's shared scheduler, so the client has no timer thread. The transport is
+ *       declared {@code NON_BLOCKING}: the response listeners (headers, content, completion) are short and never
+ *       block, so they run on the selector thread itself, without a hand-off to another thread per network read;
+ *       one thread carries thousands of streams.</li>
  *   <li>HTTP/1.1 only, no redirects followed, no protocol handlers (a 401 or 407 reaches the provider as it came),
  *       no cookies kept, no {@code Accept-Encoding} (the SSE stream arrives as sent), {@code User-Agent: clawgate}.
  *       </li>
@@ -61,7 +64,11 @@ final class UpstreamHttp implements AutoCloseable {
             connector.setSelectors(1);
             connector.setExecutor(threads);
             connector.setScheduler(timers);
-            client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+            HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+            // every response listener of ours is short and never blocks: run them on the selector thread instead of
+            // handing each network read to a pool thread (and the selector's production to a reserved one)
+            transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+            client = new HttpClient(transport);
             client.setExecutor(threads);
             client.setScheduler(timers);
             client.setFollowRedirects(false);

@@ -19,7 +19,9 @@ import org.eclipse.jetty.io.Content;
  * One call to an OpenAI-compatible upstream over Jetty's client: the response listeners (headers: 2xx → stream,
  * else collect the error body; content: parse SSE as it comes; complete: end or failure), the silence timer, and the
  * cancel handle. Sink calls hold this object's monitor, so the sink sees one thread at a time; {@link #cancel()}
- * takes no lock. After each chunk of a stream the next one is demanded only once the sink is ready
+ * takes no lock. The content is read by a {@link ContentReader} on the thread that woke it (no hand-off), and the
+ * sink is corked while the bytes at hand are parsed, so the events of one network read reach the client in one
+ * write. After each chunk of a stream the next one is read only once the sink is ready
  * ({@link DeltaSink#whenReady}), so a slow client pauses the upstream read (and, through TCP, the upstream) instead
  * of queueing its stream in memory. It ends exactly once: {@link DeltaSink#onComplete()}, {@link DeltaSink#onError}
  * or a cancel (which tells the sink nothing and aborts the request, closing its connection). After a normal end the
@@ -28,7 +30,7 @@ import org.eclipse.jetty.io.Content;
  * A 2xx whose {@code Content-Type} is not {@code text/event-stream} (an HTML page, a JSON body) is a protocol error
  * before anything reaches the client; each SSE line and event is bounded by {@link SseParser#DEFAULT_MAX_EVENT_BYTES}.
  */
-final class UpstreamRun implements Cancellable {
+final class UpstreamRun implements Cancellable, ContentReader.Handler {
     /** Bytes of a non-2xx body read for its error message; the rest is not read. */
     static final int MAX_ERROR_BODY_BYTES = 16 * 1024;
 
@@ -46,6 +48,8 @@ final class UpstreamRun implements Cancellable {
     private volatile Scheduler.Task timer;
     private Scheduler scheduler;
     private int status;
+    /** Whether the sink was corked for the bytes at hand (under this object's monitor). */
+    private boolean corked;
     private String retryAfter;
     private ByteArrayOutputStream errorBody;
 
@@ -61,7 +65,7 @@ final class UpstreamRun implements Cancellable {
         scheduler = timerThread;
         lastActivityNanos = scheduler.nanoTime();
         timer = scheduler.schedule(this::checkSilence, provider.timeoutMs(), TimeUnit.MILLISECONDS);
-        call.onResponseHeaders(this::onHeaders).onResponseContentAsync(this::onContent);
+        call.onResponseHeaders(this::onHeaders).onResponseContentSource(this::onContentSource);
         try {
             call.send(this::onComplete);
         } catch (RuntimeException e) {
@@ -106,25 +110,34 @@ final class UpstreamRun implements Cancellable {
         return type.isEmpty() || type.equalsIgnoreCase("text/event-stream");
     }
 
-    private void onContent(Response response, Content.Chunk chunk, Runnable demander) {
+    /** The response has content: read it as it comes and as the sink can take it ({@link ContentReader}). */
+    private void onContentSource(Response response, Content.Source content) {
+        new ContentReader(response, content, this).start();
+    }
+
+    // ---- ContentReader.Handler: called by one thread at a time ----
+
+    @Override
+    public ContentReader.Step take(ByteBuffer bytes) {
         lastActivityNanos = scheduler.nanoTime();
         if (done) {
-            demander.run();
-            return;
+            return ContentReader.Step.READ_ON; // the answer is complete: read the rest, so the connection is reused
         }
         if (terminated) {
-            return;
+            return ContentReader.Step.STOP;
         }
-        ByteBuffer bytes = chunk.getByteBuffer();
         if (!opened) {
             if (collectErrorBody(bytes)) {
                 failWithStatus();
-            } else {
-                demander.run();
+                return ContentReader.Step.STOP;
             }
-            return;
+            return ContentReader.Step.READ_ON;
         }
         synchronized (this) {
+            if (!corked) {
+                corked = true;
+                sink.cork(); // the events of the bytes at hand reach the client in one write
+            }
             try {
                 parser.feed(bytes);
             } catch (ApiException e) {
@@ -133,12 +146,28 @@ final class UpstreamRun implements Cancellable {
                 fail(UpstreamErrors.protocol(e.getMessage()));
             }
         }
-        if (done) {
-            demander.run();
-        } else if (!terminated) {
-            paused = true;
-            sink.whenReady(() -> resume(demander));
+        return done ? ContentReader.Step.READ_ON : terminated ? ContentReader.Step.STOP : ContentReader.Step.ASK_SINK;
+    }
+
+    @Override
+    public synchronized void flush() {
+        if (corked) {
+            corked = false;
+            sink.uncork();
         }
+    }
+
+    @Override
+    public void whenReady(Runnable resume) {
+        sink.whenReady(resume);
+    }
+
+    @Override
+    public void waiting(boolean waiting) {
+        if (!waiting) {
+            lastActivityNanos = scheduler.nanoTime(); // time paused by a slow client is not upstream silence
+        }
+        paused = waiting;
     }
 
     /** Appends to the error body; true once it is full. */
@@ -150,20 +179,11 @@ final class UpstreamRun implements Cancellable {
         return errorBody.size() >= MAX_ERROR_BODY_BYTES;
     }
 
-    /** The sink caught up: read on (time spent paused by a slow client is not upstream silence). */
-    private void resume(Runnable demander) {
-        lastActivityNanos = scheduler.nanoTime();
-        paused = false;
-        if (!terminated) {
-            demander.run();
-        }
-    }
-
-    private void onEvent(String data) {
+    private void onEvent(byte[] data, int from, int to) {
         if (done) {
             return;
         }
-        if (decoder.apply(data) == ChunkDecoder.Step.DONE) {
+        if (decoder.apply(data, from, to) == ChunkDecoder.Step.DONE) {
             complete();
         }
     }

@@ -121,6 +121,39 @@ class AsyncWriterTest {
     }
 
     @Test
+    void aCorkedWriterSendsWhatItHoldsRatherThanPauseAProducerWhoseClientCanTakeIt() throws Exception {
+        AsyncWriter out = writer(4096);
+        client.ready = true;
+        out.cork();
+        out.write(new byte[1024]);
+        out.write(new byte[1024]);
+        assertEquals(0, client.taken.size(), "corked: held");
+        AtomicInteger resumed = new AtomicInteger();
+        out.whenDrained(resumed::incrementAndGet);
+        assertEquals(2048, client.taken.size(), "the held bytes reached the low-water mark: sent");
+        assertEquals(1, resumed.get(), "and the producer goes on at once, on its own thread");
+        assertTrue(started.isEmpty());
+        out.write(new byte[10]);
+        assertEquals(2048, client.taken.size(), "still corked");
+        out.uncork();
+        assertEquals(2058, client.taken.size());
+    }
+
+    @Test
+    void aCorkedWriterWhoseClientIsBehindPausesTheProducer() throws Exception {
+        AsyncWriter out = writer(4096);
+        out.cork();
+        out.write(new byte[2048]);
+        AtomicInteger resumed = new AtomicInteger();
+        out.whenDrained(resumed::incrementAndGet);
+        assertEquals(0, resumed.get());
+        out.uncork();
+        client.catchUp();
+        assertEquals(1, resumed.get());
+        assertEquals(2048, client.taken.size());
+    }
+
+    @Test
     void oneFrameLargerThanTheBoundIsTakenWhenLittleWaits() throws Exception {
         AsyncWriter out = writer(1024);
         assertTrue(out.write(new byte[100_000]), "a whole JSON body is one write");

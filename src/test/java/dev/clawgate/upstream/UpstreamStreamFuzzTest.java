@@ -21,7 +21,8 @@ import java.util.Set;
  * nothing but {@link SseParser.SseProtocolException}, dispatches no event larger than its bound (so memory stays
  * bounded), and gives the same events however the bytes are split into buffers; the decoder turns any payload into
  * sink calls (at most one finish) or an {@link ApiException} 502 {@code upstream_protocol_error} /
- * {@code upstream_error} whose message never holds the provider's key. Regression inputs:
+ * {@code upstream_error} whose message never holds the provider's key, and reads a payload's bytes with the same
+ * result as its JSON-P tree ({@link ChunkScanner}). Regression inputs:
  * {@code src/test/resources/dev/clawgate/upstream/UpstreamStreamFuzzTestInputs/}; fuzzing: docs/FUZZING.md.
  */
 class UpstreamStreamFuzzTest {
@@ -58,6 +59,23 @@ class UpstreamStreamFuzzTest {
             "sk-fuzz-key", "1e999", "-1", "9223372036854775808"})
     void anyDataPayloadGivesDeltasOrA502(byte[] payload) {
         decode(List.of(new String(payload, StandardCharsets.UTF_8)));
+        assertEquals(calls(payload, true), calls(payload, false), "the byte scanner and the JSON-P tree agree");
+    }
+
+    /** The sink calls (deltas in full) of one payload: from its raw bytes, or decoded and read as a tree only. */
+    private static List<String> calls(byte[] payload, boolean treeOnly) {
+        RecordingSink sink = new RecordingSink();
+        ChunkDecoder decoder = new ChunkDecoder(sink, READERS, KEY, 2);
+        List<String> out = new ArrayList<>();
+        try {
+            out.add(String.valueOf(treeOnly ? decoder.applyTree(new String(payload, StandardCharsets.UTF_8))
+                    : decoder.apply(payload, 0, payload.length)));
+        } catch (ApiException e) {
+            out.add(e.code() + ":" + e.getMessage());
+        }
+        out.addAll(sink.calls);
+        sink.deltas.forEach(d -> out.add(d.toString()));
+        return out;
     }
 
     /** Feeds {@code bytes} in buffers of {@code piece} bytes, then ends; true when it was a protocol error. */
