@@ -174,6 +174,24 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
         }
     }
 
+    /**
+     * The container ended the exchange on its own ({@code AsyncListener.onError}, or {@code onComplete} before this
+     * writer completed it): nothing is written after this returns. The container recycles the response's objects once
+     * its listeners return, so a write from another thread after that could land in the next request's response (on
+     * Tomcat it did: a producer thread's late flush failed an unrelated request with a 500 and a closed connection).
+     * Completes the request if it is not yet (the servlet spec asks it of an {@code onError} listener).
+     */
+    void ended() {
+        lock.lock();
+        try {
+            closing = true;
+            corked = false;
+            failLocked(new IOException("the container ended the response"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public boolean failed() {
         return failure != null;

@@ -139,11 +139,13 @@ final class ChatExchange implements AsyncListener {
     @Override
     public void onError(AsyncEvent event) {
         clientGone();
+        writer.ended();
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
         clientGone();
+        writer.ended();
     }
 
     @Override

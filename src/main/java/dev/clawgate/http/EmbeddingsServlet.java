@@ -216,11 +216,21 @@ public final class EmbeddingsServlet extends HttpServlet {
         @Override
         public void onError(AsyncEvent event) {
             gone();
+            ended();
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
             gone();
+            ended();
+        }
+
+        /** The container ended the exchange: no write after this returns ({@link AsyncWriter#ended()}). */
+        private void ended() {
+            AsyncWriter w = out;
+            if (w != null) {
+                w.ended();
+            }
         }
 
         @Override

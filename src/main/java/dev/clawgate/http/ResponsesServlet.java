@@ -165,6 +165,7 @@ public final class ResponsesServlet extends HttpServlet {
         AsyncContext async = req.startAsync();
         async.setTimeout(services.streamTimeoutMs());
         AsyncWriter writer = new AsyncWriter(async, services.maxQueuedBytes(), failure -> { });
+        async.addListener(new WriterEnd(writer)); // a client gone before the store answers: no write after the end
         stored.find(CallerNamespace.of(req), id).whenComplete((found, failure) -> {
             try {
                 if (failure != null || found.isEmpty()) {

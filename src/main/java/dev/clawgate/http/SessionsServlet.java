@@ -69,8 +69,10 @@ public final class SessionsServlet extends HttpServlet {
         async.setTimeout(timeoutMs);
         RequestHeaders headers = RequestHeaders.of(req, sessionKeys);
         Caller caller = Caller.of(req.getAttribute(Caller.ATTRIBUTE));
+        BodyReader[] reader = new BodyReader[1];
         try {
-            BodyReader.start(async, bodyLimits, declared, body -> delete(async, resp, body, headers, caller));
+            reader[0] = BodyReader.start(async, bodyLimits, declared,
+                    body -> delete(async, resp, reader[0], body, headers, caller));
         } catch (ApiException refused) {
             ApiErrors.send(resp, refused);
             complete(async);
@@ -78,11 +80,12 @@ public final class SessionsServlet extends HttpServlet {
     }
 
     /** The body is there (on a container thread): name the session and delete it; the store answers later. */
-    private void delete(AsyncContext async, HttpServletResponse resp, BodyReader.Body body, RequestHeaders headers,
-                        Caller caller) {
+    private void delete(AsyncContext async, HttpServletResponse resp, BodyReader reader, BodyReader.Body body,
+                        RequestHeaders headers, Caller caller) {
         AsyncWriter out;
         try {
             out = new AsyncWriter(async, MAX_QUEUED_BYTES, failure -> { });
+            reader.handOff(new WriterEnd(out)); // a client gone before the store answers: no write after the end
         } catch (IOException | RuntimeException e) {
             complete(async);
             return;

@@ -22,10 +22,18 @@ class AsyncWriterTest {
         final ByteArrayOutputStream taken = new ByteArrayOutputStream();
         boolean ready;
         WriteListener listener;
+        /** Calls the writer made on this stream (isReady, write, flush). */
+        int touches;
 
         @Override
         public boolean isReady() {
+            touches++;
             return ready;
+        }
+
+        @Override
+        public void flush() {
+            touches++;
         }
 
         @Override
@@ -35,11 +43,13 @@ class AsyncWriterTest {
 
         @Override
         public void write(int b) {
+            touches++;
             taken.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
+            touches++;
             taken.write(b, off, len);
         }
 
@@ -151,6 +161,46 @@ class AsyncWriterTest {
         client.catchUp();
         assertEquals(1, resumed.get());
         assertEquals(2048, client.taken.size());
+    }
+
+    @Test
+    void nothingReachesTheContainersStreamAfterTheContainerEndedTheExchangeNotEvenWhatACorkHeld() throws Exception {
+        // the container recycles a response's objects once its listeners return: a later write from the producer's
+        // thread could land in the next request's response (a Tomcat soak saw unrelated requests fail with a 500)
+        AsyncWriter out = writer(4096);
+        client.ready = true;
+        out.cork();
+        out.write(new byte[100]);
+        out.ended();
+        int touches = client.touches;
+        assertEquals(1, completes.get(), "ended completes the request, as an onError listener must");
+        out.uncork();
+        assertFalse(out.write(new byte[10]), "the writer has failed: its producer stops");
+        out.whenDrained(() -> { });
+        out.close();
+        out.forceComplete();
+        client.catchUp();
+        assertEquals(touches, client.touches, "the stream was not touched after the end");
+        assertEquals(0, client.taken.size());
+        assertEquals(1, completes.get());
+        assertEquals(1, failures.size(), "the producer hears once that the client is gone");
+    }
+
+    @Test
+    void aWriterEndEndsTheWriterOnTheContainersErrorCompletionAndTimeout() throws Exception {
+        for (String event : List.of("onError", "onComplete", "onTimeout")) {
+            completes.set(0);
+            AsyncWriter out = writer(4096);
+            jakarta.servlet.AsyncListener l = new WriterEnd(out);
+            switch (event) {
+                case "onError" -> l.onError(null);
+                case "onComplete" -> l.onComplete(null);
+                default -> l.onTimeout(null);
+            }
+            assertTrue(out.failed(), event);
+            assertFalse(out.write(new byte[1]), event);
+            assertEquals(1, completes.get(), event);
+        }
     }
 
     @Test
