@@ -109,7 +109,9 @@ if [ "$CONTAINER" = tomcat ]; then
                maxThreads="$MAX_THREADS" minSpareThreads="4" maxConnections="20000"
                acceptCount="4096" connectionTimeout="60000" maxKeepAliveRequests="-1"/>
     <Engine name="Catalina" defaultHost="localhost">
-      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false"/>
+      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false">
+        <Valve className="org.apache.catalina.valves.AccessLogValve" directory="logs" prefix="access" suffix=".log" pattern="%{remote}p %s %b %D %r"/>
+      </Host>
     </Engine>
   </Service>
 </Server>

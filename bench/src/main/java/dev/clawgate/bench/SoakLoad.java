@@ -272,6 +272,8 @@ public final class SoakLoad {
 
     private void finish(SelectionKey key, String outcome) throws IOException {
         Conn c = (Conn) key.attachment();
+        String port = "?";
+        try { port = String.valueOf(((java.net.InetSocketAddress) ((SocketChannel) key.channel()).getLocalAddress()).getPort()); } catch (Exception e) { }
         key.cancel();
         key.channel().close();
         live.remove(key);
@@ -288,7 +290,7 @@ public final class SoakLoad {
         if (o.startsWith("FAIL")) {
             failed.incrementAndGet();
             if (failures.size() < 20) {
-                String f = c.plan.kind() + ": " + o;
+                String f = c.plan.kind() + ": " + o + " port=" + port + " len=" + c.len;
                 failures.add(f);
                 System.err.println(f);
             }
