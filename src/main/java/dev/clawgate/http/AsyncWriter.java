@@ -186,7 +186,9 @@ final class AsyncWriter implements WriteListener, ResponseOutput {
         try {
             closing = true;
             corked = false;
-            failLocked(new IOException("the container ended the response"));
+            if (!finished) { // the usual case is a request this writer completed: no exception to make
+                failLocked(new IOException("the container ended the response"));
+            }
         } finally {
             lock.unlock();
         }

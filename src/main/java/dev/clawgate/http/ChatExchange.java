@@ -63,8 +63,8 @@ final class ChatExchange implements AsyncListener {
         this.writer = new AsyncWriter(async, services.maxQueuedBytes(), failure -> clientGone());
         String agent = request.agent().id();
         GatewayEvents events = services.events();
-        this.watch = stream ? null : new DisconnectWatch(ConnectionProbe.of(async.getRequest()), services.scheduler(),
-                services.disconnectCheckMs(), response, this::hungUp);
+        this.watch = stream ? null : new DisconnectWatch(ConnectionProbe.lazily(async.getRequest()),
+                services.scheduler(), services.disconnectCheckMs(), response, this::hungUp);
         Runnable beforeAnswer = watch == null ? () -> { } : watch::stop;
         this.sink = sinks.create(response, writer, () -> events.streamOpened(agent), () -> events.streamClosed(agent),
                 beforeAnswer);

@@ -43,25 +43,50 @@ interface ConnectionProbe {
 
     /** The probe for {@code request} (as given to {@code startAsync}), or {@link #NONE}. */
     static ConnectionProbe of(ServletRequest request) {
-        if (request.getProtocol() == null || !request.getProtocol().startsWith("HTTP/1.")) {
+        ServletRequest r = container(request);
+        if (r == null) {
             return NONE;
+        }
+        try {
+            return r.getClass().getName().startsWith("org.apache.") ? tomcat(r) : jetty(r);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return NONE;
+        }
+    }
+
+    /**
+     * Like {@link #of}, but the reflective set-up (class and method lookups, microseconds) is left to the first
+     * {@link #check()}: most answers are written before the first probe is due, and then it is never made.
+     */
+    static ConnectionProbe lazily(ServletRequest request) {
+        if (container(request) == null) {
+            return NONE;
+        }
+        return new ConnectionProbe() {
+            private ConnectionProbe probe; // calls come from one thread at a time
+
+            @Override
+            public Status check() {
+                if (probe == null) {
+                    probe = of(request);
+                }
+                return probe.check();
+            }
+        };
+    }
+
+    /** The container's own request under any wrappers, when it is HTTP/1.x of a container probed here; else null. */
+    private static ServletRequest container(ServletRequest request) {
+        if (request.getProtocol() == null || !request.getProtocol().startsWith("HTTP/1.")) {
+            return null;
         }
         ServletRequest r = request;
         while (r instanceof ServletRequestWrapper w) {
             r = w.getRequest();
         }
-        try {
-            String type = r.getClass().getName();
-            if (type.equals("org.apache.catalina.connector.RequestFacade")) {
-                return tomcat(r);
-            }
-            if (type.startsWith("org.eclipse.jetty.")) {
-                return jetty(r);
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return NONE;
-        }
-        return NONE;
+        String type = r.getClass().getName();
+        return type.equals("org.apache.catalina.connector.RequestFacade") || type.startsWith("org.eclipse.jetty.")
+                ? r : null;
     }
 
     private static ConnectionProbe tomcat(ServletRequest facade) throws ReflectiveOperationException {
