@@ -208,9 +208,9 @@ bench/soak.sh                         # SOAK_SECONDS [600], SOAK_RATE [100], SOA
 \`\`\`
 
 Measured $DATE on the 2-core build machine: $CONTAINER_NAME, \`-Xms512m -Xmx512m -XX:+UseG1GC\`,
-Java $(java -version 2>&1 | head -1 | sed -E 's/.*"([^"]+)".*/\1/'). **The soak ran beside other work**: other Maven builds and test suites shared the two
-cores (load average $(cut -d' ' -f1-3 <<<"$LOAD_START") at the start, $(cut -d' ' -f1-3 <<<"$LOAD_END") at the end), so its load is moderate and fixed
-rather than saturating, and the verdict is about flatness, not speed.
+Java $(java -version 2>&1 | head -1 | sed -E 's/.*"([^"]+)".*/\1/'). Load average $(cut -d' ' -f1-3 <<<"$LOAD_START") at the start and
+$(cut -d' ' -f1-3 <<<"$LOAD_END") at the end (whatever else ran on the two cores shows there); the soak's own load is
+moderate and fixed rather than saturating, and the verdict is about flatness, not speed.
 
 Set-up: the gateway with auth on, \`gateway.trustedProxies=127.0.0.1\` (clients are told apart by
 \`X-Forwarded-For\`), a rate limit of $RPM requests per minute and burst $BURST per client address,
