@@ -36,6 +36,7 @@
 # throughput cells in the first container (after a warm-up of their targets), skips the other phases and leaves
 # docs/BENCHMARKS.md alone: a quick check of one change, with the raw lines in bench/target/run/results-*.txt (the
 # word "burst" in the list adds phase 5).
+# BENCH_STREAMING=as-client sets models.providers.bench.streaming (the proxied cells' upstream; default always).
 # Needs: Java 17+ (with jcmd), Maven, unzip, wrk (installed with apt-get when missing), curl.
 set -euo pipefail
 
@@ -172,6 +173,7 @@ gateway_context() {
   [ "$UPSTREAM" = 1 ] && params+=(agents.main.model=echo/echo "models.providers.bench.baseUrl=http://127.0.0.1:$2/v1" \
     agents.up.model=bench/m agents.long.model=bench/long \
     "models.providers.paced.baseUrl=http://127.0.0.1:$BURST_PORT/v1" agents.paced.model=paced/m)
+  [ "$UPSTREAM" = 1 ] && [ -n "${BENCH_STREAMING:-}" ] && params+=("models.providers.bench.streaming=$BENCH_STREAMING")
   if [ "$CONTAINER" = tomcat ]; then
     { echo "<Context>"
       for kv in "${params[@]}"; do echo "  <Parameter name=\"${kv%%=*}\" value=\"${kv#*=}\" override=\"false\"/>"; done

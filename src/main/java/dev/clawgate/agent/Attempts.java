@@ -134,7 +134,7 @@ final class Attempts implements Cancellable {
 
     private UpstreamRequest requestFor(Target t) {
         return new UpstreamRequest(t.upstreamModel(), request.messages(), request.params(), request.maxTokens(),
-                request.choices(), request.trace());
+                request.choices(), request.trace(), request.stream());
     }
 
     /** Keeps the handle of call {@code number}, unless a later call replaced it (it failed inside its start). */

@@ -43,7 +43,7 @@ final class ModelCalls {
     /** Starts a run's one model call (no tool loop): {@code prompt} with the request's parameters, choices and trace. */
     Cancellable start(RunRequest request, List<ChatMessage> prompt, DeltaSink sink) {
         return start(new UpstreamRequest(request.agent().model(), prompt, request.chat().upstreamParams(),
-                request.chat().maxTokens(), request.chat().choices(), request.trace()), sink);
+                request.chat().maxTokens(), request.chat().choices(), request.trace(), request.chat().stream()), sink);
     }
 
     /**

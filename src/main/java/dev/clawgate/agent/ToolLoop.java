@@ -124,7 +124,7 @@ final class ToolLoop implements DeltaSink, Cancellable {
             current = new AssistantReply(true);
             view = new RoundView(params, sentContent);
             next = new UpstreamRequest(request.agent().model(), conversation, params.forRound(lastRound),
-                    request.chat().maxTokens(), 1, request.trace());
+                    request.chat().maxTokens(), 1, request.trace(), request.chat().stream());
         }
         Cancellable handle;
         try {

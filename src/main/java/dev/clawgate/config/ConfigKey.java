@@ -271,6 +271,9 @@ public final class ConfigKey<T> {
             .doc("longest the upstream may stay silent (before its first byte, or between two); then 504");
     public static final ConfigKey<List<String>> PROVIDER_DROP_FIELDS = key("models.providers.<name>.dropFields",
             list()).byDefault("").doc("comma-separated top-level request fields never sent to this upstream, e.g. top_k,min_p for OpenAI's API");
+    public static final ConfigKey<GatewayConfig.Streaming> PROVIDER_STREAMING = key(
+            "models.providers.<name>.streaming", choice(GatewayConfig.Streaming.class)).byDefault("always")
+            .doc("always (every call streamed; timeoutMs bounds each silence) | as-client (a client that does not stream gets a non-streamed call, far cheaper; timeoutMs then bounds the whole answer)");
     public static final ConfigKey<Integer> PROVIDER_MAX_RETRIES = key("models.providers.<name>.maxRetries",
             intNumber(0, 10)).byDefault("0").doc("retries of a call that failed before answering, before a fallback");
     public static final ConfigKey<Long> PROVIDER_RETRY_MAX_WAIT_MS = key("models.providers.<name>.retryMaxWaitMs",

@@ -273,6 +273,10 @@ final class ConfigParser {
             if (fields.containsKey(ConfigKey.PROVIDER_BASE_URL.field())) {
                 throw new ConfigException(baseUrlKey, "the built-in echo provider takes no baseUrl");
             }
+            if (fields.containsKey(ConfigKey.PROVIDER_STREAMING.field())) {
+                throw new ConfigException(ConfigKey.PROVIDER_STREAMING.nameFor(name),
+                        "applies to openai-completions providers only");
+            }
             return new ProviderSpec(name, null, null, "echo", timeout, wordDelay, maxRetries, retryMaxWait, List.of());
         }
         if (!api.equals(ConfigKey.PROVIDER_API.defaultValue())) {
@@ -288,7 +292,7 @@ final class ConfigParser {
             throw new ConfigException(baseUrlKey, "is required, e.g. http://127.0.0.1:11434/v1");
         }
         return new ProviderSpec(name, uri, apiKey, api, timeout, wordDelay, maxRetries, retryMaxWait,
-                get(ConfigKey.PROVIDER_DROP_FIELDS, name, fields));
+                get(ConfigKey.PROVIDER_DROP_FIELDS, name, fields), get(ConfigKey.PROVIDER_STREAMING, name, fields));
     }
 
     private Map<String, AgentSpec> agents(Map<String, ProviderSpec> providers, Mcp mcp) {

@@ -308,16 +308,36 @@ public record GatewayConfig(
      * @param maxRetries     {@link ConfigKey#PROVIDER_MAX_RETRIES}
      * @param retryMaxWaitMs {@link ConfigKey#PROVIDER_RETRY_MAX_WAIT_MS}
      * @param dropFields     {@link ConfigKey#PROVIDER_DROP_FIELDS}: top-level request fields removed before sending
+     * @param streaming      {@link ConfigKey#PROVIDER_STREAMING}: when a call to this upstream is streamed
      */
     public record ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs,
-                               int maxRetries, long retryMaxWaitMs, List<String> dropFields) {
+                               int maxRetries, long retryMaxWaitMs, List<String> dropFields, Streaming streaming) {
         public ProviderSpec {
             dropFields = dropFields == null ? List.of() : List.copyOf(dropFields);
+            streaming = streaming == null ? Streaming.ALWAYS : streaming;
         }
 
-        /** With no retries and no dropped field. */
+        /** Every call streamed. */
+        public ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs,
+                            int maxRetries, long retryMaxWaitMs, List<String> dropFields) {
+            this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, maxRetries, retryMaxWaitMs, dropFields,
+                    Streaming.ALWAYS);
+        }
+
+        /** With no retries and no dropped field; every call streamed. */
         public ProviderSpec(String name, URI baseUrl, Secret apiKey, String api, long timeoutMs, long wordDelayMs) {
             this(name, baseUrl, apiKey, api, timeoutMs, wordDelayMs, 0, 2_000, List.of());
         }
+    }
+
+    /** {@code models.providers.<name>.streaming}: which calls to an upstream are streamed. */
+    public enum Streaming {
+        /** Every call, whatever the client asked: the upstream's progress is seen, timeoutMs bounds its silences. */
+        ALWAYS,
+        /**
+         * As the client asked: a client that does not stream gets one non-streamed upstream call (one answer body
+         * instead of a frame per token: far cheaper), and timeoutMs then bounds the whole answer.
+         */
+        AS_CLIENT
     }
 }

@@ -150,6 +150,17 @@ final class ChunkDecoder {
         }
     }
 
+    /**
+     * Applies a whole non-streamed answer ({@code chat.completion}): each choice's {@code message} is taken as one
+     * delta of all of it, then its finish, as if the answer had come as one chunk. An error object maps as an error
+     * event does.
+     *
+     * @throws ApiException a protocol error (not a JSON object) or an upstream error
+     */
+    void applyCompletion(String body) {
+        applyObject(body.strip(), "message");
+    }
+
     /** Applies one event's data read as a JSON-P tree: any chunk, the error events. */
     Step applyTree(String data) {
         String trimmed = data.strip();
@@ -159,6 +170,12 @@ final class ChunkDecoder {
         if (trimmed.isEmpty()) {
             return Step.CONTINUE;
         }
+        applyObject(trimmed, "delta");
+        return Step.CONTINUE;
+    }
+
+    /** A chunk, or a whole answer whose choices carry their text in {@code pieces} ("message"). */
+    private void applyObject(String trimmed, String pieces) {
         JsonObject chunk;
         try (JsonReader reader = readers.createReader(new StringReader(trimmed))) {
             chunk = reader.readObject();
@@ -179,7 +196,7 @@ final class ChunkDecoder {
                 if (c instanceof JsonObject choice) {
                     int index = intOr(choice.get("index"), 0);
                     if (index >= 0 && index < choices) {
-                        applyChoice(index, choice);
+                        applyChoice(index, choice, pieces);
                     }
                 }
             }
@@ -187,16 +204,15 @@ final class ChunkDecoder {
         if (chunk.get("usage") instanceof JsonObject u) {
             usage = usage(u);
         }
-        return Step.CONTINUE;
     }
 
-    private void applyChoice(int index, JsonObject choice) {
+    private void applyChoice(int index, JsonObject choice, String pieces) {
         if (finished.get(index)) {
             return;
         }
         started.set(index);
         JsonObject logprobs = choice.get("logprobs") instanceof JsonObject l ? l : null;
-        if (choice.get("delta") instanceof JsonObject delta) {
+        if (choice.get(pieces) instanceof JsonObject delta) {
             List<ToolCallDelta> calls = new ArrayList<>();
             if (delta.get("tool_calls") instanceof JsonArray array) {
                 for (int i = 0; i < array.size(); i++) {

@@ -1,5 +1,6 @@
 package dev.clawgate.upstream;
 
+import dev.clawgate.config.GatewayConfig;
 import dev.clawgate.config.GatewayConfig.ProviderSpec;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.ChatMessage;
@@ -30,9 +31,12 @@ import org.eclipse.jetty.http.HttpMethod;
  * <p>Every run is one {@code POST {baseUrl}/chat/completions} with the agent's model name, the assembled messages,
  * {@code "stream": true}, {@code "stream_options": {"include_usage": true}} and every other field the client sent,
  * unchanged and in order (sampling, tools, {@code n}, {@code logprobs}, server extensions), less {@code dropFields};
- * the body is written as JSON text, without reflection. The upstream is always streamed, whatever the
- * client asked, so the first token reaches the gateway at once and a run can be cancelled mid-way; the caller
- * assembles a non-streaming reply. Non-blocking end to end: Jetty's {@code HttpClient} with an asynchronous content
+ * the body is written as JSON text, without reflection. By default ({@code streaming = always}) the upstream is
+ * streamed whatever the client asked, so the first token reaches the gateway at once, the silence timeout watches
+ * every gap and the caller assembles a non-streaming reply; with {@code streaming = as-client} a client that does
+ * not stream gets one non-streamed call ({@code "stream": false}, no {@code stream_options}, {@code Accept:
+ * application/json}), decoded whole ({@link ChunkDecoder#applyCompletion}) — one body instead of a frame per token,
+ * and {@code timeoutMs} then bounds the whole answer. A stream is still taken if such an upstream sends one. Non-blocking end to end: Jetty's {@code HttpClient} with an asynchronous content
  * listener that parses SSE as bytes arrive ({@link SseParser}, {@link ChunkDecoder}) and demands the next chunk only
  * when the client can take more; no thread waits on an upstream. The sink gets {@link DeltaSink#onOpen()} only once
  * the upstream answered 2xx; failures map as {@link UpstreamErrors} describes. {@link Cancellable#cancel()} aborts
@@ -55,6 +59,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     private final JsonReaderFactory readers = Json.createReaderFactory(Map.of());
     private final Set<UpstreamRun> running = ConcurrentHashMap.newKeySet();
     private final Set<String> dropFields;
+    private final boolean streamAlways;
 
     /**
      * @param spec      the provider's configuration (baseUrl required)
@@ -74,22 +79,25 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         this.clock = clock;
         this.http = new UpstreamHttp(spec.name(), spec.timeoutMs(), scheduler);
         this.dropFields = Set.copyOf(spec.dropFields());
+        this.streamAlways = spec.streaming() == GatewayConfig.Streaming.ALWAYS;
     }
 
     @Override
     public Cancellable stream(UpstreamRequest request, DeltaSink sink) {
+        boolean streamed = streamAlways || request.stream();
         Request call = http.client().newRequest(endpoint)
                 .method(HttpMethod.POST)
                 .idleTimeout(0, TimeUnit.MILLISECONDS) // the run's silence timer owns timeouts
                 .headers(h -> {
-                    h.put(HttpHeader.ACCEPT, "text/event-stream");
+                    h.put(HttpHeader.ACCEPT, streamed ? "text/event-stream" : "application/json");
                     if (authorization != null) {
                         h.put(HttpHeader.AUTHORIZATION, authorization);
                     }
                     request.trace().headers(h::put);
                 })
-                .body(new StringRequestContent("application/json", body(request, dropFields)));
-        UpstreamRun run = new UpstreamRun(sink, new ChunkDecoder(sink, readers, apiKey, request.choices()), this);
+                .body(new StringRequestContent("application/json", body(request, dropFields, streamed)));
+        UpstreamRun run = new UpstreamRun(sink, new ChunkDecoder(sink, readers, apiKey, request.choices()), this,
+                !streamed);
         running.add(run);
         run.start(call, scheduler);
         return run;
@@ -108,6 +116,11 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
      * sent it, in its order, except those in {@code drop} ({@code models.providers.<name>.dropFields}).
      */
     static String body(UpstreamRequest request, Set<String> drop) {
+        return body(request, drop, true);
+    }
+
+    /** The body of a streamed call ({@code stream_options.include_usage} asked) or of a non-streamed one. */
+    static String body(UpstreamRequest request, Set<String> drop, boolean streamed) {
         StringBuilder b = new StringBuilder(512);
         b.append("{\"model\":");
         JsonText.quote(b, request.model());
@@ -120,7 +133,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
             first = false;
             m.appendJson(b);
         }
-        b.append("],\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+        b.append(streamed ? "],\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "],\"stream\":false");
         for (Map.Entry<String, JsonValue> e : request.params().entrySet()) {
             if (drop.contains(e.getKey())) {
                 continue;

@@ -18,14 +18,22 @@ import java.util.Map;
  * @param choices   how many choices the client asked for ({@code n}) [1]
  * @param trace     the W3C trace context sent as {@code traceparent} / {@code tracestate} headers, or
  *                  {@link TraceContext#NONE} (null is taken as none)
+ * @param stream    whether the client streams; a provider with {@code streaming = as-client} makes a non-streamed
+ *                  call for a client that does not [true]
  */
 public record UpstreamRequest(String model, List<ChatMessage> messages, Map<String, JsonValue> params, Long maxTokens,
-                              int choices, TraceContext trace) {
+                              int choices, TraceContext trace, boolean stream) {
     public UpstreamRequest {
         messages = List.copyOf(messages);
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         choices = Math.max(1, choices);
         trace = trace == null ? TraceContext.NONE : trace;
+    }
+
+    /** A request for a streaming client. */
+    public UpstreamRequest(String model, List<ChatMessage> messages, Map<String, JsonValue> params, Long maxTokens,
+                           int choices, TraceContext trace) {
+        this(model, messages, params, maxTokens, choices, trace, true);
     }
 
     /** A request that is not traced. */

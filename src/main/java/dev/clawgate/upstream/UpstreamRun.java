@@ -3,10 +3,8 @@ package dev.clawgate.upstream;
 import dev.clawgate.openai.ApiException;
 import dev.clawgate.openai.Usage;
 import dev.clawgate.time.Scheduler;
-import java.io.ByteArrayOutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.Request;
@@ -29,6 +27,7 @@ import org.eclipse.jetty.io.Content;
  * keeps the response open after {@code [DONE]} for {@code timeoutMs} has its connection closed.
  * A 2xx whose {@code Content-Type} is not {@code text/event-stream} (an HTML page, a JSON body) is a protocol error
  * before anything reaches the client; each SSE line and event is bounded by {@link SseParser#DEFAULT_MAX_EVENT_BYTES}.
+ * A call that asked for a non-streamed answer also takes JSON, gathered ({@link AnswerBody}) and decoded at the end.
  */
 final class UpstreamRun implements Cancellable, ContentReader.Handler {
     /** Bytes of a non-2xx body read for its error message; the rest is not read. */
@@ -51,13 +50,17 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
     /** Whether the sink was corked for the bytes at hand (under this object's monitor). */
     private boolean corked;
     private String retryAfter;
-    private ByteArrayOutputStream errorBody;
+    private AnswerBody errorBody;
+    /** Whether a non-streamed answer was asked for; its body while it arrives (under this monitor), else null. */
+    private final boolean wholeAnswer;
+    private AnswerBody answer;
 
-    UpstreamRun(DeltaSink sink, ChunkDecoder decoder, OpenAiCompatibleProvider provider) {
+    UpstreamRun(DeltaSink sink, ChunkDecoder decoder, OpenAiCompatibleProvider provider, boolean wholeAnswer) {
         this.sink = sink;
         this.decoder = decoder;
         this.provider = provider;
         this.parser = new SseParser(this::onEvent);
+        this.wholeAnswer = wholeAnswer;
     }
 
     void start(Request call, Scheduler timerThread) {
@@ -80,9 +83,12 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
         lastActivityNanos = scheduler.nanoTime();
         int code = response.getStatus();
         boolean success = code >= 200 && code < 300;
-        if (success && !eventStream(response.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
-            // an HTML error page or a JSON body with a 2xx: no stream will come, and the client gets a real 502
-            fail(UpstreamErrors.protocol("a success answer that is not text/event-stream"));
+        String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        boolean whole = success && wholeAnswer && AnswerBody.json(type);
+        if (success && !whole && !AnswerBody.eventStream(type)) {
+            // an HTML error page (or a JSON body when a stream was asked for): the client gets a real 502
+            fail(UpstreamErrors.protocol("a success answer that is not " + (wholeAnswer ? "JSON or " : "")
+                    + "text/event-stream"));
             return;
         }
         synchronized (this) {
@@ -92,22 +98,13 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
             status = code;
             if (success) {
                 opened = true;
+                answer = whole ? new AnswerBody(AnswerBody.MAX_BYTES) : null;
                 sink.onOpen();
             } else {
                 retryAfter = response.getHeaders().get(HttpHeader.RETRY_AFTER);
-                errorBody = new ByteArrayOutputStream();
+                errorBody = new AnswerBody(MAX_ERROR_BODY_BYTES);
             }
         }
-    }
-
-    /** Whether a 2xx's {@code Content-Type} allows an event stream: {@code text/event-stream}, or none at all. */
-    static boolean eventStream(String contentType) {
-        if (contentType == null) {
-            return true;
-        }
-        int semicolon = contentType.indexOf(';');
-        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
-        return type.isEmpty() || type.equalsIgnoreCase("text/event-stream");
     }
 
     /** The response has content: read it as it comes and as the sink can take it ({@link ContentReader}). */
@@ -132,6 +129,9 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
                 return ContentReader.Step.STOP;
             }
             return ContentReader.Step.READ_ON;
+        }
+        if (answer != null) {
+            return collectAnswer(bytes) ? ContentReader.Step.READ_ON : ContentReader.Step.STOP;
         }
         synchronized (this) {
             if (!corked) {
@@ -170,13 +170,20 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
         paused = waiting;
     }
 
-    /** Appends to the error body; true once it is full. */
-    private synchronized boolean collectErrorBody(ByteBuffer bytes) {
-        int n = Math.min(bytes.remaining(), MAX_ERROR_BODY_BYTES - errorBody.size());
-        byte[] copy = new byte[n];
-        bytes.get(copy);
-        errorBody.write(copy, 0, n);
-        return errorBody.size() >= MAX_ERROR_BODY_BYTES;
+    /** Appends to the non-streamed answer; false (and the run failed) past {@link AnswerBody#MAX_BYTES}. */
+    private boolean collectAnswer(ByteBuffer bytes) {
+        boolean fits;
+        synchronized (this) {
+            fits = answer.add(bytes);
+        }
+        if (!fits) {
+            fail(UpstreamErrors.protocol("a non-streamed answer larger than " + AnswerBody.MAX_BYTES + " bytes"));
+        }
+        return fits;
+    }
+
+    private synchronized boolean collectErrorBody(ByteBuffer bytes) { // true once the error body is full
+        return !errorBody.add(bytes) || errorBody.full();
     }
 
     private void onEvent(byte[] data, int from, int to) {
@@ -206,6 +213,16 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
             return;
         }
         synchronized (this) {
+            if (answer != null) {
+                try {
+                    decoder.applyCompletion(answer.text());
+                } catch (ApiException e) {
+                    fail(e);
+                    return;
+                }
+                complete(); // the whole answer is here, whatever its choices said
+                return;
+            }
             try {
                 parser.end();
             } catch (ApiException e) {
@@ -248,7 +265,7 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
             if (errorBody == null) {
                 error = UpstreamErrors.unavailable();
             } else {
-                error = provider.statusError(status, errorBody.toString(StandardCharsets.UTF_8), retryAfter);
+                error = provider.statusError(status, errorBody.text(), retryAfter);
             }
         }
         fail(error);
@@ -327,14 +344,7 @@ final class UpstreamRun implements Cancellable, ContentReader.Handler {
     private void abort() {
         Request r = request;
         if (r != null) {
-            r.abort(new Aborted());
-        }
-    }
-
-    /** The reason given to Jetty for an abort; no stack trace, nothing secret. */
-    private static final class Aborted extends RuntimeException {
-        Aborted() {
-            super("upstream run ended by the gateway", null, false, false);
+            r.abort(new AbortedRun());
         }
     }
 }

@@ -124,7 +124,7 @@ class ConfigKeyTest {
     @Test
     void anUnknownProviderOrModelsKeyGetsItsOwnMessage() {
         assertTrue(failure(Map.of("models.providers.echo.delay", "1")).getMessage()
-                .contains("known: api, apiKey, baseUrl, dropFields, maxRetries, retryMaxWaitMs, timeoutMs, wordDelayMs"));
+                .contains("known: api, apiKey, baseUrl, dropFields, maxRetries, retryMaxWaitMs, streaming, timeoutMs, wordDelayMs"));
         assertEquals("models.default", failure(Map.of("models.default", "x")).key());
         assertEquals("agents.Bad!.model", failure(Map.of("agents.Bad!.model", "echo/echo")).key());
     }
