@@ -34,6 +34,18 @@ class AgentKeysTest {
     }
 
     @Test
+    void aProviderStreamsEveryCallUnlessToldToStreamAsTheClientAsksAndOnlyUpstreamProvidersTakeTheKey() {
+        assertEquals(GatewayConfig.Streaming.ALWAYS, load(TWO_PROVIDERS).providers().get("a").streaming());
+        assertEquals(GatewayConfig.Streaming.AS_CLIENT,
+                load(with("models.providers.a.streaming", "as-client")).providers().get("a").streaming());
+        ConfigException bad = failure(with("models.providers.a.streaming", "sometimes"));
+        assertEquals("models.providers.a.streaming", bad.key());
+        assertTrue(bad.getMessage().contains("always or as-client"), bad.getMessage());
+        assertEquals("models.providers.echo.streaming", failure(with("models.providers.echo.streaming",
+                "as-client")).key());
+    }
+
+    @Test
     void theDefaultsAreNoFallbacksNoRetriesReasoningPassedAndUserNamingTheSession() {
         GatewayConfig c = load(TWO_PROVIDERS);
         AgentSpec main = c.agents().get("main");
